@@ -1,0 +1,73 @@
+/**
+ * Backend selection. tfjs-node (native TensorFlow) is used when it is installed and loads;
+ * otherwise the WebAssembly backend; otherwise the pure-JavaScript cpu backend.
+ * `STOCHGRAD_BACKEND=tensorflow|wasm|cpu` forces one.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The backends stochgrad knows, in order of preference. */
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface InitBackendOptions {
+  /** Force a backend; defaults to `process.env.STOCHGRAD_BACKEND`, else the first that loads. */
+  backend?: string;
+  /** Print the chosen backend (default true). */
+  log?: boolean;
+}
+
+function isBackendName(name: string): name is BackendName {
+  return (BACKENDS as readonly string[]).includes(name);
+}
+
+/** Parses a backend name, throwing an error that lists the valid ones. */
+export function parseBackendName(name: string, source = 'backend'): BackendName {
+  if (isBackendName(name)) return name;
+  throw new Error(
+    `${source} must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(name)}`,
+  );
+}
+
+/** Makes `name` available to tfjs; returns false when its package is absent or fails to load. */
+function register(name: BackendName): boolean {
+  try {
+    if (name === 'tensorflow') require('@tensorflow/tfjs-node');
+    if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+    return tf.findBackendFactory(name) != null;
+  } catch {
+    return false;
+  }
+}
+
+async function activate(name: BackendName): Promise<boolean> {
+  if (!register(name)) return false;
+  try {
+    return (await tf.setBackend(name)) && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+const INSTALL_HINT: Record<BackendName, string> = {
+  tensorflow: 'npm install @tensorflow/tfjs-node@4.22.0 (needs its TensorFlow C library download)',
+  wasm: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0',
+  cpu: 'npm install @tensorflow/tfjs@4.22.0',
+};
+
+/**
+ * Picks and activates the tfjs backend, returning its name.
+ * Forced (option or STOCHGRAD_BACKEND) → that one or an error; otherwise tensorflow → wasm → cpu.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
+  const forced = options.backend ?? process.env.STOCHGRAD_BACKEND;
+  const source = options.backend != null ? 'backend' : 'STOCHGRAD_BACKEND';
+  const candidates = forced ? [parseBackendName(forced, source)] : BACKENDS;
+  for (const name of candidates) {
+    if (await activate(name)) {
+      if (options.log ?? true) console.log(`stochgrad: using the ${name} backend`);
+      return name;
+    }
+  }
+  const name = candidates[0];
+  throw new Error(`backend ${name} could not be loaded; install it with: ${INSTALL_HINT[name]}`);
+}
