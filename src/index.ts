@@ -2,5 +2,33 @@
 import * as tf from '@tensorflow/tfjs';
 
 export { tf };
+
+// Backends
 export { BACKENDS, initBackend, parseBackendName } from './backend';
 export type { BackendName, InitBackendOptions } from './backend';
+
+// Errors
+export { ArgumentError } from './errors';
+
+// Sampling
+export { uniformNoise, uniformArray } from './core/random';
+export { bernoulliFromNoise, bernoulliScore, logisticNoise } from './core/bernoulli';
+export { straightThroughSample } from './core/straight-through';
+export type { SurrogateDerivative } from './core/straight-through';
+
+// Estimators and the exact oracle
+export { estimate } from './estimators/estimate';
+export { estimators, ESTIMATOR_NAMES, isEstimatorName, lookupEstimator } from './estimators/registry';
+export type { EstimatorName } from './estimators/registry';
+export { blackBox } from './estimators/objective';
+export type { Objective } from './estimators/objective';
+export type { BaselineState, Estimate, EstimateOptions, EstimatorSpec } from './estimators/types';
+export { enumerate, exactExpectation, exactGradient, MAX_ENUMERATION_UNITS } from './estimators/exact';
+
+// Metrics
+export { gradientStats } from './metrics/gradient-stats';
+export type { GradientStats } from './metrics/gradient-stats';
+export { normalQuantile, zBound } from './metrics/normal';
+
+// Models
+export { armToy, linearObjective } from './models/toy';

@@ -1,0 +1,40 @@
+/**
+ * Seeded uniform noise. Draws come from a small counter-free PRNG (mulberry32) in JavaScript,
+ * so the same seed gives the same numbers on every tfjs backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+const TWO_POW_24 = 16777216;
+
+/** A generator of uint32 values from a 32-bit seed (mulberry32). */
+export function uint32Stream(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/**
+ * `count` uniforms strictly inside (0, 1): `(k + 0.5) / 2^24` for a random 24-bit `k`, so every
+ * value is exact in float32 and neither `log u` nor `log(1 − u)` is infinite.
+ */
+export function uniformArray(count: number, seed: number): Float32Array {
+  const next = uint32Stream(seed);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = ((next() >>> 8) + 0.5) / TWO_POW_24;
+  return out;
+}
+
+/** A `[rows, cols]` tensor of seeded uniforms in (0, 1). */
+export function uniformNoise(rows: number, cols: number, seed: number): tf.Tensor2D {
+  return tf.tensor2d(uniformArray(rows * cols, seed), [rows, cols]);
+}
+
+/** A fresh seed for callers that did not give one. */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 0x100000000) >>> 0;
+}

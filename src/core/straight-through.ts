@@ -1,0 +1,55 @@
+/**
+ * The straight-through family as one custom-gradient op: the forward pass emits a hard
+ * binary sample, the backward pass pretends the sample was a smooth function of the logits.
+ * Usable inside any network (tfjs has no stopGradient; comparisons live inside customGrad).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { logisticNoise, sigmoidDerivative } from './bernoulli';
+
+/** How `∂z/∂φ` is replaced in the backward pass. */
+export type SurrogateDerivative =
+  | { kind: 'identity' } //                   ∂z/∂φ := 1
+  | { kind: 'sigmoid' } //                    ∂z/∂φ := σ'(φ)
+  | { kind: 'annealed'; slope: number } //    ∂z/∂φ := s σ'(s φ)
+  | { kind: 'gumbel'; temperature: number }; // ∂z/∂φ := ∂/∂φ σ((φ + L(u)) / τ)
+
+function hardSample(logits: tf.Tensor, u: tf.Tensor, rule: SurrogateDerivative): tf.Tensor {
+  // Gumbel-ST thresholds its own relaxed sample σ((φ + L)/τ), i.e. z = 1[φ + L(u) > 0].
+  if (rule.kind === 'gumbel') return tf.cast(tf.greater(tf.add(logits, logisticNoise(u)), 0), 'float32');
+  return tf.cast(tf.less(u, tf.sigmoid(logits)), 'float32');
+}
+
+function surrogateDerivative(logits: tf.Tensor, u: tf.Tensor, rule: SurrogateDerivative): tf.Tensor {
+  switch (rule.kind) {
+    case 'identity':
+      return tf.onesLike(logits);
+    case 'sigmoid':
+      return sigmoidDerivative(logits);
+    case 'annealed':
+      return tf.mul(rule.slope, sigmoidDerivative(tf.mul(rule.slope, logits)));
+    case 'gumbel': {
+      const scaled = tf.div(tf.add(logits, logisticNoise(u)), rule.temperature);
+      return tf.div(sigmoidDerivative(scaled), rule.temperature);
+    }
+  }
+}
+
+/**
+ * Hard binary sample of `logits` driven by the uniforms `u` (same shape), with the
+ * straight-through gradient `dy · ∂z/∂φ` chosen by `rule`. `u` receives no gradient.
+ */
+export function straightThroughSample(
+  logits: tf.Tensor2D,
+  u: tf.Tensor2D,
+  rule: SurrogateDerivative,
+): tf.Tensor2D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return {
+      value: hardSample(x, u, rule),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, surrogateDerivative(saved[0], u, rule)),
+    };
+  });
+  return op(logits) as tf.Tensor2D;
+}

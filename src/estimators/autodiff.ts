@@ -1,0 +1,32 @@
+/** Backpropagation through `f` for the estimators that need `∂f/∂z`. */
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, messages } from '../errors';
+import type { EstimatorContext } from './types';
+
+/**
+ * Runs `differentiate`, which backpropagates through `argument` (f, or RELAX's surrogate),
+ * turning tfjs's failure to differentiate it into an error naming that argument.
+ */
+export function throughF<T>(context: EstimatorContext, differentiate: () => T, argument = 'f'): T {
+  if (argument === 'f' && !context.differentiable) {
+    throw new ArgumentError('f', messages.notDifferentiable(context.name, 'f', 'declared with blackBox()'));
+  }
+  try {
+    return differentiate();
+  } catch (error) {
+    if (error instanceof ArgumentError) throw error;
+    throw new ArgumentError(argument, messages.notDifferentiable(context.name, argument, (error as Error).message));
+  }
+}
+
+/**
+ * Per-sample gradients `∂ f(z_k(φ)) / ∂φ` for a sample map `z(Φ)` built from logits tiled to
+ * `[samples, d]`: row k of the result is the gradient of the k-th evaluation.
+ */
+export function perSampleGradient(
+  context: EstimatorContext,
+  sample: (tiledLogits: tf.Tensor2D) => tf.Tensor2D,
+): tf.Tensor2D {
+  const tiled = tf.tile(context.logits.reshape([1, context.d]), [context.samples, 1]) as tf.Tensor2D;
+  return throughF(context, () => tf.grad((phi) => tf.sum(context.f(sample(phi as tf.Tensor2D))))(tiled)) as tf.Tensor2D;
+}

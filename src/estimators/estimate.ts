@@ -1,0 +1,82 @@
+/**
+ * `estimate(name, f, logits, options)`: gradient estimates of `∇_φ E_{z ~ Bernoulli(σ(φ))}[f(z)]`.
+ *
+ * Noise convention (common random numbers across estimators given the same `u`):
+ * samples are `z = 1[u < σ(φ)]`; ARM's pair is `1[u > σ(−φ)]` and `1[u < σ(φ)]`; DisARM's is
+ * `1[u < σ(φ)]` and `1[1 − u < σ(φ)]`; relaxed samples use the logistic noise
+ * `L = log u − log(1 − u)`, as `σ((φ + L)/τ)`, and the hard samples of gumbel-st, rebar and
+ * relax are its threshold `1[φ + L > 0]`.
+ *
+ * ```ts
+ * const f = (z: tf.Tensor2D) => tf.sum(tf.square(tf.sub(z, 0.49)), 1) as tf.Tensor1D;
+ * const { mean, perSample } = estimate('arm', f, tf.tensor1d([0]), { samples: 1000, seed: 1 });
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs';
+import { randomSeed, uniformNoise } from '../core/random';
+import { ArgumentError, checkInteger, checkOpenUnit, checkPositive } from '../errors';
+import { checkedObjective, type Objective } from './objective';
+import { lookupEstimator, type EstimatorName } from './registry';
+import type { Estimate, EstimateOptions, EstimatorContext, EstimatorSpec } from './types';
+import { checkLogits, checkNoise } from './validate';
+
+const DEFAULTS = { temperature: 0.5, slope: 1, decay: 0.9, eta: 1 };
+
+// The conditional noise stream is derived from the seed so that it is independent of `u`.
+const CONDITIONAL_STREAM = 0x9e3779b9;
+
+function checkOptions(spec: EstimatorSpec, name: string, options: EstimateOptions): void {
+  if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected an object with samples');
+  checkInteger('options.samples', options.samples, 1);
+  if (options.samples < spec.minSamples) {
+    throw new ArgumentError('options.samples', `estimator ${JSON.stringify(name)} needs samples >= ${spec.minSamples}, got ${options.samples}`);
+  }
+  if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
+  if (options.temperature !== undefined) checkPositive('options.temperature', options.temperature);
+  if (options.slope !== undefined) checkPositive('options.slope', options.slope);
+  if (options.eta !== undefined && !Number.isFinite(options.eta)) throw new ArgumentError('options.eta', 'expected a finite number');
+  if (options.decay !== undefined) checkOpenUnit('options.decay', options.decay);
+}
+
+function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: EstimateOptions): EstimatorContext {
+  const { samples } = options;
+  const d = logits.shape[0];
+  const seed = options.seed ?? randomSeed();
+  const u = options.noise ? checkNoise('options.noise', options.noise, samples, d) : uniformNoise(samples, d, seed);
+  const given = options.conditionalNoise;
+  if (given) checkNoise('options.conditionalNoise', given, samples, d);
+  return {
+    name,
+    f: checkedObjective(f),
+    differentiable: f.differentiable !== false,
+    logits,
+    u,
+    samples,
+    d,
+    temperature: options.temperature ?? DEFAULTS.temperature,
+    slope: options.slope ?? DEFAULTS.slope,
+    decay: options.decay ?? DEFAULTS.decay,
+    eta: options.eta ?? DEFAULTS.eta,
+    baseline: options.baseline,
+    surrogate: options.surrogate,
+    conditionalNoise: () => given ?? uniformNoise(samples, d, (seed ^ CONDITIONAL_STREAM) >>> 0),
+  };
+}
+
+/** Runs estimator `name`; the returned tensors belong to the caller (dispose them). */
+export function estimate(name: EstimatorName, f: Objective, logits: tf.Tensor1D, options: EstimateOptions): Estimate {
+  const spec = lookupEstimator(name);
+  checkLogits(logits);
+  checkOptions(spec, name, options);
+  let baseline: Estimate['baseline'];
+  let evaluations = 0;
+  const perSample = tf.tidy(() => {
+    const context = makeContext(name, f, logits, options);
+    const output = spec.run(context);
+    baseline = output.baseline;
+    evaluations = context.f.evaluations;
+    return output.perSample;
+  });
+  const mean = tf.tidy(() => tf.mean(perSample, 0) as tf.Tensor1D);
+  return { perSample, mean, evaluations, ...(baseline ? { baseline } : {}) };
+}

@@ -1,0 +1,51 @@
+/**
+ * The estimators by name. The name list is derived from this object, so the type, the runtime
+ * check and the error message listing valid names can never drift apart.
+ */
+import { ArgumentError, messages } from '../errors';
+import { ar } from './ar';
+import { arm } from './arm';
+import { concrete } from './concrete';
+import { disarm } from './disarm';
+import { gumbelSt } from './gumbel-st';
+import { muprop } from './muprop';
+import { rebar } from './rebar';
+import { reinforce } from './reinforce';
+import { reinforceEma } from './reinforce-ema';
+import { reinforceLoo } from './reinforce-loo';
+import { reinforceOptimal } from './reinforce-optimal';
+import { relax } from './relax';
+import { st, stAnnealed, stSigmoid } from './straight-through';
+import type { EstimatorSpec } from './types';
+
+export const estimators = {
+  reinforce,
+  'reinforce-ema': reinforceEma,
+  'reinforce-optimal': reinforceOptimal,
+  'reinforce-loo': reinforceLoo,
+  st,
+  'st-sigmoid': stSigmoid,
+  'st-annealed': stAnnealed,
+  muprop,
+  ar,
+  arm,
+  disarm,
+  concrete,
+  'gumbel-st': gumbelSt,
+  rebar,
+  relax,
+} as const satisfies Record<string, EstimatorSpec>;
+
+export type EstimatorName = keyof typeof estimators;
+
+export const ESTIMATOR_NAMES = Object.keys(estimators) as EstimatorName[];
+
+export function isEstimatorName(name: unknown): name is EstimatorName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(estimators, name);
+}
+
+/** The spec of `name`, or an error listing every valid name. */
+export function lookupEstimator(name: unknown, argument = 'name'): EstimatorSpec {
+  if (!isEstimatorName(name)) throw new ArgumentError(argument, messages.unknownName('estimator', String(name), ESTIMATOR_NAMES));
+  return estimators[name];
+}

@@ -1,0 +1,33 @@
+/**
+ * RELAX (Grathwohl, Choi, Wu, Roeder & Duvenaud 2018): the relaxed control variate with a
+ * caller-supplied differentiable surrogate `c` (`options.surrogate`), typically
+ * `η f(σ(·/τ))` plus a small network trained to minimise the estimator's variance (training it
+ * belongs to the training loop). Unbiased for any c; f is only evaluated (once per draw), so
+ * it may be a black box; c is evaluated twice per draw and backpropagated.
+ */
+import { ArgumentError } from '../errors';
+import { relaxedControlVariate } from './relaxed-control-variate';
+import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+
+export const relax: EstimatorSpec = {
+  title: 'RELAX (caller-supplied surrogate)',
+  reference: 'Grathwohl, Choi, Wu, Roeder & Duvenaud 2018',
+  unbiased: true,
+  needsGradient: false,
+  evaluationsPerSample: 1,
+  minSamples: 1,
+  run(context: EstimatorContext): EstimatorOutput {
+    const surrogate = context.surrogate;
+    if (typeof surrogate !== 'function') {
+      throw new ArgumentError('options.surrogate', 'relax needs a differentiable surrogate c(relaxed z) -> [n]');
+    }
+    const checked = (relaxed: Parameters<typeof surrogate>[0]) => {
+      const out = surrogate(relaxed);
+      if (out?.rank !== 1 || out.shape[0] !== relaxed.shape[0]) {
+        throw new ArgumentError('options.surrogate', `must return one value per row, shape [${relaxed.shape[0]}]`);
+      }
+      return out;
+    };
+    return { perSample: relaxedControlVariate(context, checked, 'options.surrogate') };
+  },
+};
