@@ -13,13 +13,15 @@ export type SurrogateDerivative =
   | { kind: 'annealed'; slope: number } //    ∂z/∂φ := s σ'(s φ)
   | { kind: 'gumbel'; temperature: number }; // ∂z/∂φ := ∂/∂φ σ((φ + L(u)) / τ)
 
-function hardSample(logits: tf.Tensor, u: tf.Tensor, rule: SurrogateDerivative): tf.Tensor {
+/** The forward value of the straight-through op. */
+export function hardSample(logits: tf.Tensor, u: tf.Tensor, rule: SurrogateDerivative): tf.Tensor {
   // Gumbel-ST thresholds its own relaxed sample σ((φ + L)/τ), i.e. z = 1[φ + L(u) > 0].
   if (rule.kind === 'gumbel') return tf.cast(tf.greater(tf.add(logits, logisticNoise(u)), 0), 'float32');
   return tf.cast(tf.less(u, tf.sigmoid(logits)), 'float32');
 }
 
-function surrogateDerivative(logits: tf.Tensor, u: tf.Tensor, rule: SurrogateDerivative): tf.Tensor {
+/** The `∂z/∂φ` that `rule` substitutes, at `logits` (broadcast against `u`). */
+export function surrogateDerivative(logits: tf.Tensor, u: tf.Tensor, rule: SurrogateDerivative): tf.Tensor {
   switch (rule.kind) {
     case 'identity':
       return tf.onesLike(logits);

@@ -1,5 +1,6 @@
 /** Backpropagation through `f` for the estimators that need `∂f/∂z`. */
 import * as tf from '@tensorflow/tfjs';
+import { disposeAbandonedTape } from '../core/tape';
 import { ArgumentError, messages } from '../errors';
 import type { EstimatorContext } from './types';
 
@@ -14,6 +15,7 @@ export function throughF<T>(context: EstimatorContext, differentiate: () => T, a
   try {
     return differentiate();
   } catch (error) {
+    disposeAbandonedTape();
     if (error instanceof ArgumentError) throw error;
     throw new ArgumentError(argument, messages.notDifferentiable(context.name, argument, (error as Error).message));
   }
@@ -29,4 +31,9 @@ export function perSampleGradient(
 ): tf.Tensor2D {
   const tiled = tf.tile(context.logits.reshape([1, context.d]), [context.samples, 1]) as tf.Tensor2D;
   return throughF(context, () => tf.grad((phi) => tf.sum(context.f(sample(phi as tf.Tensor2D))))(tiled)) as tf.Tensor2D;
+}
+
+/** `∂f/∂z` at the given samples, one row per sample (rows of f do not interact). */
+export function objectiveGradientAt(context: EstimatorContext, z: tf.Tensor2D): tf.Tensor2D {
+  return throughF(context, () => tf.grad((x) => tf.sum(context.f(x as tf.Tensor2D)))(z)) as tf.Tensor2D;
 }

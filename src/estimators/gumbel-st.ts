@@ -4,9 +4,8 @@
  * `z = 1[u > σ(−φ)]`); backward through the relaxed `σ((φ + L)/τ)`. Biased; one evaluation of
  * f and a backward pass.
  */
-import { straightThroughSample } from '../core/straight-through';
-import { perSampleGradient } from './autodiff';
-import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+import { straightThroughEstimate } from './straight-through';
+import type { EstimatorSpec } from './types';
 
 export const gumbelSt: EstimatorSpec = {
   title: 'Straight-through Gumbel (hard forward, relaxed backward)',
@@ -15,8 +14,5 @@ export const gumbelSt: EstimatorSpec = {
   needsGradient: true,
   evaluationsPerSample: 1,
   minSamples: 1,
-  run(context: EstimatorContext): EstimatorOutput {
-    const rule = { kind: 'gumbel', temperature: context.temperature } as const;
-    return { perSample: perSampleGradient(context, (phi) => straightThroughSample(phi, context.u, rule)) };
-  },
+  run: (context) => ({ perSample: straightThroughEstimate(context, { kind: 'gumbel', temperature: context.temperature }) }),
 };

@@ -39,15 +39,17 @@ export function relaxedControlVariate(context: EstimatorContext, c: Surrogate, a
   const v = context.conditionalNoise();
   const tiled = tf.tile(logits.reshape([1, d]), [samples, 1]) as tf.Tensor2D;
   let cAtConditional: tf.Tensor1D | undefined;
-  const pathwise = throughF(context, () =>
-    tf.grad((phi) => {
-      const terms = surrogateTerms(context, c, b, v, phi as tf.Tensor2D);
-      cAtConditional = tf.keep(terms.atConditional.clone());
-      return terms.difference;
-    })(tiled),
-    argument,
-  );
   try {
+    const pathwise = throughF(
+      context,
+      () =>
+        tf.grad((phi) => {
+          const terms = surrogateTerms(context, c, b, v, phi as tf.Tensor2D);
+          cAtConditional = tf.keep(terms.atConditional.clone());
+          return terms.difference;
+        })(tiled),
+      argument,
+    );
     const signal = tf.sub(context.f(b), cAtConditional!).expandDims(1);
     return tf.add(tf.mul(signal, tf.sub(b, tf.sigmoid(logits))), pathwise) as tf.Tensor2D;
   } finally {

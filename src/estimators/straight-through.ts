@@ -6,10 +6,18 @@
  * - `st-sigmoid`:  σ'(φ);
  * - `st-annealed`: s σ'(s φ) for the slope s (`options.slope`).
  * Biased (exact only when f is linear and the rule is σ'). One evaluation of f and a backward pass.
+ * Inside a network the same rules run as the custom-gradient op `straightThroughSample`.
  */
-import { straightThroughSample, type SurrogateDerivative } from '../core/straight-through';
-import { perSampleGradient } from './autodiff';
+import * as tf from '@tensorflow/tfjs';
+import { hardSample, surrogateDerivative, type SurrogateDerivative } from '../core/straight-through';
+import { objectiveGradientAt } from './autodiff';
 import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+
+/** `∂f/∂z` at the hard sample times the surrogate `∂z/∂φ` of `rule`. */
+export function straightThroughEstimate(context: EstimatorContext, rule: SurrogateDerivative): tf.Tensor2D {
+  const z = hardSample(context.logits, context.u, rule) as tf.Tensor2D;
+  return tf.mul(objectiveGradientAt(context, z), surrogateDerivative(context.logits, context.u, rule)) as tf.Tensor2D;
+}
 
 function straightThrough(title: string, rule: (context: EstimatorContext) => SurrogateDerivative): EstimatorSpec {
   return {
@@ -19,10 +27,7 @@ function straightThrough(title: string, rule: (context: EstimatorContext) => Sur
     needsGradient: true,
     evaluationsPerSample: 1,
     minSamples: 1,
-    run(context: EstimatorContext): EstimatorOutput {
-      const surrogate = rule(context);
-      return { perSample: perSampleGradient(context, (phi) => straightThroughSample(phi, context.u, surrogate)) };
-    },
+    run: (context) => ({ perSample: straightThroughEstimate(context, rule(context)) }),
   };
 }
 

@@ -1,0 +1,122 @@
+/** Shared fixtures for the estimator tests: problems with known gradients and the z-test. */
+import * as tf from '@tensorflow/tfjs';
+import {
+  blackBox,
+  enumerate,
+  estimate,
+  estimators,
+  gradientStats,
+  initBackend,
+  type EstimateOptions,
+  type EstimatorName,
+  type GradientStats,
+  type Objective,
+} from '../src';
+
+/** The backend the tests run on: STOCHGRAD_BACKEND if set, else the library's default choice. */
+export async function setupBackend(): Promise<void> {
+  await initBackend({ log: false });
+}
+
+export interface Problem {
+  name: string;
+  f: Objective;
+  logits: number[];
+  /** f is built from comparisons, so only estimators that merely evaluate f apply. */
+  blackBox: boolean;
+  /** A smooth surrogate for RELAX on this problem. */
+  surrogate: (relaxed: tf.Tensor2D) => tf.Tensor1D;
+}
+
+const rows = (x: tf.Tensor) => tf.sum(x, 1) as tf.Tensor1D;
+
+/** d = 1: any f of one binary unit; exact gradient σ(φ)(1 − σ(φ))(f(1) − f(0)). */
+export const oneUnit: Problem = {
+  name: 'one unit, f = (z − 0.49)^2 + 2z',
+  f: (z) => rows(tf.add(tf.square(tf.sub(z, 0.49)), tf.mul(2, z))),
+  logits: [0.7],
+  blackBox: false,
+  surrogate: (r) => rows(tf.add(tf.square(tf.sub(r, 0.49)), tf.mul(2, r))),
+};
+
+const W = [0.9, -1.3, 0.4, 1.7, -0.6, 1.1];
+const V = [0.5, 0.8, -1.2, 0.3, 1.4, -0.7];
+/** d = 6, nonlinear and differentiable: `sin(wᵀz) + (vᵀz − 1)^2 + z_0 z_1 z_2`. */
+export const nonlinear: Problem = {
+  name: 'd = 6, sin(wz) + (vz − 1)^2 + z0 z1 z2',
+  f: (z) =>
+    tf.tidy(() => {
+      const wz = rows(tf.mul(z, tf.tensor1d(W)));
+      const vz = rows(tf.mul(z, tf.tensor1d(V)));
+      const triple = tf.prod(tf.slice(z, [0, 0], [-1, 3]), 1);
+      return tf.add(tf.add(tf.sin(wz), tf.square(tf.sub(vz, 1))), triple) as tf.Tensor1D;
+    }),
+  logits: [0.3, -0.8, 1.5, -0.2, 0.9, -1.6],
+  blackBox: false,
+  surrogate: (r) => rows(tf.mul(r, tf.tensor1d(W))),
+};
+
+/** d = 4 with |φ| ≈ 6: rare events drive the gradient. */
+export const extreme: Problem = {
+  name: 'd = 4, |φ| ≈ 6, (Σz − 1.5)^2 + cos(z0 + 2 z3)',
+  f: (z) =>
+    tf.tidy(() => {
+      const total = rows(z);
+      const mix = tf.add(tf.slice(z, [0, 0], [-1, 1]), tf.mul(2, tf.slice(z, [0, 3], [-1, 1]))).reshape([-1]);
+      return tf.add(tf.square(tf.sub(total, 1.5)), tf.cos(mix)) as tf.Tensor1D;
+    }),
+  logits: [6, -6, 5.8, -6.2],
+  blackBox: false,
+  surrogate: (r) => rows(r),
+};
+
+/** d = 5, a step function of the sample count: tfjs cannot differentiate it. */
+export const stepFunction: Problem = {
+  name: 'd = 5, f = 3·1[Σz ≥ 2] − z0 (non-differentiable)',
+  f: blackBox((z) =>
+    tf.tidy(() => {
+      const atLeastTwo = tf.cast(tf.greaterEqual(rows(z), 2), 'float32');
+      return tf.sub(tf.mul(3, atLeastTwo), tf.slice(z, [0, 0], [-1, 1]).reshape([-1])) as tf.Tensor1D;
+    }),
+  ),
+  logits: [0.2, -1.1, 0.8, -0.4, 1.3],
+  blackBox: true,
+  surrogate: (r) => tf.mul(3, tf.sigmoid(tf.mul(4, tf.sub(rows(r), 1.5)))) as tf.Tensor1D,
+};
+
+export const PROBLEMS = [oneUnit, nonlinear, extreme, stepFunction];
+
+export const UNBIASED = (Object.keys(estimators) as EstimatorName[]).filter((n) => estimators[n].unbiased);
+export const BIASED = (Object.keys(estimators) as EstimatorName[]).filter((n) => !estimators[n].unbiased);
+
+/** Whether estimator `name` applies to `problem`. */
+export function applies(name: EstimatorName, problem: Problem): boolean {
+  return !(problem.blackBox && estimators[name].needsGradient);
+}
+
+export function exactOf(problem: Problem): number[] {
+  return tf.tidy(() => Array.from(enumerate(problem.f, tf.tensor1d(problem.logits)).gradient));
+}
+
+/** Runs `name` on `problem` and returns the statistics of its estimates against the exact gradient. */
+export function measure(name: EstimatorName, problem: Problem, options: EstimateOptions): GradientStats {
+  const logits = tf.tensor1d(problem.logits);
+  const extra = name === 'relax' ? { surrogate: problem.surrogate } : {};
+  const result = estimate(name, problem.f, logits, { ...options, ...extra });
+  try {
+    return gradientStats(result.perSample, exactOf(problem));
+  } finally {
+    tf.dispose([logits, result.perSample, result.mean]);
+  }
+}
+
+/** Per-sample values as a plain array, disposing the result. */
+export function perSampleArray(name: EstimatorName, f: Objective, logits: number[], options: EstimateOptions): number[] {
+  const phi = tf.tensor1d(logits);
+  const result = estimate(name, f, phi, options);
+  const values = Array.from(result.perSample.dataSync());
+  tf.dispose([phi, result.perSample, result.mean]);
+  return values;
+}
+
+export const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
