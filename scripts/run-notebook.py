@@ -1,0 +1,95 @@
+"""Execute a notebook headless with nbclient and write the executed copy.
+
+usage: run-notebook.py --kernel NAME [--timeout S] [--startup-timeout S] INPUT.ipynb OUTPUT.ipynb
+
+The kernel starts in INPUT's folder. A cell fails when its execute_reply has status "error"
+(tslab reports errors only there) or when it produced an "error" output; "raises-exception"
+tags are ignored. Exit status: 0 all cells ran, 1 a cell failed (details on stderr), 2 usage/setup error.
+"""
+import argparse
+import os
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kernel", required=True, help="kernelspec name")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument("--startup-timeout", type=int, default=120, help="seconds for the kernel to start")
+    parser.add_argument("input")
+    parser.add_argument("output")
+    return parser.parse_args()
+
+
+def reply_error_text(reply_content):
+    name = reply_content.get("ename", "Error")
+    value = reply_content.get("evalue", "")
+    traceback = "\n".join(reply_content.get("traceback") or [])
+    headline = f"{name}: {value}" if value else name
+    return "\n".join(part for part in (headline, traceback) if part.strip())
+
+
+def stderr_text(cell):
+    """What the cell wrote to stderr; tslab puts the error message and stack there."""
+    streams = [o for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    return "".join(o.get("text", "") for o in streams).rstrip()
+
+
+def last_executed_cell(nb):
+    executed = [i for i, cell in enumerate(nb.cells) if cell.get("execution_count") is not None]
+    return executed[-1] if executed else 0
+
+
+def main():
+    args = parse_args()
+    nb = nbformat.read(args.input, as_version=4)
+    failures = []
+
+    def on_cell_executed(cell, cell_index, execute_reply):
+        content = (execute_reply or {}).get("content", {})
+        if content.get("status") == "error":
+            failures.append((cell_index, reply_error_text(content)))
+
+    client = NotebookClient(
+        nb,
+        kernel_name=args.kernel,
+        timeout=args.timeout,
+        startup_timeout=args.startup_timeout,
+        allow_errors=False,
+        force_raise_errors=True,
+        on_cell_executed=on_cell_executed,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.input))}},
+    )
+    crash = None
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        if not failures:  # normally already recorded by on_cell_executed
+            failures.append((last_executed_cell(nb), str(error)))
+    except Exception as error:  # timeouts, dead kernels, kernels that do not start
+        crash = f"{type(error).__name__}: {error}"
+    finally:
+        nbformat.write(nb, args.output)
+
+    recorded = {index for index, _ in failures}
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and index not in recorded:
+                failures.append((index, reply_error_text(output)))
+                recorded.add(index)
+
+    for index, text in failures:
+        cell = nb.cells[index]
+        details = "\n".join(part for part in (text, stderr_text(cell)) if part)
+        print(f"cell {index} failed:\n--- source ---\n{cell.source}\n--- error ---\n{details}\n", file=sys.stderr)
+    if crash:
+        print(f"notebook execution aborted: {crash}", file=sys.stderr)
+    return 1 if failures or crash else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+'use strict';
+/**
+ * `npm test`: bootstrap, check STOCHGRAD_BACKEND, compile src + test (tsconfig.test.json → .build/),
+ * then one `node --test` run over every .build/test/**\/*.test.js (unit tests and notebook tests).
+ * Extra arguments are passed to `node --test`, e.g. `npm test -- --test-name-pattern=backend`.
+ */
+const childProcess = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { ROOT, BootstrapError, bootstrap, listFiles, runMain } = require('./bootstrap');
+
+const BUILD_DIR = path.join(ROOT, '.build');
+
+/** Fails fast, naming the valid backends, when STOCHGRAD_BACKEND is set to something unknown. */
+function checkBackendEnv() {
+  const value = process.env.STOCHGRAD_BACKEND;
+  if (!value) return;
+  const { parseBackendName } = require(path.join(ROOT, 'dist', 'backend.js'));
+  try {
+    parseBackendName(value, 'STOCHGRAD_BACKEND');
+  } catch (error) {
+    throw new BootstrapError(error.message);
+  }
+}
+
+function compileTests() {
+  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const result = childProcess.spawnSync(process.execPath, [tsc, '-p', 'tsconfig.test.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new BootstrapError('compiling the tests (tsc -p tsconfig.test.json) failed; see the errors above');
+}
+
+function testFiles() {
+  const files = listFiles(path.join(BUILD_DIR, 'test'))
+    .filter((file) => file.endsWith('.test.js'))
+    .sort();
+  if (files.length === 0) throw new BootstrapError('no tests found (test/**/*.test.ts)');
+  return files.map((file) => path.relative(ROOT, file));
+}
+
+function main() {
+  const { env } = bootstrap();
+  checkBackendEnv();
+  compileTests();
+  const args = ['--test', '--test-reporter=spec', ...process.argv.slice(2), ...testFiles()];
+  const result = childProcess.spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, STOCHGRAD_FAST: '1' },
+    stdio: 'inherit',
+  });
+  process.exit(result.status ?? 1);
+}
+
+runMain(main);

@@ -1,0 +1,153 @@
+/**
+ * `stochgrad compare`: every estimator on ARM's toy `f(z) = Σ_i (z_i − p0)^2` at equal logits φ,
+ * against the exact gradient. `compareEstimators` computes the table (no printing);
+ * `compare-report.ts` renders it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { estimate } from '../estimators/estimate';
+import { exactGradient } from '../estimators/exact';
+import { ESTIMATOR_NAMES, estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
+import type { EstimateOptions } from '../estimators/types';
+import { gradientStats } from '../metrics/gradient-stats';
+import { armToy } from '../models/toy';
+
+export interface CompareConfig {
+  estimators: readonly EstimatorName[];
+  /** The logit φ of every unit. */
+  logit: number;
+  /** The toy's target p0. */
+  p0: number;
+  /** Number of units d (each has logit φ). */
+  units: number;
+  samples: number;
+  seed: number;
+  temperature?: number;
+  slope?: number;
+  /** Samples of the untimed warm-up call made before each timed one (0: none). Default 100. */
+  warmupSamples?: number;
+}
+
+export interface CompareRow {
+  estimator: EstimatorName;
+  title: string;
+  /** From the registry metadata. */
+  unbiased: boolean;
+  /** Per coordinate. */
+  mean: number[];
+  exact: number[];
+  standardError: number[];
+  /**
+   * `(mean_i − exact_i) / se_i`, or null when `se_i` is zero to float32 precision (every
+   * estimate equal up to rounding), where the ratio would only measure rounding error.
+   */
+  biasZ: (number | null)[];
+  /** `Σ_i Var(ĝ_i)`. */
+  totalVariance: number;
+  /** Rows of f evaluated by the timed call. */
+  evaluations: number;
+  /** Measured: `evaluations / samples`. */
+  evaluationsPerSample: number;
+  /** The registry's `evaluationsPerSample` (excludes per-batch terms). */
+  declaredEvaluationsPerSample: number;
+  /** Wall time of `estimate` plus reading the estimates back. */
+  seconds: number;
+  estimatesPerSecond: number;
+}
+
+export interface Comparison {
+  config: CompareConfig;
+  /** `σ(φ)(1 − σ(φ))(1 − 2 p0)`, each coordinate's exact gradient, in float64. */
+  closedForm: number;
+  /** The enumeration oracle's gradient (float32), per coordinate. */
+  exact: number[];
+  rows: CompareRow[];
+}
+
+/** Estimators that need extra options on the toy, and why (shown as footnotes). */
+export const SPECIAL_OPTIONS: Partial<Record<EstimatorName, string>> = {
+  relax:
+    'relax uses the surrogate c = f at the relaxation σ((φ + L)/τ), i.e. armToy(p0) on relaxed samples, ' +
+    'which makes it REBAR with η = 1; its evaluations count f only, not the 2 surrogate evaluations per sample.',
+};
+
+/** Relative size below which a standard error counts as float32 rounding noise. */
+export const NEGLIGIBLE_SE = 1e-6;
+
+/** The z-score, or null when se is negligible next to the values (a deterministic estimator). */
+export function biasZScore(mean: number, exact: number, standardError: number): number | null {
+  const scale = Math.max(Math.abs(mean), Math.abs(exact));
+  if (standardError <= NEGLIGIBLE_SE * scale) return null;
+  return (mean - exact) / standardError;
+}
+
+/** `σ(φ)(1 − σ(φ))(1 − 2 p0)`: the exact gradient of `E[(z − p0)^2]` in each coordinate. */
+export function closedFormGradient(logit: number, p0: number): number {
+  const sigma = 1 / (1 + Math.exp(-logit));
+  return sigma * (1 - sigma) * (1 - 2 * p0);
+}
+
+function estimateOptions(name: EstimatorName, config: CompareConfig, samples: number): EstimateOptions {
+  const options: EstimateOptions = { samples, seed: config.seed };
+  if (config.temperature !== undefined) options.temperature = config.temperature;
+  if (config.slope !== undefined) options.slope = config.slope;
+  if (name === 'relax') options.surrogate = armToy(config.p0);
+  return options;
+}
+
+function warmUp(name: EstimatorName, config: CompareConfig, logits: tf.Tensor1D): void {
+  const wanted = Math.min(config.warmupSamples ?? 100, config.samples);
+  if (wanted <= 0) return;
+  const samples = Math.max(wanted, estimators[name].minSamples);
+  const result = estimate(name, armToy(config.p0), logits, estimateOptions(name, config, samples));
+  tf.dispose([result.perSample, result.mean]);
+}
+
+async function timedEstimate(name: EstimatorName, config: CompareConfig, logits: tf.Tensor1D) {
+  const start = performance.now();
+  const result = estimate(name, armToy(config.p0), logits, estimateOptions(name, config, config.samples));
+  await result.perSample.data();
+  await result.mean.data();
+  return { result, seconds: (performance.now() - start) / 1000 };
+}
+
+async function compareOne(name: EstimatorName, config: CompareConfig, logits: tf.Tensor1D, exact: number[]): Promise<CompareRow> {
+  const spec = lookupEstimator(name, '--estimators');
+  warmUp(name, config, logits);
+  const { result, seconds } = await timedEstimate(name, config, logits);
+  try {
+    const stats = gradientStats(result.perSample, exact);
+    return {
+      estimator: name,
+      title: spec.title,
+      unbiased: spec.unbiased,
+      mean: stats.mean,
+      exact,
+      standardError: stats.standardError,
+      biasZ: stats.mean.map((m, i) => biasZScore(m, exact[i], stats.standardError[i])),
+      totalVariance: stats.totalVariance,
+      evaluations: result.evaluations,
+      evaluationsPerSample: result.evaluations / config.samples,
+      declaredEvaluationsPerSample: spec.evaluationsPerSample,
+      seconds,
+      estimatesPerSecond: config.samples / seconds,
+    };
+  } finally {
+    tf.dispose([result.perSample, result.mean]);
+  }
+}
+
+/** Runs every chosen estimator once on the toy; tensors are disposed after each. */
+export async function compareEstimators(config: CompareConfig): Promise<Comparison> {
+  for (const name of config.estimators) lookupEstimator(name, '--estimators');
+  const logits = tf.fill([config.units], config.logit) as tf.Tensor1D;
+  try {
+    const exactTensor = exactGradient(armToy(config.p0), logits);
+    const exact = Array.from(exactTensor.dataSync());
+    exactTensor.dispose();
+    const rows: CompareRow[] = [];
+    for (const name of config.estimators) rows.push(await compareOne(name, config, logits, exact));
+    return { config, closedForm: closedFormGradient(config.logit, config.p0), exact, rows };
+  } finally {
+    logits.dispose();
+  }
+}
