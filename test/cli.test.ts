@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { ESTIMATOR_NAMES, estimators } from '../src/estimators/registry';
-import { biasZScore, closedFormGradient, compareEstimators, type Comparison } from '../src/cli/compare';
+import { biasZScore, closedFormGradient, compareEstimators, type Comparison } from '../src/metrics/compare';
 import { parseCompareArgs } from '../src/cli/compare-command';
 import { renderComparison, suspiciousRows } from '../src/cli/compare-report';
 import { parseOptions } from '../src/cli/options';

@@ -3,7 +3,7 @@ import { BACKENDS, initBackend } from '../backend';
 import { MAX_ENUMERATION_UNITS } from '../estimators/exact';
 import { ESTIMATOR_NAMES, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import type { Command } from './command';
-import { compareEstimators, type CompareConfig } from './compare';
+import { compareEstimators, type CompareConfig } from '../metrics/compare';
 import { REPORT_FORMATS, renderComparison, type ReportFormat } from './compare-report';
 import { optionsHelp, parseOptions, type OptionsSpec } from './options';
 

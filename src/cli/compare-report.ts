@@ -1,7 +1,7 @@
 /** Renders a `Comparison` as aligned text, Markdown or JSON. */
 import { zBound } from '../metrics/normal';
-import type { Comparison, CompareRow } from './compare';
-import { SPECIAL_OPTIONS } from './compare';
+import type { Comparison, CompareRow } from '../metrics/compare';
+import { SPECIAL_OPTIONS } from '../metrics/compare';
 import { fixed, rate, significant, trimmed } from './format-number';
 import { renderTable, type Column } from './table';
 

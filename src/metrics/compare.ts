@@ -1,14 +1,14 @@
 /**
- * `stochgrad compare`: every estimator on ARM's toy `f(z) = Σ_i (z_i − p0)^2` at equal logits φ,
+ * Every estimator on ARM's toy `f(z) = Σ_i (z_i − p0)^2` at equal logits φ,
  * against the exact gradient. `compareEstimators` computes the table (no printing);
- * `compare-report.ts` renders it.
+ * the command line (`stochgrad compare`) and the notebooks render it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { estimate } from '../estimators/estimate';
 import { exactGradient } from '../estimators/exact';
 import { ESTIMATOR_NAMES, estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import type { EstimateOptions } from '../estimators/types';
-import { gradientStats } from '../metrics/gradient-stats';
+import { gradientStats } from './gradient-stats';
 import { armToy } from '../models/toy';
 
 export interface CompareConfig {
@@ -111,7 +111,7 @@ async function timedEstimate(name: EstimatorName, config: CompareConfig, logits:
 }
 
 async function compareOne(name: EstimatorName, config: CompareConfig, logits: tf.Tensor1D, exact: number[]): Promise<CompareRow> {
-  const spec = lookupEstimator(name, '--estimators');
+  const spec = lookupEstimator(name, 'estimators');
   warmUp(name, config, logits);
   const { result, seconds } = await timedEstimate(name, config, logits);
   try {
@@ -138,7 +138,7 @@ async function compareOne(name: EstimatorName, config: CompareConfig, logits: tf
 
 /** Runs every chosen estimator once on the toy; tensors are disposed after each. */
 export async function compareEstimators(config: CompareConfig): Promise<Comparison> {
-  for (const name of config.estimators) lookupEstimator(name, '--estimators');
+  for (const name of config.estimators) lookupEstimator(name, 'estimators');
   const logits = tf.fill([config.units], config.logit) as tf.Tensor1D;
   try {
     const exactTensor = exactGradient(armToy(config.p0), logits);
