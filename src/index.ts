@@ -29,6 +29,11 @@ export { enumerate, exactExpectation, exactGradient, MAX_ENUMERATION_UNITS } fro
 export { gradientStats } from './metrics/gradient-stats';
 export type { GradientStats } from './metrics/gradient-stats';
 export { normalQuantile, zBound } from './metrics/normal';
+export { closedFormGradient, compareEstimators } from './metrics/compare';
+export type { CompareConfig, CompareRow, Comparison } from './metrics/compare';
 
 // Models
 export { armToy, linearObjective } from './models/toy';
+
+// Display helpers (Plotly figures, HTML tables, tslab adapter)
+export * from './viz';

@@ -1,0 +1,28 @@
+/**
+ * danfojs, typed, for notebooks: `import { dfd } from "stochgrad"`.
+ * danfojs declares its types only under package.json "exports", which TypeScript's node10
+ * module resolution (used by our tsconfig and by tslab) ignores, so `import "danfojs"` fails
+ * to type-check there; this imports the declarations by path instead.
+ * The module loads on first use, so importing stochgrad does not pay danfojs's startup cost.
+ */
+import type * as Danfo from '../../node_modules/danfojs/dist/danfojs-browser/src/index';
+
+export type DanfoModule = typeof Danfo;
+export type DataFrame = Danfo.DataFrame;
+
+let loaded: DanfoModule | undefined;
+
+function load(): DanfoModule {
+  loaded ??= require('danfojs') as DanfoModule;
+  return loaded;
+}
+
+export const dfd: DanfoModule = new Proxy({} as DanfoModule, {
+  get: (_target, key) => Reflect.get(load(), key),
+  has: (_target, key) => Reflect.has(load(), key),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_target, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+});

@@ -1,0 +1,90 @@
+/** A typed, minimal subset of the Plotly figure spec: what stochgrad's charts emit. */
+
+/** One plotted value; `null` leaves a gap (non-finite numbers become `null`). */
+export type Datum = number | string | null;
+
+export interface Title {
+  text: string;
+}
+
+export interface Line {
+  color?: string;
+  width?: number;
+  dash?: 'solid' | 'dot' | 'dash' | 'dashdot';
+}
+
+export interface Marker {
+  color?: string;
+  size?: number;
+  opacity?: number;
+}
+
+export interface Trace {
+  type: 'scatter' | 'bar' | 'histogram';
+  name?: string;
+  x?: Datum[];
+  y?: Datum[];
+  mode?: 'lines' | 'markers' | 'lines+markers';
+  line?: Line;
+  marker?: Marker;
+  opacity?: number;
+  nbinsx?: number;
+  histnorm?: '' | 'probability' | 'probability density';
+  showlegend?: boolean;
+}
+
+export interface Font {
+  family?: string;
+  size?: number;
+  color?: string;
+}
+
+export interface Axis {
+  title?: Title;
+  type?: 'linear' | 'log' | 'category';
+  range?: [number, number];
+  zeroline?: boolean;
+  gridcolor?: string;
+  linecolor?: string;
+  showline?: boolean;
+  ticks?: '' | 'outside' | 'inside';
+  automargin?: boolean;
+}
+
+export interface Margin {
+  l: number;
+  r: number;
+  t: number;
+  b: number;
+}
+
+export interface Layout {
+  title?: Title & { x?: number; xanchor?: 'left' | 'center' | 'right' };
+  xaxis?: Axis;
+  yaxis?: Axis;
+  font?: Font;
+  margin?: Margin;
+  colorway?: string[];
+  paper_bgcolor?: string;
+  plot_bgcolor?: string;
+  width?: number;
+  height?: number;
+  showlegend?: boolean;
+  legend?: { orientation?: 'h' | 'v'; x?: number; y?: number; xanchor?: string; yanchor?: string };
+  barmode?: 'group' | 'stack' | 'overlay';
+  bargap?: number;
+}
+
+/** Plotly's per-plot options (the fourth argument of `Plotly.newPlot`). */
+export interface PlotConfig {
+  responsive?: boolean;
+  displaylogo?: boolean;
+  displayModeBar?: boolean | 'hover';
+  staticPlot?: boolean;
+}
+
+export interface Figure {
+  data: Trace[];
+  layout: Layout;
+  config?: PlotConfig;
+}

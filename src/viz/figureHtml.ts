@@ -1,0 +1,103 @@
+/** A `Figure` as an HTML snippet: a div plus a script that draws into it with Plotly. */
+import { randomBytes } from 'node:crypto';
+import type { Axis, Figure } from './figure';
+import { plotlyBundleHtml } from './plotlyBundle';
+import { checkSameLength } from './values';
+
+export interface FigureHtmlOptions {
+  /** Element id; defaults to a fresh random one (ids must be unique on the page). */
+  id?: string;
+  /** Prepend the Plotly bundle (needed once per page). Default false. */
+  includeBundle?: boolean;
+}
+
+function checkTitle(title: unknown, name: string): void {
+  if (title == null) return;
+  if (typeof title !== 'object' || typeof (title as { text?: unknown }).text !== 'string') {
+    throw new TypeError(
+      `${name} must be {text: string} (Plotly 3+ ignores plain string titles); got ${JSON.stringify(title)}`,
+    );
+  }
+}
+
+/** Throws a named error for anything Plotly would silently mis-draw. */
+export function checkFigure(fig: Figure, name = 'fig'): void {
+  if (fig == null || typeof fig !== 'object') throw new TypeError(`${name} must be a Figure object`);
+  if (!Array.isArray(fig.data)) throw new TypeError(`${name}.data must be an array of traces`);
+  if (fig.layout == null || typeof fig.layout !== 'object') {
+    throw new TypeError(`${name}.layout must be an object`);
+  }
+  checkTitle(fig.layout.title, `${name}.layout.title`);
+  for (const axis of ['xaxis', 'yaxis'] as const) {
+    checkTitle((fig.layout[axis] as Axis | undefined)?.title, `${name}.layout.${axis}.title`);
+  }
+  fig.data.forEach((trace, i) => {
+    if (trace == null || typeof trace !== 'object') {
+      throw new TypeError(`${name}.data[${i}] must be a trace object`);
+    }
+    const { x, y } = trace;
+    if (trace.type !== 'histogram' && Array.isArray(x) && Array.isArray(y)) {
+      checkSameLength(x, y, `${name}.data[${i}]`);
+    }
+  });
+}
+
+/** JSON that is safe inside an inline <script>; NaN/Infinity serialise as null. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function newFigureId(): string {
+  return `stochgrad-fig-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * The drawing script polls: Notebook 6 runs output scripts before the output is attached to
+ * the document, and Plotly may arrive in an earlier output that is still rendering.
+ */
+function drawScript(id: string, fig: Figure): string {
+  return `<script>
+(function () {
+  var id = ${scriptJson(id)};
+  var fig = ${scriptJson(fig)};
+  var tries = 0;
+  function draw() {
+    var el = document.getElementById(id);
+    var Plotly = window.Plotly;
+    if (el && Plotly && Plotly.newPlot) {
+      Promise.resolve(Plotly.newPlot(el, fig.data, fig.layout, fig.config || {})).catch(function (e) {
+        console.error('stochgrad: Plotly failed to draw ' + id, e);
+      });
+      return;
+    }
+    if (++tries <= 200) { setTimeout(draw, 50); return; }
+    var msg = el ? 'Plotly is not loaded on this page: the first figure of a kernel session carries '
+      + 'the Plotly bundle. Use Kernel > Restart & Run All, or call resetPlotlyBundle() before showFigure().'
+      : 'figure element #' + id + ' not found';
+    if (el) el.textContent = msg;
+    console.warn('stochgrad: ' + msg);
+  }
+  draw();
+})();
+</script>`;
+}
+
+/** HTML that renders `fig`; pass `includeBundle: true` for the first figure on a page. */
+export function figureHtml(fig: Figure, options: FigureHtmlOptions = {}): string {
+  checkFigure(fig);
+  const id = options.id ?? newFigureId();
+  if (!/^[A-Za-z][\w-]*$/.test(id)) {
+    throw new RangeError(
+      `options.id must start with a letter and contain only [A-Za-z0-9_-]; got ${JSON.stringify(id)}`,
+    );
+  }
+  const height = fig.layout.height != null ? `${fig.layout.height}px` : '380px';
+  const div = `<div id="${id}" class="stochgrad-figure" style="width:100%;min-height:${height}"></div>`;
+  const parts = options.includeBundle ? [plotlyBundleHtml(), div] : [div];
+  return [...parts, drawScript(id, fig)].join('\n');
+}
