@@ -134,8 +134,8 @@ test('the option parser rejects unknown options and bad values, naming the optio
 });
 
 test('parseCompareArgs maps options onto the comparison config', () => {
-  const { config, format } = parseCompareArgs(['--estimators=arm,disarm', '--p0', '0.4', '--units=2', '--samples', '500', '--temperature', '0.3', '--format=json']);
-  assert.deepEqual(config, { estimators: ['arm', 'disarm'], logit: 0, p0: 0.4, units: 2, samples: 500, seed: 1, temperature: 0.3 });
+  const { config, format } = parseCompareArgs(['--estimators=arm,disarm', '--p0', '0.4', '--units=2', '--samples', '500', '--temperature', '0.3', '--repeats=3', '--format=json']);
+  assert.deepEqual(config, { estimators: ['arm', 'disarm'], logit: 0, p0: 0.4, units: 2, samples: 500, seed: 1, repeats: 3, temperature: 0.3 });
   assert.equal(format, 'json');
   assert.equal(parseCompareArgs([]).config.samples, 100000);
 });

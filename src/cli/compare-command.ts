@@ -19,6 +19,7 @@ export const COMPARE_OPTIONS = {
   units: { kind: 'integer', min: 1, max: MAX_ENUMERATION_UNITS, default: 1, help: 'number of units d' },
   samples: { kind: 'integer', min: 2, default: 100000, help: 'gradient estimates per estimator' },
   seed: { kind: 'integer', min: 0, max: 0xffffffff, default: 1, help: 'seed of the uniforms (same for every estimator)' },
+  repeats: { kind: 'integer', min: 1, default: 5, help: 'timed calls per estimator (the median time is reported)' },
   backend: { kind: 'choice', choices: BACKENDS, help: 'tfjs backend (default: STOCHGRAD_BACKEND, else the first that loads)' },
   temperature: { kind: 'number', positive: true, help: 'relaxation temperature τ (library default 0.5)' },
   slope: { kind: 'number', positive: true, help: 'slope of st-annealed (library default 1)' },
@@ -36,6 +37,7 @@ export function parseCompareArgs(argv: readonly string[]) {
     units: options.units,
     samples: options.samples,
     seed: options.seed,
+    repeats: options.repeats,
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.slope !== undefined ? { slope: options.slope } : {}),
   };

@@ -27,10 +27,16 @@ function columns(d: number): Column[] {
     { header: d > 1 ? 'total variance' : 'variance', align: 'right' },
     { header: 'evals/sample', align: 'right' },
     { header: 'estimates/s', align: 'right' },
+    { header: 'time ÷ reinforce', align: 'right' },
   ];
 }
 
-function cells(row: CompareRow): string[] {
+/** Wall time per estimate relative to REINFORCE's in the same run (the peer), or n/a without it. */
+function relativeCost(row: CompareRow, peer: CompareRow | undefined): string {
+  return peer ? trimmed(Number((peer.estimatesPerSecond / row.estimatesPerSecond).toPrecision(2))) : 'n/a';
+}
+
+function cells(row: CompareRow, peer: CompareRow | undefined): string[] {
   const marker = SPECIAL_OPTIONS[row.estimator] ? ' *' : '';
   return [
     `${row.estimator}${marker}`,
@@ -41,6 +47,7 @@ function cells(row: CompareRow): string[] {
     significant(row.totalVariance, 4),
     trimmed(row.evaluationsPerSample),
     rate(row.estimatesPerSecond),
+    relativeCost(row, peer),
   ];
 }
 
@@ -101,7 +108,7 @@ function footnotes(comparison: Comparison): string[] {
       `(Bonferroni, ${FALSE_ALARM * 100}% family-wise false alarms over ${comparison.rows.length} rows).`,
   );
   notes.push(...deterministicNote(comparison));
-  notes.push('evals/sample = rows of f evaluated / samples (measured); estimates/s = samples / wall time of estimate() plus reading back, after an untimed warm-up call.');
+  notes.push('evals/sample = rows of f evaluated / samples (measured); estimates/s = samples / wall time of estimate() plus reading back, after an untimed warm-up call; time ÷ reinforce compares the wall time per estimate with REINFORCE in this same run.');
   const suspicious = suspiciousRows(comparison);
   if (suspicious.length > 0) {
     notes.push(`registry says unbiased but |z| > ${fixed(limit)}: ${suspicious.map((row) => row.estimator).join(', ')}`);
@@ -117,7 +124,8 @@ function json(comparison: Comparison, context: ReportContext): string {
 /** The whole report, ending without a newline. */
 export function renderComparison(comparison: Comparison, format: ReportFormat, context: ReportContext): string {
   if (format === 'json') return json(comparison, context);
-  const table = renderTable(columns(comparison.config.units), comparison.rows.map(cells), format);
+  const peer = comparison.rows.find((row) => row.estimator === 'reinforce');
+  const table = renderTable(columns(comparison.config.units), comparison.rows.map((row) => cells(row, peer)), format);
   const notes = footnotes(comparison);
   if (format === 'markdown') {
     return [headline(comparison, context), '', `\`${exactLine(comparison)}\``, '', table, '', ...notes.map((note) => `- ${note.replace(/^\* /, '\\* ')}`)].join('\n');

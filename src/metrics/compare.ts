@@ -25,6 +25,8 @@ export interface CompareConfig {
   slope?: number;
   /** Samples of the untimed warm-up call made before each timed one (0: none). Default 100. */
   warmupSamples?: number;
+  /** Timed calls per estimator; the median time is reported. Default 5. */
+  repeats?: number;
 }
 
 export interface CompareRow {
@@ -49,7 +51,7 @@ export interface CompareRow {
   evaluationsPerSample: number;
   /** The registry's `evaluationsPerSample` (excludes per-batch terms). */
   declaredEvaluationsPerSample: number;
-  /** Wall time of `estimate` plus reading the estimates back. */
+  /** Median wall time of `estimate` plus reading the estimates back. */
   seconds: number;
   estimatesPerSecond: number;
 }
@@ -110,10 +112,20 @@ async function timedEstimate(name: EstimatorName, config: CompareConfig, logits:
   return { result, seconds: (performance.now() - start) / 1000 };
 }
 
+/** The last of `repeats` identical timed calls (same seed), with the median of their times. */
+async function medianTimedEstimate(name: EstimatorName, config: CompareConfig, logits: tf.Tensor1D) {
+  const times: number[] = [];
+  for (let k = 1; ; k++) {
+    const run = await timedEstimate(name, config, logits);
+    times.push(run.seconds);
+    if (k >= (config.repeats ?? 5)) return { result: run.result, seconds: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] };
+    tf.dispose([run.result.perSample, run.result.mean]);
+  }
+}
+
 async function compareOne(name: EstimatorName, config: CompareConfig, logits: tf.Tensor1D, exact: number[]): Promise<CompareRow> {
   const spec = lookupEstimator(name, 'estimators');
-  warmUp(name, config, logits);
-  const { result, seconds } = await timedEstimate(name, config, logits);
+  const { result, seconds } = await medianTimedEstimate(name, config, logits);
   try {
     const stats = gradientStats(result.perSample, exact);
     return {
@@ -145,6 +157,8 @@ export async function compareEstimators(config: CompareConfig): Promise<Comparis
     const exact = Array.from(exactTensor.dataSync());
     exactTensor.dispose();
     const rows: CompareRow[] = [];
+    // Warm every estimator up first, so that the first timed one does not pay for compiling kernels.
+    for (const name of config.estimators) warmUp(name, config, logits);
     for (const name of config.estimators) rows.push(await compareOne(name, config, logits, exact));
     return { config, closedForm: closedFormGradient(config.logit, config.p0), exact, rows };
   } finally {
