@@ -1,17 +1,40 @@
-/** The antithetic pair shared by ARM and DisARM, evaluated in one call of f. */
+/**
+ * The antithetic pair shared by ARM and DisARM: `b = 1[u < σ(φ)]` and its twin
+ * `b̃ = 1[1 − u < σ(φ)] = 1[u > σ(−φ)]`, evaluated in one call of f. Both estimators are
+ * unbiased, make two evaluations of f per estimate and never differentiate it.
+ */
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliFromNoise } from '../core/bernoulli';
-import type { CheckedObjective } from './objective';
+import type { EstimatorContext, EstimatorSpec } from './types';
 
-/** Evaluates f on `[first; second]` stacked, returning the two halves of the values. */
-export function evaluatePair(f: CheckedObjective, first: tf.Tensor2D, second: tf.Tensor2D) {
-  const rows = first.shape[0];
-  const values = f(tf.concat([first, second], 0));
-  const [a, b] = tf.split(values, [rows, rows]);
-  return { first: a as tf.Tensor1D, second: b as tf.Tensor1D };
+export interface AntitheticPair {
+  b: tf.Tensor2D;
+  twin: tf.Tensor2D;
+  /** f(b) and f(b̃), `[samples]` each. */
+  fB: tf.Tensor1D;
+  fTwin: tf.Tensor1D;
 }
 
-/** `1[u < σ(φ)]` and its antithetic twin `1[1 − u < σ(φ)] = 1[u > σ(−φ)]`. */
-export function antitheticSamples(logits: tf.Tensor1D, u: tf.Tensor2D) {
-  return { b: bernoulliFromNoise(logits, u), twin: bernoulliFromNoise(logits, tf.sub(1, u)) };
+function evaluatePair(context: EstimatorContext): AntitheticPair {
+  const b = bernoulliFromNoise(context.logits, context.u);
+  const twin = bernoulliFromNoise(context.logits, tf.sub(1, context.u));
+  const [fB, fTwin] = tf.split(context.f(tf.concat([b, twin], 0)), 2) as tf.Tensor1D[];
+  return { b, twin, fB, fTwin };
+}
+
+/** An estimator built from the evaluated antithetic pair. */
+export function antithetic(
+  title: string,
+  reference: string,
+  combine: (context: EstimatorContext, pair: AntitheticPair) => tf.Tensor,
+): EstimatorSpec {
+  return {
+    title,
+    reference,
+    unbiased: true,
+    needsGradient: false,
+    evaluationsPerSample: 2,
+    minSamples: 1,
+    run: (context) => ({ perSample: combine(context, evaluatePair(context)) as tf.Tensor2D }),
+  };
 }

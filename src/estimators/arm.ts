@@ -4,20 +4,8 @@
  * Unbiased; two evaluations of f sharing one u; f need not be differentiable.
  */
 import * as tf from '@tensorflow/tfjs';
-import { antitheticSamples, evaluatePair } from './antithetic';
-import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+import { antithetic } from './antithetic';
 
-export const arm: EstimatorSpec = {
-  title: 'ARM (augment-REINFORCE-merge)',
-  reference: 'Yin & Zhou 2019',
-  unbiased: true,
-  needsGradient: false,
-  evaluationsPerSample: 2,
-  minSamples: 1,
-  run(context: EstimatorContext): EstimatorOutput {
-    const { b, twin } = antitheticSamples(context.logits, context.u);
-    const { first: fB, second: fTwin } = evaluatePair(context.f, b, twin);
-    const signal = tf.sub(fTwin, fB).expandDims(1);
-    return { perSample: tf.mul(signal, tf.sub(context.u, 0.5)) as tf.Tensor2D };
-  },
-};
+export const arm = antithetic('ARM (augment-REINFORCE-merge)', 'Yin & Zhou 2019', (context, { fB, fTwin }) =>
+  tf.mul(tf.sub(fTwin, fB).expandDims(1), tf.sub(context.u, 0.5)),
+);

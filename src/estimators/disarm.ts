@@ -5,23 +5,12 @@
  * Two evaluations of f; f need not be differentiable.
  */
 import * as tf from '@tensorflow/tfjs';
-import { antitheticSamples, evaluatePair } from './antithetic';
-import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+import { antithetic } from './antithetic';
 
-export const disarm: EstimatorSpec = {
-  title: 'DisARM',
-  reference: 'Dong, Mnih & Tucker 2020',
-  unbiased: true,
-  needsGradient: false,
-  evaluationsPerSample: 2,
-  minSamples: 1,
-  run(context: EstimatorContext): EstimatorOutput {
-    const { b, twin } = antitheticSamples(context.logits, context.u);
-    const { first: fB, second: fTwin } = evaluatePair(context.f, b, twin);
-    const half = tf.mul(0.5, tf.sub(fB, fTwin)).expandDims(1);
-    const sign = tf.sub(1, tf.mul(2, twin)); //             (−1)^{b̃_i}
-    const differ = tf.abs(tf.sub(b, twin)); //              1[b_i ≠ b̃_i]
-    const weight = tf.sigmoid(tf.abs(context.logits)); //   σ(|φ_i|)
-    return { perSample: tf.mul(half, tf.mul(tf.mul(sign, differ), weight)) as tf.Tensor2D };
-  },
-};
+export const disarm = antithetic('DisARM', 'Dong, Mnih & Tucker 2020', (context, { b, twin, fB, fTwin }) => {
+  const half = tf.mul(0.5, tf.sub(fB, fTwin)).expandDims(1);
+  const sign = tf.sub(1, tf.mul(2, twin)); //             (−1)^{b̃_i}
+  const differ = tf.abs(tf.sub(b, twin)); //              1[b_i ≠ b̃_i]
+  const weight = tf.sigmoid(tf.abs(context.logits)); //   σ(|φ_i|)
+  return tf.mul(half, tf.mul(tf.mul(sign, differ), weight));
+});

@@ -5,9 +5,8 @@
  * Unbiased; one evaluation of f per draw plus one mean-field evaluation and backward pass per batch.
  */
 import * as tf from '@tensorflow/tfjs';
-import { sigmoidDerivative } from '../core/bernoulli';
+import { bernoulliFromNoise, bernoulliScore, sigmoidDerivative } from '../core/bernoulli';
 import { throughF } from './autodiff';
-import { scoreFunctionTerms } from './reinforce';
 import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
 
 export const muprop: EstimatorSpec = {
@@ -22,7 +21,9 @@ export const muprop: EstimatorSpec = {
     const { value: fBar, grad: slope } = throughF(context, () =>
       tf.valueAndGrad((zBar: tf.Tensor2D) => tf.sum(context.f(zBar)))(meanField),
     );
-    const { z, values, score } = scoreFunctionTerms(context);
+    const z = bernoulliFromNoise(context.logits, context.u);
+    const values = context.f(z);
+    const score = bernoulliScore(z, context.logits);
     const taylor = tf.add(fBar, tf.sum(tf.mul(tf.sub(z, meanField), slope), 1));
     const residual = tf.sub(values, taylor).expandDims(1);
     const meanOfControlVariate = tf.mul(slope, sigmoidDerivative(context.logits));

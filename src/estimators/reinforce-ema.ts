@@ -5,22 +5,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkBaseline, runningRatio } from './baselines';
-import { centredScore, scoreFunctionTerms } from './reinforce';
-import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+import { scoreFunction } from './reinforce';
 
-export const reinforceEma: EstimatorSpec = {
-  title: 'REINFORCE, moving-average baseline',
-  reference: 'Bengio, Léonard & Courville 2013',
-  unbiased: true,
-  needsGradient: false,
-  evaluationsPerSample: 1,
-  minSamples: 1,
-  run(context: EstimatorContext): EstimatorOutput {
-    const { values, score } = scoreFunctionTerms(context);
+export const reinforceEma = scoreFunction(
+  'REINFORCE, moving-average baseline',
+  'Bengio, Léonard & Courville 2013',
+  1,
+  (context, values) => {
     const f = values.dataSync();
     const start = checkBaseline(context.baseline, 1);
     const { baselines, state } = runningRatio(context.samples, start, context.decay, (k) => f[k], () => 1);
-    const b = tf.tensor2d(baselines, [context.samples, 1]);
-    return { perSample: centredScore(values, b, score), baseline: state };
+    return { baseline: tf.tensor2d(baselines, [context.samples, 1]), state };
   },
-};
+);

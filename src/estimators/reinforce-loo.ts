@@ -4,19 +4,13 @@
  * the other, independent draws only. Needs K >= 2; one evaluation of f per draw.
  */
 import * as tf from '@tensorflow/tfjs';
-import { centredScore, scoreFunctionTerms } from './reinforce';
-import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+import { scoreFunction } from './reinforce';
 
-export const reinforceLoo: EstimatorSpec = {
-  title: 'REINFORCE, leave-one-out baseline',
-  reference: 'Kool, van Hoof & Welling 2019',
-  unbiased: true,
-  needsGradient: false,
-  evaluationsPerSample: 1,
-  minSamples: 2,
-  run(context: EstimatorContext): EstimatorOutput {
-    const { values, score } = scoreFunctionTerms(context);
-    const others = tf.div(tf.sub(tf.sum(values), values), context.samples - 1);
-    return { perSample: centredScore(values, others.expandDims(1), score) };
-  },
-};
+export const reinforceLoo = scoreFunction(
+  'REINFORCE, leave-one-out baseline',
+  'Kool, van Hoof & Welling 2019',
+  2,
+  (context, values) => ({
+    baseline: tf.div(tf.sub(tf.sum(values), values), context.samples - 1).expandDims(1),
+  }),
+);

@@ -6,31 +6,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkBaseline, runningRatio } from './baselines';
-import { centredScore, scoreFunctionTerms } from './reinforce';
-import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+import { scoreFunction } from './reinforce';
 
-export const reinforceOptimal: EstimatorSpec = {
-  title: 'REINFORCE, minimum-variance per-unit baseline',
-  reference: 'Bengio, Léonard & Courville 2013',
-  unbiased: true,
-  needsGradient: false,
-  evaluationsPerSample: 1,
-  minSamples: 1,
-  run(context: EstimatorContext): EstimatorOutput {
-    const { values, score } = scoreFunctionTerms(context);
+export const reinforceOptimal = scoreFunction(
+  'REINFORCE, minimum-variance per-unit baseline',
+  'Bengio, Léonard & Courville 2013',
+  1,
+  (context, values, score) => {
     const f = values.dataSync();
     const s = score.dataSync();
     const d = context.d;
     const squared = (k: number, i: number) => s[k * d + i] * s[k * d + i];
     const start = checkBaseline(context.baseline, d);
-    const { baselines, state } = runningRatio(
-      context.samples,
-      start,
-      context.decay,
-      (k, i) => squared(k, i) * f[k],
-      squared,
-    );
-    const b = tf.tensor2d(baselines, [context.samples, d]);
-    return { perSample: centredScore(values, b, score), baseline: state };
+    const { baselines, state } = runningRatio(context.samples, start, context.decay, (k, i) => squared(k, i) * f[k], squared);
+    return { baseline: tf.tensor2d(baselines, [context.samples, d]), state };
   },
-};
+);
