@@ -77,6 +77,8 @@ test('estimator options out of range', () => {
   rejects(() => estimate('st-annealed', f, logits(), { samples: 4, slope: -1 }), 'options.slope', /positive/);
   rejects(() => estimate('reinforce-ema', f, logits(), { samples: 4, decay: 1 }), 'options.decay', /\(0, 1\)/);
   rejects(() => estimate('relax', f, logits(), { samples: 4 }), 'options.surrogate', /surrogate/);
+  const column = (z: tf.Tensor2D) => tf.sum(z, 1, true) as unknown as tf.Tensor1D;
+  rejects(() => estimate('relax', f, logits(), { samples: 4, surrogate: column }), 'options.surrogate', /one value per row/);
   rejects(() => estimate('reinforce-ema', f, logits(), { samples: 4, baseline: { numerator: [1, 2], denominator: [1] } }), 'options.baseline', /length 1/);
 });
 

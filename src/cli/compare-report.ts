@@ -2,7 +2,8 @@
 import { zBound } from '../metrics/normal';
 import type { Comparison, CompareRow } from '../metrics/compare';
 import { SPECIAL_OPTIONS } from '../metrics/compare';
-import { fixed, rate, significant, trimmed } from './format-number';
+import { formatNumber as significant } from '../viz/formatNumber';
+import { fixed, rate, trimmed } from './format-number';
 import { renderTable, type Column } from './table';
 
 export const REPORT_FORMATS = ['text', 'markdown', 'json'] as const;

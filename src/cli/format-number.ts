@@ -1,13 +1,4 @@
-/** Number formatting for the command-line tables. */
-
-/** `digits` significant digits; exponent notation outside [1e-4, 1e6). */
-export function significant(value: number, digits = 4): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  if (magnitude < 1e-4 || magnitude >= 1e6) return value.toExponential(digits - 1);
-  return value.toPrecision(digits);
-}
+/** Number formatting for the command-line tables (significant digits: viz/formatNumber). */
 
 /** Fixed decimals, e.g. z-scores. */
 export function fixed(value: number, decimals = 2): string {

@@ -8,7 +8,7 @@ import type { EstimatorContext } from './types';
  * Runs `differentiate`, which backpropagates through `argument` (f, or RELAX's surrogate),
  * turning tfjs's failure to differentiate it into an error naming that argument.
  */
-export function throughF<T>(context: EstimatorContext, differentiate: () => T, argument = 'f'): T {
+export function differentiateThrough<T>(context: EstimatorContext, differentiate: () => T, argument = 'f'): T {
   if (argument === 'f' && !context.differentiable) {
     throw new ArgumentError('f', messages.notDifferentiable(context.name, 'f', 'declared with blackBox()'));
   }
@@ -30,10 +30,10 @@ export function perSampleGradient(
   sample: (tiledLogits: tf.Tensor2D) => tf.Tensor2D,
 ): tf.Tensor2D {
   const tiled = tf.tile(context.logits.reshape([1, context.d]), [context.samples, 1]) as tf.Tensor2D;
-  return throughF(context, () => tf.grad((phi) => tf.sum(context.f(sample(phi as tf.Tensor2D))))(tiled)) as tf.Tensor2D;
+  return differentiateThrough(context, () => tf.grad((phi) => tf.sum(context.f(sample(phi as tf.Tensor2D))))(tiled)) as tf.Tensor2D;
 }
 
 /** `∂f/∂z` at the given samples, one row per sample (rows of f do not interact). */
 export function objectiveGradientAt(context: EstimatorContext, z: tf.Tensor2D): tf.Tensor2D {
-  return throughF(context, () => tf.grad((x) => tf.sum(context.f(x as tf.Tensor2D)))(z)) as tf.Tensor2D;
+  return differentiateThrough(context, () => tf.grad((x) => tf.sum(context.f(x as tf.Tensor2D)))(z)) as tf.Tensor2D;
 }

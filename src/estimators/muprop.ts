@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliFromNoise, bernoulliScore, sigmoidDerivative } from '../core/bernoulli';
-import { throughF } from './autodiff';
+import { differentiateThrough } from './autodiff';
 import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
 
 export const muprop: EstimatorSpec = {
@@ -18,7 +18,7 @@ export const muprop: EstimatorSpec = {
   minSamples: 1,
   run(context: EstimatorContext): EstimatorOutput {
     const meanField = tf.sigmoid(context.logits).reshape([1, context.d]) as tf.Tensor2D;
-    const { value: fBar, grad: slope } = throughF(context, () =>
+    const { value: fBar, grad: slope } = differentiateThrough(context, () =>
       tf.valueAndGrad((zBar: tf.Tensor2D) => tf.sum(context.f(zBar)))(meanField),
     );
     const z = bernoulliFromNoise(context.logits, context.u);

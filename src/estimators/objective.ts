@@ -23,24 +23,27 @@ export interface CheckedObjective {
   readonly evaluations: number;
 }
 
-function checkOutput(value: unknown, rows: number): tf.Tensor1D {
+function checkOutput(argument: string, value: unknown, rows: number): tf.Tensor1D {
   if (!(value instanceof tf.Tensor)) {
-    throw new ArgumentError('f', `must return a tf.Tensor1D of shape [${rows}], got ${typeof value}`);
+    throw new ArgumentError(argument, `must return a tf.Tensor1D of shape [${rows}], got ${typeof value}`);
   }
   if (value.rank !== 1 || value.shape[0] !== rows) {
-    throw new ArgumentError('f', `must return one value per row of z: ${messages.shape(`[${rows}]`, value.shape)}`);
+    throw new ArgumentError(argument, `must return one value per row of z: ${messages.shape(`[${rows}]`, value.shape)}`);
   }
-  if (value.dtype !== 'float32') throw new ArgumentError('f', `must return float values: ${messages.dtype(value.dtype)}`);
+  if (value.dtype !== 'float32') throw new ArgumentError(argument, `must return float values: ${messages.dtype(value.dtype)}`);
   return value as tf.Tensor1D;
 }
 
-/** Wraps `f` so that a wrong shape or dtype fails loudly and evaluations are counted. */
-export function checkedObjective(f: Objective): CheckedObjective {
-  if (typeof f !== 'function') throw new ArgumentError('f', `must be a function of z, got ${typeof f}`);
+/**
+ * Wraps `f` so that a wrong shape or dtype fails loudly and evaluations are counted;
+ * `argument` names it in errors (f, or RELAX's options.surrogate).
+ */
+export function checkedObjective(f: Objective, argument = 'f'): CheckedObjective {
+  if (typeof f !== 'function') throw new ArgumentError(argument, `must be a function of z, got ${typeof f}`);
   let evaluations = 0;
   const checked = (z: tf.Tensor2D) => {
     evaluations += z.shape[0];
-    return checkOutput(f(z), z.shape[0]);
+    return checkOutput(argument, f(z), z.shape[0]);
   };
   return Object.defineProperty(checked, 'evaluations', { get: () => evaluations }) as CheckedObjective;
 }

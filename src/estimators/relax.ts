@@ -6,6 +6,7 @@
  * it may be a black box; c is evaluated twice per draw and backpropagated.
  */
 import { ArgumentError } from '../errors';
+import { checkedObjective } from './objective';
 import { relaxedControlVariate } from './relaxed-control-variate';
 import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
 
@@ -21,13 +22,7 @@ export const relax: EstimatorSpec = {
     if (typeof surrogate !== 'function') {
       throw new ArgumentError('options.surrogate', 'relax needs a differentiable surrogate c(relaxed z) -> [n]');
     }
-    const checked = (relaxed: Parameters<typeof surrogate>[0]) => {
-      const out = surrogate(relaxed);
-      if (out?.rank !== 1 || out.shape[0] !== relaxed.shape[0]) {
-        throw new ArgumentError('options.surrogate', `must return one value per row, shape [${relaxed.shape[0]}]`);
-      }
-      return out;
-    };
+    const checked = checkedObjective(surrogate, 'options.surrogate');
     return { perSample: relaxedControlVariate(context, checked, 'options.surrogate') };
   },
 };

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { logisticNoise } from '../core/bernoulli';
-import { throughF } from './autodiff';
+import { differentiateThrough } from './autodiff';
 import { relaxedSample } from './concrete';
 import type { EstimatorContext } from './types';
 
@@ -40,7 +40,7 @@ export function relaxedControlVariate(context: EstimatorContext, c: Surrogate, a
   const tiled = tf.tile(logits.reshape([1, d]), [samples, 1]) as tf.Tensor2D;
   let cAtConditional: tf.Tensor1D | undefined;
   try {
-    const pathwise = throughF(
+    const pathwise = differentiateThrough(
       context,
       () =>
         tf.grad((phi) => {
