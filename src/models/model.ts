@@ -1,0 +1,35 @@
+/**
+ * What every trainable model of stochgrad offers the training loop (`src/train`): named
+ * parameters and a gradient estimate of its objective for one batch.
+ *
+ * Sign convention: models *maximise* their objective (an ELBO, a log-likelihood bound, a
+ * negative loss). `gradients` returns the direction of ascent; optimisers step along it.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** A nested array of numbers (what `tensor.arraySync()` returns). */
+export type NestedArray = number | NestedArray[];
+
+export interface GradientOptions {
+  /** Draws of the stochastic units per example (default 1; reinforce-loo needs >= 2). */
+  samples?: number;
+  /** Seed of every uniform drawn for this call; equal seeds give identical results. */
+  seed?: number;
+}
+
+export interface GradientResult {
+  /** The batch objective the gradients belong to (mean over examples and samples), a scalar. */
+  objective: tf.Scalar;
+  /** One tensor per parameter name, the same shape as the parameter: the ascent direction. */
+  gradients: Record<string, tf.Tensor>;
+}
+
+/** A model the training loop can fit. `Batch` is what one step consumes. */
+export interface Model<Batch> {
+  /** Every trainable parameter by its documented name. */
+  readonly parameters: Readonly<Record<string, tf.Variable>>;
+  /** Overwrites parameters by name; every shape is checked and errors name the parameter. */
+  setParameters(values: Readonly<Record<string, tf.Tensor | NestedArray>>): void;
+  /** Estimated gradient of the batch objective with `estimator`; the caller disposes the result. */
+  gradients(estimator: string, batch: Batch, options?: GradientOptions): GradientResult;
+}
