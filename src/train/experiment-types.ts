@@ -1,0 +1,65 @@
+/**
+ * The contract between the training experiments (`runExperiment`, src/train/experiment.ts) and
+ * their front ends (the `stochgrad train` command, notebooks).
+ */
+
+export type TaskName = 'vae' | 'sop' | 'gating' | 'toy';
+export const TASK_NAMES: readonly TaskName[] = ['vae', 'sop', 'gating', 'toy'];
+
+export interface ExperimentConfig {
+  task: TaskName;
+  /** Estimator (or, for gating, unit-type) names; one training run each, same seed. */
+  estimators: string[];
+  /** Dataset name for loadDataset (ignored by the toy). */
+  dataset: string;
+  steps: number;
+  batch: number;
+  /** Learning rate. */
+  lr: number;
+  seed: number;
+  /** Evaluate every this many steps (and at step 0 and the last step). */
+  evalEvery: number;
+  /** Draws of the stochastic units per example during training (default 1; reinforce-loo 2). */
+  samples?: number;
+  optimizer?: 'adam' | 'sgd';
+  /** Directory for history CSVs, checkpoints and the report. */
+  out?: string;
+  /** Save a checkpoint every this many steps (needs `out`). */
+  checkpointEvery?: number;
+  /** Directory of an earlier run to continue from. */
+  resume?: string;
+}
+
+/** One evaluation: the step and metric values (NaN where not measured at that step). */
+export interface HistoryRow {
+  estimator: string;
+  step: number;
+  seconds: number;
+  [metric: string]: string | number;
+}
+
+export interface ProgressEvent {
+  estimator: string;
+  /** Steps done so far and in all. */
+  step: number;
+  steps: number;
+  /** Latest values, e.g. `{ elbo: -180.3 }`. */
+  metrics: Record<string, number>;
+}
+
+export interface EstimatorRun {
+  estimator: string;
+  steps: number;
+  seconds: number;
+  /**
+   * Final numbers, in the order they should be shown. vae: initialElbo, elbo, testBound,
+   * encoderVariance; sop: initialNll, trainNll, testNll; gating: testError, gatesOpen;
+   * toy: initialProbability, probability.
+   */
+  summary: Record<string, number | null>;
+  history: HistoryRow[];
+}
+
+export interface ExperimentHooks {
+  onProgress?: (event: ProgressEvent) => void;
+}
