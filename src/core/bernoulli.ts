@@ -24,3 +24,11 @@ export function bernoulliScore(z: tf.Tensor, logits: tf.Tensor): tf.Tensor2D {
 export function logisticNoise(u: tf.Tensor): tf.Tensor2D {
   return tf.sub(tf.log(u), tf.log1p(tf.neg(u))) as tf.Tensor2D;
 }
+
+/**
+ * `log p(z) = Σ_i z_i φ_i − softplus(φ_i)` per row for independent Bernoulli(σ(φ)) units;
+ * `z` may be relaxed (in [0, 1]). `[rows, d]` → `[rows]`.
+ */
+export function logBernoulli(z: tf.Tensor, logits: tf.Tensor): tf.Tensor1D {
+  return tf.sum(tf.sub(tf.mul(z, logits), tf.softplus(logits)), -1) as tf.Tensor1D;
+}

@@ -24,4 +24,5 @@ export const concrete: EstimatorSpec = {
   run(context: EstimatorContext): EstimatorOutput {
     return { perSample: perSampleGradient(context, (phi) => relaxedSample(phi, context.u, context.temperature)) };
   },
+  pathwise: (logits, u, settings) => relaxedSample(logits, u, settings.temperature),
 };

@@ -52,6 +52,8 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
     logits,
     u,
     samples,
+    examples: 1,
+    rows: samples,
     d,
     temperature: options.temperature ?? DEFAULTS.temperature,
     slope: options.slope ?? DEFAULTS.slope,

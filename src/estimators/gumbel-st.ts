@@ -4,15 +4,10 @@
  * `z = 1[u > σ(−φ)]`); backward through the relaxed `σ((φ + L)/τ)`. Biased; one evaluation of
  * f and a backward pass.
  */
-import { straightThroughEstimate } from './straight-through';
-import type { EstimatorSpec } from './types';
+import { straightThrough } from './straight-through';
 
-export const gumbelSt: EstimatorSpec = {
-  title: 'Straight-through Gumbel (hard forward, relaxed backward)',
-  reference: 'Jang, Gu & Poole 2017',
-  unbiased: false,
-  needsGradient: true,
-  evaluationsPerSample: 1,
-  minSamples: 1,
-  run: (context) => ({ perSample: straightThroughEstimate(context, { kind: 'gumbel', temperature: context.temperature }) }),
-};
+export const gumbelSt = straightThrough(
+  'Straight-through Gumbel (hard forward, relaxed backward)',
+  'Jang, Gu & Poole 2017',
+  (settings) => ({ kind: 'gumbel', temperature: settings.temperature }),
+);

@@ -9,9 +9,9 @@
  * Inside a network the same rules run as the custom-gradient op `straightThroughSample`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hardSample, surrogateDerivative, type SurrogateDerivative } from '../core/straight-through';
+import { hardSample, straightThroughSample, surrogateDerivative, type SurrogateDerivative } from '../core/straight-through';
 import { objectiveGradientAt } from './autodiff';
-import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
+import type { EstimatorContext, EstimatorSpec, PathwiseSettings } from './types';
 
 /** `∂f/∂z` at the hard sample times the surrogate `∂z/∂φ` of `rule`. */
 export function straightThroughEstimate(context: EstimatorContext, rule: SurrogateDerivative): tf.Tensor2D {
@@ -19,21 +19,29 @@ export function straightThroughEstimate(context: EstimatorContext, rule: Surroga
   return tf.mul(objectiveGradientAt(context, z), surrogateDerivative(context.logits, context.u, rule)) as tf.Tensor2D;
 }
 
-function straightThrough(title: string, rule: (context: EstimatorContext) => SurrogateDerivative): EstimatorSpec {
+/** A straight-through estimator: `run` for one problem, `pathwise` as the op inside networks. */
+export function straightThrough(
+  title: string,
+  reference: string,
+  rule: (settings: PathwiseSettings) => SurrogateDerivative,
+): EstimatorSpec {
   return {
     title,
-    reference: 'Bengio, Léonard & Courville 2013',
+    reference,
     unbiased: false,
     needsGradient: true,
     evaluationsPerSample: 1,
     minSamples: 1,
     run: (context) => ({ perSample: straightThroughEstimate(context, rule(context)) }),
+    pathwise: (logits, u, settings) => straightThroughSample(logits, u, rule(settings)),
   };
 }
 
-export const st = straightThrough('Straight-through, identity', () => ({ kind: 'identity' }));
-export const stSigmoid = straightThrough('Straight-through, sigmoid derivative', () => ({ kind: 'sigmoid' }));
-export const stAnnealed = straightThrough('Straight-through, slope-annealed sigmoid', (c) => ({
+const BENGIO = 'Bengio, Léonard & Courville 2013';
+
+export const st = straightThrough('Straight-through, identity', BENGIO, () => ({ kind: 'identity' }));
+export const stSigmoid = straightThrough('Straight-through, sigmoid derivative', BENGIO, () => ({ kind: 'sigmoid' }));
+export const stAnnealed = straightThrough('Straight-through, slope-annealed sigmoid', BENGIO, (s) => ({
   kind: 'annealed',
-  slope: c.slope,
+  slope: s.slope,
 }));

@@ -47,15 +47,37 @@ export interface Estimate {
   baseline?: BaselineState;
 }
 
-/** What an estimator sees: validated inputs, the noise already drawn. */
+/**
+ * MuProp's expansion point supplied from outside, e.g. by a network's mean-field pass: the
+ * control variate is `value + slope ᵀ (z − point)`, with every tensor `[rows]` / `[rows, d]`
+ * (or broadcastable) and independent of the draw z.
+ */
+export interface TaylorExpansion {
+  readonly point: tf.Tensor;
+  readonly value: tf.Tensor;
+  readonly slope: tf.Tensor;
+}
+
+/**
+ * What an estimator sees: validated inputs, the noise already drawn.
+ *
+ * Rows: `u` has `rows = samples × examples` rows; row r belongs to example `r mod examples`
+ * (draw `⌊r / examples⌋` of it). `logits` is `[d]` (one problem, as in `estimate`) or
+ * `[rows, d]` (a layer of a network, one row of logits per draw). `f` is called on `[k·rows, d]`
+ * (k = 1, or 2 for an antithetic pair) and row j of its input belongs to row `j mod rows`.
+ */
 export interface EstimatorContext {
   readonly name: string;
   readonly f: CheckedObjective;
   readonly differentiable: boolean;
-  readonly logits: tf.Tensor1D;
-  /** Uniforms `[samples, d]`. */
+  readonly logits: tf.Tensor;
+  /** Uniforms `[rows, d]`. */
   readonly u: tf.Tensor2D;
+  /** Draws per example. */
   readonly samples: number;
+  /** Independent examples sharing this call (1 for `estimate`); baselines never mix them. */
+  readonly examples: number;
+  readonly rows: number;
   readonly d: number;
   readonly temperature: number;
   readonly slope: number;
@@ -63,6 +85,8 @@ export interface EstimatorContext {
   readonly eta: number;
   readonly baseline?: BaselineState;
   readonly surrogate?: (relaxed: tf.Tensor2D) => tf.Tensor1D;
+  /** MuProp: an expansion point from outside instead of f at `σ(φ)`. */
+  readonly expansion?: TaylorExpansion;
   /** A second, independent `[samples, d]` set of uniforms (REBAR's `v`). */
   conditionalNoise(): tf.Tensor2D;
 }
@@ -86,4 +110,18 @@ export interface EstimatorSpec {
   /** Smallest `samples` the estimator accepts. */
   readonly minSamples: number;
   run(context: EstimatorContext): EstimatorOutput;
+  /**
+   * Pathwise estimators (straight-through, relaxations): the differentiable sample op used
+   * inside networks, `z(φ, u)`, whose ordinary gradient is the estimator. `run` is this op
+   * differentiated through f.
+   */
+  readonly pathwise?: PathwiseSample;
+}
+
+/** A differentiable (or straight-through) sample of units with logits φ and uniforms u. */
+export type PathwiseSample = (logits: tf.Tensor2D, u: tf.Tensor2D, settings: PathwiseSettings) => tf.Tensor2D;
+
+export interface PathwiseSettings {
+  readonly temperature: number;
+  readonly slope: number;
 }

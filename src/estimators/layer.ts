@@ -1,0 +1,104 @@
+/**
+ * Estimators inside networks: the gradient of one stochastic layer's logits.
+ *
+ * A network asks for `ĝ_φ`, the estimated gradient of its objective with respect to the logits
+ * `φ` of one layer, one row per draw, and backpropagates it into the layer's parameters (the
+ * surrogate `stop(ĝ_φ) · φ`). The estimator sees the layer as one batched problem: `f` is the
+ * network's completion from this layer on (its later layers sampled), so every estimator's
+ * formula stays in its own module.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, messages } from '../errors';
+import { checkedObjective } from './objective';
+import { ESTIMATOR_NAMES, estimators, lookupEstimator, type EstimatorName } from './registry';
+import type { BaselineState, EstimatorContext, EstimatorSpec, PathwiseSample, TaylorExpansion } from './types';
+
+/** Settings shared by the estimators, with the defaults of `estimate`. */
+export interface EstimatorSettings {
+  temperature: number;
+  slope: number;
+  decay: number;
+  eta: number;
+}
+
+export const DEFAULT_SETTINGS: EstimatorSettings = { temperature: 0.5, slope: 1, decay: 0.9, eta: 1 };
+
+/** How an estimator runs inside a network. */
+export type NetworkEstimator =
+  | { kind: 'signal'; name: EstimatorName; spec: EstimatorSpec }
+  | { kind: 'pathwise'; name: string; spec?: EstimatorSpec; sample: PathwiseSample };
+
+// REBAR and RELAX need f differentiable in a relaxation of every later layer; a network whose
+// later layers are sampled is piecewise constant there, so their control variate would be biased.
+const NOT_IN_NETWORKS: readonly string[] = ['rebar', 'relax'];
+
+/** The estimators usable inside networks. */
+export const NETWORK_ESTIMATOR_NAMES = ESTIMATOR_NAMES.filter((name) => !NOT_IN_NETWORKS.includes(name));
+
+/** Resolves `name` for use in a network, or throws naming the valid ones. */
+export function networkEstimator(name: unknown, argument = 'estimator'): NetworkEstimator {
+  const spec = lookupEstimator(name, argument);
+  const valid = name as EstimatorName;
+  if (NOT_IN_NETWORKS.includes(valid)) {
+    throw new ArgumentError(
+      argument,
+      `${JSON.stringify(valid)} is not available inside networks (its relaxed control variate needs every later ` +
+        `layer relaxed too); use one of ${NETWORK_ESTIMATOR_NAMES.join(', ')}`,
+    );
+  }
+  if (spec.pathwise) return { kind: 'pathwise', name: valid, spec, sample: spec.pathwise };
+  return { kind: 'signal', name: valid, spec: estimators[valid] };
+}
+
+export interface LayerProblem {
+  /** Logits of the layer, `[rows, d]`, one row per draw (constants). */
+  logits: tf.Tensor2D;
+  /** The uniforms that drew the layer, `[rows, d]`. */
+  u: tf.Tensor2D;
+  /** The network's objective as a function of this layer: `[k·rows, d] → [k·rows]`. */
+  f: (z: tf.Tensor2D) => tf.Tensor1D;
+  /** Draws per example; `rows = samples × examples`, row r belongs to example r mod examples. */
+  samples: number;
+  examples: number;
+  settings: EstimatorSettings;
+  /** MuProp's expansion point, from the network's mean-field pass. */
+  expansion?: TaylorExpansion;
+  /** Moving-average baseline state of this layer (reinforce-ema, reinforce-optimal). */
+  baseline?: BaselineState;
+  /** Seed of any further noise the estimator draws. */
+  seed: number;
+}
+
+/** `ĝ_φ` for one layer, `[rows, d]`, and the updated baseline state. */
+export function layerGradient(
+  estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
+  problem: LayerProblem,
+): { gradient: tf.Tensor2D; baseline?: BaselineState } {
+  const { spec, name } = estimator;
+  if (problem.samples < spec.minSamples) {
+    throw new ArgumentError('options.samples', `estimator ${JSON.stringify(name)} needs samples >= ${spec.minSamples}, got ${problem.samples}`);
+  }
+  const [rows, d] = problem.u.shape;
+  if (rows !== problem.samples * problem.examples) {
+    throw new ArgumentError('u', messages.shape(`[samples × examples, d] = [${problem.samples * problem.examples}, ${d}]`, problem.u.shape));
+  }
+  const context: EstimatorContext = {
+    name,
+    f: checkedObjective(problem.f),
+    differentiable: true,
+    logits: problem.logits,
+    u: problem.u,
+    samples: problem.samples,
+    examples: problem.examples,
+    rows,
+    d,
+    ...problem.settings,
+    baseline: problem.baseline,
+    expansion: problem.expansion,
+    conditionalNoise: () => {
+      throw new ArgumentError('estimator', `${name} needs conditional noise, which networks do not provide`);
+    },
+  };
+  const output = spec.run(context);
+  return { gradient: output.perSample, ...(output.baseline ? { baseline: output.baseline } : {}) };
+}

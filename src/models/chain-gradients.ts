@@ -1,0 +1,123 @@
+/**
+ * Any estimator through a `Chain`: the surrogate objective whose ordinary gradient is the
+ * estimate (stochastic computation graphs, Schulman et al. 2015).
+ *
+ * - Signal estimators (REINFORCE family, AR, ARM, DisARM, MuProp): the path is sampled without
+ *   gradients; each layer's `ĝ_φ` comes from `layerGradient` with the chain's completion from
+ *   that layer as `f`; the surrogate is `mean F(θ; z fixed) + Σ_l ⟨stop(ĝ_l), φ_l(θ)⟩ / rows`,
+ *   where F's own log q terms see φ as a constant (their gradient has expectation zero).
+ * - Pathwise estimators (straight-through, relaxations, the gating unit types): each layer is
+ *   sampled with the estimator's differentiable op and the objective is differentiated through.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { uniformNoise } from '../core/random';
+import { deriveSeed } from '../core/seeds';
+import { layerGradient, type EstimatorSettings, type NetworkEstimator } from '../estimators/layer';
+import type { BaselineState } from '../estimators/types';
+import { completion, meanFieldExpansions, pathObjective, samplePath, tileRows, type Chain } from './chain';
+
+export interface ChainGradientOptions {
+  /** Draws per example. */
+  samples: number;
+  seed: number;
+  settings: EstimatorSettings;
+  /** Per-layer baseline states (reinforce-ema, reinforce-optimal), updated in place. */
+  baselines?: (BaselineState | undefined)[];
+}
+
+export interface ChainGradients {
+  objective: tf.Scalar;
+  gradients: Record<string, tf.Tensor>;
+}
+
+/** The uniforms of every layer, `[rows, d_l]`, each layer its own stream of `seed`. */
+export function chainNoise(chain: Chain, rows: number, seed: number): tf.Tensor2D[] {
+  return chain.units.map((d, layer) => uniformNoise(rows, d, deriveSeed(seed, layer)));
+}
+
+/** A scalar 0 whose gradient with respect to `x` is `gradient` (the surrogate `⟨stop(g), x⟩`). */
+function withGradient(x: tf.Tensor, gradient: tf.Tensor): tf.Scalar {
+  const op = tf.customGrad(() => ({ value: tf.zeros([]), gradFunc: (dy: tf.Tensor) => tf.mul(dy, gradient) }));
+  return op(x) as tf.Scalar;
+}
+
+/** Gradients of `value()` for every named parameter (zeros for those it does not use). */
+function namedGradients(value: () => tf.Scalar, parameters: Readonly<Record<string, tf.Variable>>): ChainGradients {
+  const { value: objective, grads } = tf.variableGrads(value, Object.values(parameters));
+  const gradients: Record<string, tf.Tensor> = {};
+  for (const [name, variable] of Object.entries(parameters)) gradients[name] = grads[variable.name] ?? tf.zerosLike(variable);
+  return { objective, gradients };
+}
+
+function signalGradients(
+  chain: Chain,
+  estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
+  parameters: Readonly<Record<string, tf.Variable>>,
+  options: ChainGradientOptions,
+): ChainGradients {
+  const n = chain.input.shape[0];
+  const rows = n * options.samples;
+  const noise = chainNoise(chain, rows, options.seed);
+  const path = samplePath(chain, tileRows(chain.input, rows), noise);
+  const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
+  const signals = chain.units.map((_, layer) => {
+    const expansion = expansions?.[layer];
+    const { gradient, baseline } = layerGradient(estimator, {
+      logits: path.logits[layer],
+      u: noise[layer],
+      f: completion(chain, path, noise, layer),
+      samples: options.samples,
+      examples: n,
+      settings: options.settings,
+      seed: deriveSeed(options.seed, 1000 + layer),
+      baseline: options.baselines?.[layer],
+      ...(expansion
+        ? { expansion: { point: tileRows(expansion.point, rows), value: tileRows(expansion.value, rows), slope: tileRows(expansion.slope, rows) } }
+        : {}),
+    });
+    if (options.baselines && baseline) options.baselines[layer] = baseline;
+    return tf.div(gradient, rows);
+  });
+  return namedGradients(() => {
+    const objective = tf.mean(pathObjective(chain, path)) as tf.Scalar;
+    const surrogate = signals.map((signal, layer) => withGradient(chain.logits(layer, path.parents[layer]), signal));
+    return tf.addN([objective, ...surrogate]) as tf.Scalar;
+  }, parameters);
+}
+
+function pathwiseGradients(
+  chain: Chain,
+  estimator: Extract<NetworkEstimator, { kind: 'pathwise' }>,
+  parameters: Readonly<Record<string, tf.Variable>>,
+  options: ChainGradientOptions,
+): ChainGradients {
+  const rows = chain.input.shape[0] * options.samples;
+  const noise = chainNoise(chain, rows, options.seed);
+  return namedGradients(() => {
+    let parent = tileRows(chain.input, rows);
+    const terms: tf.Tensor1D[] = [];
+    chain.units.forEach((_, layer) => {
+      const logits = chain.logits(layer, parent);
+      const z = estimator.sample(logits, noise[layer], options.settings);
+      terms.push(chain.term(layer, parent, z, logits));
+      parent = z;
+    });
+    return tf.mean(terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
+  }, parameters);
+}
+
+/** The estimated gradient (ascent) of the chain's mean objective for every parameter. */
+export function chainGradients(
+  chain: Chain,
+  estimator: NetworkEstimator,
+  parameters: Readonly<Record<string, tf.Variable>>,
+  options: ChainGradientOptions,
+): ChainGradients {
+  return tf.tidy(() => {
+    const result =
+      estimator.kind === 'signal'
+        ? signalGradients(chain, estimator, parameters, options)
+        : pathwiseGradients(chain, estimator, parameters, options);
+    return result as unknown as tf.TensorContainer;
+  }) as unknown as ChainGradients;
+}

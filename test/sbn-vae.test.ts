@@ -1,0 +1,231 @@
+/**
+ * The SBN VAE against exact enumeration: `exact()` agrees with finite differences, and for every
+ * unbiased estimator the mean of many `gradients()` calls matches `exact().gradients` for every
+ * parameter of a two-layer model (z-test, Bonferroni bound). The same test flags the biased
+ * estimators — that is what catches bias in multi-layer control-variate plumbing.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, estimators, zBound, type EstimatorName } from '../src';
+import { NETWORK_ESTIMATOR_NAMES } from '../src/estimators/layer';
+import { createSbnVae, type SbnVae } from '../src/models/sbn-vae';
+import { setupBackend } from './support';
+
+before(setupBackend);
+
+const X = [
+  [1, 0, 1, 1, 0, 0],
+  [0, 1, 1, 0, 1, 0],
+  [1, 1, 0, 0, 0, 1],
+];
+const CALLS = 250;
+const SAMPLES = 16;
+const FALSE_ALARM = 1e-3;
+
+const UNBIASED = NETWORK_ESTIMATOR_NAMES.filter((n) => estimators[n].unbiased);
+const BIASED = NETWORK_ESTIMATOR_NAMES.filter((n) => !estimators[n].unbiased);
+
+function smallVae(kind: 'linear' | 'nonlinear' = 'linear'): SbnVae {
+  return createSbnVae({ visible: 6, latent: [4, 3], kind, seed: 3, hidden: 5 });
+}
+
+function flatten(model: SbnVae, gradients: Record<string, tf.Tensor>): Float32Array {
+  return tf.tidy(() => tf.concat(Object.keys(model.parameters).map((n) => gradients[n].reshape([-1]))).dataSync() as Float32Array);
+}
+
+function exactGradients(model: SbnVae, x: tf.Tensor2D): Float32Array {
+  const exact = model.exact(x);
+  const flat = flatten(model, exact.gradients);
+  tf.dispose([exact.elbo, exact.logLikelihood, ...Object.values(exact.gradients)]);
+  return flat;
+}
+
+/** Mean and standard error of every coordinate over CALLS independent gradient estimates. */
+function gradientMoments(model: SbnVae, estimator: EstimatorName, x: tf.Tensor2D) {
+  const size = exactGradients(model, x).length;
+  const sum = new Float64Array(size);
+  const squares = new Float64Array(size);
+  const samples = Math.max(SAMPLES, estimators[estimator].minSamples);
+  for (let call = 0; call < CALLS; call++) {
+    const result = model.gradients(estimator, x, { samples, seed: 7919 * call + 1 });
+    const g = flatten(model, result.gradients);
+    tf.dispose([result.objective, ...Object.values(result.gradients)]);
+    g.forEach((v, i) => {
+      sum[i] += v;
+      squares[i] += v * v;
+    });
+  }
+  const mean = Array.from(sum, (s) => s / CALLS);
+  const se = mean.map((m, i) => Math.sqrt(Math.max(squares[i] / CALLS - m * m, 0) / (CALLS - 1)));
+  return { mean, se };
+}
+
+function maxAbsZ(mean: number[], se: number[], exact: Float32Array): number {
+  return Math.max(...mean.map((m, i) => Math.abs(m - exact[i]) / Math.max(se[i], 1e-7)));
+}
+
+describe('sbn-vae: exact enumeration', () => {
+  for (const [kind, h] of [['linear', 1e-2], ['nonlinear', 1e-3]] as const) test(`${kind}: exact() gradients agree with central finite differences of the exact ELBO`, () => {
+    const model = smallVae(kind);
+    const x = tf.tensor2d(X);
+    const exact = exactGradients(model, x);
+    const names = Object.keys(model.parameters);
+    const meanElbo = () => tf.tidy(() => {
+      const e = model.exact(x);
+      const value = tf.mean(e.elbo).dataSync()[0];
+      tf.dispose([e.logLikelihood, ...Object.values(e.gradients)]);
+      return value;
+    });
+    let offset = 0;
+    for (const name of names) {
+      const variable = model.parameters[name];
+      const original = variable.dataSync().slice();
+      for (let i = 0; i < original.length; i++) {
+        const shifted = (delta: number) => {
+          const values = original.slice();
+          values[i] += delta;
+          variable.assign(tf.tensor(values, variable.shape));
+          return meanElbo();
+        };
+        const fd = (shifted(h) - shifted(-h)) / (2 * h);
+        variable.assign(tf.tensor(original, variable.shape));
+        assert.ok(Math.abs(fd - exact[offset + i]) < 5e-3 + 2e-2 * Math.abs(fd), `${name}[${i}]: fd ${fd} vs exact ${exact[offset + i]}`);
+      }
+      offset += original.length;
+    }
+    x.dispose();
+    model.dispose();
+  });
+
+  test('log-likelihood ≥ ELBO, and the 1-sample bound and elbo() average to the exact ELBO', () => {
+    const model = smallVae();
+    const x = tf.tensor2d(X);
+    const exact = model.exact(x);
+    const elbo = exact.elbo.arraySync();
+    const logLikelihood = exact.logLikelihood.arraySync();
+    logLikelihood.forEach((ll, i) => assert.ok(ll >= elbo[i], `row ${i}: log p(x) ${ll} < ELBO ${elbo[i]}`));
+    const draws = 4000;
+    const big = tf.tile(x, [draws, 1]) as tf.Tensor2D;
+    for (const [label, values] of [
+      ['bound k=1', model.bound(big, { k: 1, seed: 5 })],
+      ['elbo()', model.elbo(big, { samples: 1, seed: 6 })],
+    ] as const) {
+      const perRow = values.reshape([draws, 3]).arraySync() as number[][];
+      values.dispose();
+      for (let i = 0; i < 3; i++) {
+        const column = perRow.map((r) => r[i]);
+        const mean = column.reduce((a, b) => a + b, 0) / draws;
+        const sd = Math.sqrt(column.reduce((a, b) => a + (b - mean) ** 2, 0) / (draws - 1));
+        const z = (mean - elbo[i]) / (sd / Math.sqrt(draws));
+        assert.ok(Math.abs(z) < zBound(FALSE_ALARM, 6), `${label} row ${i}: mean ${mean} vs exact ELBO ${elbo[i]} (z ${z})`);
+      }
+    }
+    const k100 = model.bound(x, { k: 100, seed: 9 }).arraySync();
+    k100.forEach((b, i) => assert.ok(b > elbo[i] && b < logLikelihood[i] + 0.05, `row ${i}: bound_100 ${b} vs ELBO ${elbo[i]}, log p ${logLikelihood[i]}`));
+    tf.dispose([big, x, exact.elbo, exact.logLikelihood, ...Object.values(exact.gradients)]);
+    model.dispose();
+  });
+});
+
+describe('sbn-vae: every unbiased estimator matches the exact gradient of every parameter (two stochastic layers)', () => {
+  const model = smallVae();
+  const parameters = 6 * 4 + 4 + 4 * 6 + 6 + 4 * 3 + 3 + 3 * 4 + 4 + 3;
+  const bound = zBound(FALSE_ALARM, parameters * UNBIASED.length);
+  for (const estimator of UNBIASED) {
+    test(`${estimator}: |z| < ${bound.toFixed(2)}`, () => {
+      const x = tf.tensor2d(X);
+      const exact = exactGradients(model, x);
+      const { mean, se } = gradientMoments(model, estimator, x);
+      const z = maxAbsZ(mean, se, exact);
+      assert.ok(z < bound, `max |z| = ${z.toFixed(2)}`);
+      x.dispose();
+    });
+  }
+  for (const estimator of BIASED) {
+    test(`${estimator} is flagged as biased`, () => {
+      const x = tf.tensor2d(X);
+      const exact = exactGradients(model, x);
+      const { mean, se } = gradientMoments(model, estimator, x);
+      assert.ok(maxAbsZ(mean, se, exact) > bound, `max |z| should exceed ${bound.toFixed(2)}`);
+      x.dispose();
+    });
+  }
+});
+
+describe('sbn-vae: contract', () => {
+  test('linear parameter names and shapes', () => {
+    const model = createSbnVae({ visible: 784, latent: [200, 100], kind: 'linear', seed: 1 });
+    const shapes = Object.fromEntries(Object.entries(model.parameters).map(([n, v]) => [n, v.shape]));
+    assert.deepEqual(shapes, {
+      'q1.w': [784, 200], 'q1.b': [200], 'p1.w': [200, 784], 'p1.b': [784],
+      'q2.w': [200, 100], 'q2.b': [100], 'p2.w': [100, 200], 'p2.b': [200],
+      'prior.b': [100],
+    });
+    model.dispose();
+  });
+
+  test('nonlinear parameter names and shapes', () => {
+    const model = createSbnVae({ visible: 784, latent: [200], kind: 'nonlinear', seed: 1 });
+    const shapes = Object.fromEntries(Object.entries(model.parameters).map(([n, v]) => [n, v.shape]));
+    assert.deepEqual(shapes, {
+      'q1.h1.w': [784, 200], 'q1.h1.b': [200], 'q1.h2.w': [200, 200], 'q1.h2.b': [200], 'q1.w': [200, 200], 'q1.b': [200],
+      'p1.h1.w': [200, 200], 'p1.h1.b': [200], 'p1.h2.w': [200, 200], 'p1.h2.b': [200], 'p1.w': [200, 784], 'p1.b': [784],
+      'prior.b': [200],
+    });
+    model.dispose();
+  });
+
+  test('gradients have one tensor per parameter, of its shape, and leave no tensors behind', () => {
+    const model = smallVae('nonlinear');
+    const x = tf.tensor2d(X);
+    const before = tf.memory().numTensors;
+    for (const estimator of NETWORK_ESTIMATOR_NAMES) {
+      const result = model.gradients(estimator, x, { samples: 2, seed: 1 });
+      for (const [name, variable] of Object.entries(model.parameters)) assert.deepEqual(result.gradients[name].shape, variable.shape, name);
+      assert.equal(result.objective.rank, 0);
+      tf.dispose([result.objective, ...Object.values(result.gradients)]);
+    }
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+    model.dispose();
+  });
+
+  test('equal seeds give identical gradients', () => {
+    const model = smallVae();
+    const x = tf.tensor2d(X);
+    const run = () => {
+      const r = model.gradients('disarm', x, { samples: 3, seed: 11 });
+      const flat = flatten(model, r.gradients);
+      tf.dispose([r.objective, ...Object.values(r.gradients)]);
+      return Array.from(flat);
+    };
+    assert.deepEqual(run(), run());
+    x.dispose();
+    model.dispose();
+  });
+
+  test('setParameters assigns by name and checks every shape', () => {
+    const model = smallVae();
+    model.setParameters({ 'prior.b': [1, 2, 3] });
+    assert.deepEqual(Array.from(model.parameters['prior.b'].dataSync()), [1, 2, 3]);
+    assert.throws(() => model.setParameters({ 'prior.b': [1, 2] }), (e: Error) => e instanceof ArgumentError && /prior\.b.*\[3\]/.test(e.message));
+    assert.throws(() => model.setParameters({ 'q9.w': [1] }), (e: Error) => e instanceof ArgumentError && /q9\.w.*valid names/.test(e.message));
+    assert.throws(() => model.setParameters({ 'prior.b': [1, NaN, 3] }), /finite/);
+    model.dispose();
+  });
+
+  test('bad input is a clear error', () => {
+    const model = smallVae();
+    const x = tf.tensor2d(X);
+    assert.throws(() => model.gradients('nope', x), (e: Error) => e instanceof ArgumentError && /valid names/.test(e.message));
+    assert.throws(() => model.gradients('relax', x), /not available inside networks/);
+    assert.throws(() => model.gradients('reinforce-loo', x, { samples: 1 }), /samples >= 2/);
+    assert.throws(() => model.gradients('arm', tf.zeros([3, 5]) as tf.Tensor2D), /x: expected shape \[n, 6\]/);
+    assert.throws(() => createSbnVae({ visible: 6, latent: [], kind: 'linear' }), /config\.latent/);
+    assert.throws(() => createSbnVae({ visible: 6, latent: [3], kind: 'deep' as 'linear' }), /config\.kind.*linear, nonlinear/);
+    assert.throws(() => createSbnVae({ visible: 6, latent: [12, 12], kind: 'linear' }).exact(x), /2\^d/);
+    x.dispose();
+    model.dispose();
+  });
+});
