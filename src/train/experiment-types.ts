@@ -28,6 +28,16 @@ export interface ExperimentConfig {
   checkpointEvery?: number;
   /** Directory of an earlier run to continue from. */
   resume?: string;
+  /** vae, sop: the stochastic layers' sizes (default [200]) and kind (default linear). */
+  latent?: number[];
+  kind?: 'linear' | 'nonlinear';
+  /** toy: the target p0 (default 0.49) and the number of units (default 1). */
+  p0?: number;
+  units?: number;
+  /** Examples of each evaluation subset used at every evaluation (default 1000). */
+  evalExamples?: number;
+  /** Test examples of the final evaluation (default: the whole test split). */
+  testExamples?: number;
 }
 
 /** One evaluation: the step and metric values (NaN where not measured at that step). */

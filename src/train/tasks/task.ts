@@ -1,0 +1,24 @@
+/** One experiment of the papers, ready to train: a fresh model, its data, its evaluations. */
+import type { Model } from '../../models/model';
+import type { TrainData } from '../train';
+import type { ExperimentConfig } from '../experiment-types';
+
+export interface Task<Batch> {
+  model: Model<Batch>;
+  data: TrainData<Batch>;
+  /** Default optimiser and learning rate when the config does not say. */
+  optimizer: 'adam' | 'sgd';
+  /** Periodic metrics (cheap: subsets of the evaluation data). */
+  evaluate(step: number): Record<string, number>;
+  /** The final numbers of the run, in display order, from its history and full evaluations. */
+  summarize(history: readonly Record<string, number>[]): Record<string, number | null>;
+  dispose(): void;
+}
+
+export type TaskFactory = (config: ExperimentConfig, estimator: string) => Task<unknown>;
+
+/** First and last finite value of `metric` in the history (null when never measured). */
+export function firstAndLast(history: readonly Record<string, number>[], metric: string): [number | null, number | null] {
+  const values = history.map((row) => row[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
+  return values.length === 0 ? [null, null] : [values[0], values[values.length - 1]];
+}

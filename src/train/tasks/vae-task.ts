@@ -1,0 +1,63 @@
+/**
+ * The SBN VAE experiment (MuProp, ARM, DisARM): dynamically binarised digits, the batch-mean
+ * ELBO maximised; evaluated by the train ELBO, the 100-sample bound on validation and test
+ * data, and the variance of the encoder's gradient estimate at the current parameters.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createBatcher } from '../../data/batches';
+import type { Dataset } from '../../data/split';
+import { gradientVariance } from '../../metrics/gradient-variance';
+import { createSbnVae } from '../../models/sbn-vae';
+import type { ExperimentConfig } from '../experiment-types';
+import { evaluationImages, meanOf } from './eval-data';
+import { firstAndLast, type Task } from './task';
+
+/** Importance samples of the evaluation bound, as in the papers. */
+export const BOUND_SAMPLES = 100;
+const VARIANCE_DRAWS = 20;
+const VARIANCE_BATCH = 50;
+/** Fixed seeds of the evaluation draws: the same at every evaluation, so curves are comparable. */
+const EVAL_SEED = 12345;
+
+export function vaeTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<tf.Tensor2D> {
+  const model = createSbnVae({ visible: 784, latent: config.latent ?? [200], kind: config.kind ?? 'linear', seed: config.seed });
+  const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
+  const evalCount = config.evalExamples ?? 1000;
+  const train = evaluationImages(dataset.train, evalCount, EVAL_SEED);
+  const valid = evaluationImages(dataset.valid, evalCount, EVAL_SEED + 1);
+  const varianceBatch = evaluationImages(dataset.train, VARIANCE_BATCH, EVAL_SEED + 2);
+  const samples = config.samples ?? (estimator === 'reinforce-loo' ? 2 : 1);
+  return {
+    model,
+    optimizer: 'adam',
+    data: {
+      batchAt(step) {
+        const batch = batcher.batchAt(step);
+        batch.labels.dispose();
+        return batch.images;
+      },
+    },
+    evaluate: () => ({
+      elbo: meanOf(model.elbo(train, { samples: 1, seed: EVAL_SEED })),
+      validBound: meanOf(model.bound(valid, { k: BOUND_SAMPLES, seed: EVAL_SEED })),
+      encoderVariance: gradientVariance(model, estimator, varianceBatch, {
+        draws: VARIANCE_DRAWS,
+        seed: EVAL_SEED,
+        samples,
+        include: (name) => name.startsWith('q'),
+      }),
+    }),
+    summarize(history) {
+      const test = evaluationImages(dataset.test, config.testExamples ?? Infinity, EVAL_SEED + 3);
+      const testBound = meanOf(model.bound(test, { k: BOUND_SAMPLES, seed: EVAL_SEED }));
+      test.dispose();
+      const [initialElbo, elbo] = firstAndLast(history, 'elbo');
+      const [, encoderVariance] = firstAndLast(history, 'encoderVariance');
+      return { initialElbo, elbo, testBound, encoderVariance };
+    },
+    dispose: () => {
+      tf.dispose([train, valid, varianceBatch]);
+      model.dispose();
+    },
+  };
+}
