@@ -49,18 +49,25 @@ export interface ChoiceOption extends BaseOption {
   readonly default?: string;
 }
 
+export interface StringOption extends BaseOption {
+  readonly kind: 'string';
+  readonly default?: string;
+  /** What the value is, for the usage text, e.g. `dir` (default `text`). */
+  readonly placeholder?: string;
+}
+
 export interface FlagOption extends BaseOption {
   readonly kind: 'flag';
 }
 
-export type OptionSpec = NumberOption | IntegerOption | ListOption | ChoiceOption | FlagOption;
+export type OptionSpec = NumberOption | IntegerOption | ListOption | ChoiceOption | StringOption | FlagOption;
 export type OptionsSpec = Record<string, OptionSpec>;
 
 type ValueOf<S extends OptionSpec> = S extends NumberOption | IntegerOption
   ? number
   : S extends ListOption
     ? string[]
-    : S extends ChoiceOption
+    : S extends ChoiceOption | StringOption
       ? string
       : boolean;
 
@@ -124,6 +131,9 @@ export function parseValue(option: string, spec: OptionSpec, raw: string): numbe
       return parseList(option, spec, raw);
     case 'choice':
       return parseChoice(option, spec, raw);
+    case 'string':
+      if (raw.trim() === '') throw expected(option, `a non-empty ${spec.placeholder ?? 'text'}`, raw);
+      return raw;
     case 'flag':
       throw new UsageError(`option ${option} takes no value, got ${JSON.stringify(raw)}`);
   }
@@ -182,7 +192,7 @@ function offendingToken(argv: string[], spec: OptionsSpec, code: string) {
 }
 
 function unexpectedArgument(arg: string, positionals: number): UsageError {
-  const what = positionals === 0 ? 'options look like --name value or --name=value' : `at most ${positionals} argument(s) besides the options`;
+  const what = positionals === 0 ? 'options look like --name value or --name=value' : `expected at most ${positionals} argument${positionals > 1 ? 's' : ''} besides the options`;
   return new UsageError(`unexpected argument ${JSON.stringify(arg)}; ${what}`);
 }
 
@@ -216,9 +226,16 @@ export interface CommandLine<Spec extends OptionsSpec> {
 /**
  * Parses `argv` with Node's `util.parseArgs` (strict: unknown options, missing values and values
  * given to flags are errors), then converts and checks each value against `spec`. Later
- * occurrences of an option override earlier ones; `--` ends the options.
+ * occurrences of an option override earlier ones; `--` ends the options. Up to `positionals`
+ * non-option arguments are allowed; unless `--help` is given, `checkPositionals` sees them before
+ * required options are checked (so "missing task" comes before "missing --estimators").
  */
-export function parseCommandLine<Spec extends OptionsSpec>(argv: readonly string[], spec: Spec, positionals = 0): CommandLine<Spec> {
+export function parseCommandLine<Spec extends OptionsSpec>(
+  argv: readonly string[],
+  spec: Spec,
+  positionals = 0,
+  checkPositionals?: (positionals: readonly string[]) => void,
+): CommandLine<Spec> {
   const args = joinNegativeNumbers(argv, spec);
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -232,7 +249,11 @@ export function parseCommandLine<Spec extends OptionsSpec>(argv: readonly string
     const option = spec[name];
     out[name] = option.kind === 'flag' ? raw === true : parseValue(flagName(name), option, String(raw));
   }
-  checkRequired(spec, out);
+  // `--help` must work even when the rest of the command line is incomplete.
+  if (out.help !== true) {
+    checkPositionals?.(parsed.positionals);
+    checkRequired(spec, out);
+  }
   return { options: out as ParsedOptions<Spec>, positionals: parsed.positionals };
 }
 
@@ -252,6 +273,8 @@ export function describeKind(option: OptionSpec): string {
       return 'comma-separated list';
     case 'choice':
       return option.choices.join('|');
+    case 'string':
+      return option.placeholder ?? 'text';
     case 'flag':
       return 'flag';
   }
