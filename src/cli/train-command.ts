@@ -12,7 +12,7 @@ import { runExperiment } from '../train/experiment';
 import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks, type TaskName } from '../train/experiment-types';
 import type { Command } from './command';
 import { optionsHelp, parseCommandLine, type OptionsSpec, type ParsedOptions } from './options';
-import { createProgress, type ProgressStream } from './progress';
+import { createProgress, type ProgressOptions } from './progress';
 import { renderTrainReport } from './train-report';
 import { historyCsv, resultRecords, resultsJsonLine, summaryTable } from './train-results';
 import { UsageError } from './usage-error';
@@ -158,8 +158,8 @@ export function writeTrainOutputs(runs: readonly EstimatorRun[], config: Experim
 export interface TrainDependencies {
   /** Prepares tfjs and returns the backend's name (default `initBackend`). */
   initBackend?: (backend: BackendName | undefined) => Promise<string>;
-  /** Where progress goes (default process.stderr). */
-  stderr?: ProgressStream;
+  /** Where and how progress is shown (default: process.stderr, live bar if it is a TTY). */
+  progress?: ProgressOptions;
 }
 
 export type ExperimentRunner = (config: ExperimentConfig, hooks?: ExperimentHooks) => Promise<EstimatorRun[]>;
@@ -193,7 +193,7 @@ export function makeTrainCommand(run: ExperimentRunner = runExperiment, dependen
       const args = parseTrainArgs(argv);
       if (args.help) return usage();
       const backend = await init(args.backend);
-      const progress = createProgress({ stream: dependencies.stderr ?? process.stderr });
+      const progress = createProgress(dependencies.progress);
       let runs: EstimatorRun[];
       try {
         runs = await run(args.config, { onProgress: (event) => progress.update(event) });
