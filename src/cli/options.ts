@@ -204,10 +204,9 @@ function checkRequired(spec: OptionsSpec, values: Record<string, unknown>): void
 }
 
 /** Translates `parseArgs`' errors into messages naming the option and what it expects. */
-function explainParseError(error: unknown, argv: string[], spec: OptionsSpec, positionals: number): UsageError {
+function explainParseError(error: unknown, argv: string[], spec: OptionsSpec): UsageError {
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return unexpectedArgument(/argument '(.*)'/.exec(message)?.[1] ?? '', positionals);
   const token = offendingToken(argv, spec, code);
   if (token?.kind !== 'option') return new UsageError(message.split('\n')[0]);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return unknownOption(spec, token.rawName);
@@ -239,9 +238,10 @@ export function parseCommandLine<Spec extends OptionsSpec>(
   const args = joinNegativeNumbers(argv, spec);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options: parseArgsConfig(spec), strict: true, allowPositionals: positionals > 0 });
+    // Positionals are counted below, so the message can say how many are allowed.
+    parsed = parseArgs({ args, options: parseArgsConfig(spec), strict: true, allowPositionals: true });
   } catch (error) {
-    throw explainParseError(error, args, spec, positionals);
+    throw explainParseError(error, args, spec);
   }
   if (parsed.positionals.length > positionals) throw unexpectedArgument(parsed.positionals[positionals], positionals);
   const out = defaults(spec);
