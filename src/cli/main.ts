@@ -6,9 +6,10 @@
 import type { Command } from './command';
 import { compareCommand } from './compare-command';
 import { estimatorsCommand } from './estimators';
+import { trainCommand } from './train-command';
 import { UsageError, describeError, exitCodeFor } from './usage-error';
 
-export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand];
+export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand];
 
 const HELP_WORDS = ['help', '--help', '-h'];
 

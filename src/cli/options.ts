@@ -1,5 +1,6 @@
 /**
- * Parses `--name value` and `--name=value` options against a typed spec. Every failure is a
+ * Parses `--name value` and `--name=value` options against a typed spec: Node's `util.parseArgs`
+ * splits the command line, this module converts and checks the values. Every failure is a
  * `UsageError` naming the option and saying what was expected.
  *
  * ```ts
@@ -7,11 +8,18 @@
  * parseOptions(['--samples=500'], spec); // { samples: 500 }
  * ```
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage-error';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 interface BaseOption {
   /** One line for the usage text. */
   readonly help: string;
+  /** A one-letter alias, e.g. `h` for `-h`. */
+  readonly short?: string;
+  /** Must be given (an option with a default never needs this). */
+  readonly required?: boolean;
 }
 
 export interface NumberOption extends BaseOption {
@@ -41,26 +49,35 @@ export interface ChoiceOption extends BaseOption {
   readonly default?: string;
 }
 
+export interface StringOption extends BaseOption {
+  readonly kind: 'string';
+  readonly default?: string;
+  /** What the value is, for the usage text, e.g. `dir` (default `text`). */
+  readonly placeholder?: string;
+}
+
 export interface FlagOption extends BaseOption {
   readonly kind: 'flag';
 }
 
-export type OptionSpec = NumberOption | IntegerOption | ListOption | ChoiceOption | FlagOption;
+export type OptionSpec = NumberOption | IntegerOption | ListOption | ChoiceOption | StringOption | FlagOption;
 export type OptionsSpec = Record<string, OptionSpec>;
 
 type ValueOf<S extends OptionSpec> = S extends NumberOption | IntegerOption
   ? number
   : S extends ListOption
     ? string[]
-    : S extends ChoiceOption
+    : S extends ChoiceOption | StringOption
       ? string
       : boolean;
 
-/** Parsed options: options with a default (and flags) are always present. */
+type AlwaysPresent = { default: unknown } | { required: true } | FlagOption;
+
+/** Parsed options: options with a default, required options and flags are always present. */
 export type ParsedOptions<Spec extends OptionsSpec> = {
-  [K in keyof Spec as Spec[K] extends { default: unknown } | FlagOption ? K : never]: ValueOf<Spec[K]>;
+  [K in keyof Spec as Spec[K] extends AlwaysPresent ? K : never]: ValueOf<Spec[K]>;
 } & {
-  [K in keyof Spec as Spec[K] extends { default: unknown } | FlagOption ? never : K]?: ValueOf<Spec[K]>;
+  [K in keyof Spec as Spec[K] extends AlwaysPresent ? never : K]?: ValueOf<Spec[K]>;
 };
 
 const flagName = (name: string) => `--${name}`;
@@ -114,17 +131,19 @@ export function parseValue(option: string, spec: OptionSpec, raw: string): numbe
       return parseList(option, spec, raw);
     case 'choice':
       return parseChoice(option, spec, raw);
+    case 'string':
+      if (raw.trim() === '') throw expected(option, `a non-empty ${spec.placeholder ?? 'text'}`, raw);
+      return raw;
     case 'flag':
       throw new UsageError(`option ${option} takes no value, got ${JSON.stringify(raw)}`);
   }
 }
 
-function lookup(spec: OptionsSpec, name: string): OptionSpec {
-  if (!Object.prototype.hasOwnProperty.call(spec, name)) {
-    const valid = Object.keys(spec).map(flagName).join(', ');
-    throw new UsageError(`unknown option ${flagName(name)}; valid options are ${valid}`);
-  }
-  return spec[name];
+const hasOption = (spec: OptionsSpec, name: string) => Object.prototype.hasOwnProperty.call(spec, name);
+
+function unknownOption(spec: OptionsSpec, raw: string): UsageError {
+  const valid = Object.keys(spec).map(flagName).join(', ');
+  return new UsageError(`unknown option ${raw}; valid options are ${valid}`);
 }
 
 function defaults(spec: OptionsSpec): Record<string, unknown> {
@@ -136,26 +155,111 @@ function defaults(spec: OptionsSpec): Record<string, unknown> {
   return out;
 }
 
-/** Parses `argv` (no positional arguments allowed); later occurrences override earlier ones. */
-export function parseOptions<Spec extends OptionsSpec>(argv: readonly string[], spec: Spec): ParsedOptions<Spec> {
-  const out = defaults(spec);
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * `parseArgs` reads `--logit -1.5` as a missing value (it refuses values that start with a dash);
+ * for numeric options we join such pairs into `--logit=-1.5`, which it accepts.
+ */
+function joinNegativeNumbers(argv: readonly string[], spec: OptionsSpec): string[] {
+  const out: string[] = [];
   for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k];
-    if (!arg.startsWith('--') || arg === '--') throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; options look like --name value or --name=value`);
-    const equals = arg.indexOf('=');
-    const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
-    const option = lookup(spec, name);
-    const flag = flagName(name);
-    if (option.kind === 'flag' && equals < 0) {
-      out[name] = true;
-      continue;
-    }
-    if (equals < 0 && (k + 1 >= argv.length || argv[k + 1].startsWith('--'))) {
-      throw new UsageError(`option ${flag} needs a value (${describeKind(option)})`);
-    }
-    out[name] = parseValue(flag, option, equals < 0 ? argv[++k] : arg.slice(equals + 1));
+    const name = argv[k].startsWith('--') ? argv[k].slice(2) : '';
+    const numeric = hasOption(spec, name) && (spec[name].kind === 'number' || spec[name].kind === 'integer');
+    if (numeric && k + 1 < argv.length && NEGATIVE_NUMBER.test(argv[k + 1])) out.push(`${argv[k]}=${argv[++k]}`);
+    else out.push(argv[k]);
   }
-  return out as ParsedOptions<Spec>;
+  return out;
+}
+
+function parseArgsConfig(spec: OptionsSpec): ParseArgsOptionsConfig {
+  const config: ParseArgsOptionsConfig = {};
+  for (const [name, option] of Object.entries(spec)) {
+    config[name] = { type: option.kind === 'flag' ? 'boolean' : 'string', ...(option.short ? { short: option.short } : {}) };
+  }
+  return config;
+}
+
+/** The offending token of a failed strict parse, found by re-reading `argv` leniently. */
+function offendingToken(argv: string[], spec: OptionsSpec, code: string) {
+  const { tokens } = parseArgs({ args: argv, options: parseArgsConfig(spec), strict: false, allowPositionals: true, tokens: true });
+  return tokens.find((token) => {
+    if (token.kind !== 'option') return false;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return !hasOption(spec, token.name);
+    if (spec[token.name].kind === 'flag') return token.value !== undefined;
+    return token.value === undefined || (!token.inlineValue && token.value.startsWith('-'));
+  });
+}
+
+function unexpectedArgument(arg: string, positionals: number): UsageError {
+  const what = positionals === 0 ? 'options look like --name value or --name=value' : `expected at most ${positionals} argument${positionals > 1 ? 's' : ''} besides the options`;
+  return new UsageError(`unexpected argument ${JSON.stringify(arg)}; ${what}`);
+}
+
+function checkRequired(spec: OptionsSpec, values: Record<string, unknown>): void {
+  const missing = Object.entries(spec).filter(([name, option]) => option.required && values[name] === undefined);
+  if (missing.length === 0) return;
+  const list = missing.map(([name, option]) => `${flagName(name)} <${describeKind(option)}>`).join(', ');
+  throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''} ${list}`);
+}
+
+/** Translates `parseArgs`' errors into messages naming the option and what it expects. */
+function explainParseError(error: unknown, argv: string[], spec: OptionsSpec): UsageError {
+  const code = (error as { code?: string }).code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  const token = offendingToken(argv, spec, code);
+  if (token?.kind !== 'option') return new UsageError(message.split('\n')[0]);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return unknownOption(spec, token.rawName);
+  const option = spec[token.name];
+  if (option.kind === 'flag') return new UsageError(`option ${token.rawName} takes no value, got ${JSON.stringify(token.value)}`);
+  const dash = token.value !== undefined && !token.value.startsWith('--') ? `; a value starting with "-" is written ${token.rawName}=${token.value}` : '';
+  return new UsageError(`option ${token.rawName} needs a value (${describeKind(option)})${dash}`);
+}
+
+export interface CommandLine<Spec extends OptionsSpec> {
+  options: ParsedOptions<Spec>;
+  /** Arguments that are not options, in order (at most the number allowed). */
+  positionals: string[];
+}
+
+/**
+ * Parses `argv` with Node's `util.parseArgs` (strict: unknown options, missing values and values
+ * given to flags are errors), then converts and checks each value against `spec`. Later
+ * occurrences of an option override earlier ones; `--` ends the options. Up to `positionals`
+ * non-option arguments are allowed; unless `--help` is given, `checkPositionals` sees them before
+ * required options are checked (so "missing task" comes before "missing --estimators").
+ */
+export function parseCommandLine<Spec extends OptionsSpec>(
+  argv: readonly string[],
+  spec: Spec,
+  positionals = 0,
+  checkPositionals?: (positionals: readonly string[]) => void,
+): CommandLine<Spec> {
+  const args = joinNegativeNumbers(argv, spec);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    // Positionals are counted below, so the message can say how many are allowed.
+    parsed = parseArgs({ args, options: parseArgsConfig(spec), strict: true, allowPositionals: true });
+  } catch (error) {
+    throw explainParseError(error, args, spec);
+  }
+  if (parsed.positionals.length > positionals) throw unexpectedArgument(parsed.positionals[positionals], positionals);
+  const out = defaults(spec);
+  for (const [name, raw] of Object.entries(parsed.values)) {
+    const option = spec[name];
+    out[name] = option.kind === 'flag' ? raw === true : parseValue(flagName(name), option, String(raw));
+  }
+  // `--help` must work even when the rest of the command line is incomplete.
+  if (out.help !== true) {
+    checkPositionals?.(parsed.positionals);
+    checkRequired(spec, out);
+  }
+  return { options: out as ParsedOptions<Spec>, positionals: parsed.positionals };
+}
+
+/** Parses `argv` that has options only (no positional arguments); see `parseCommandLine`. */
+export function parseOptions<Spec extends OptionsSpec>(argv: readonly string[], spec: Spec): ParsedOptions<Spec> {
+  return parseCommandLine(argv, spec, 0).options;
 }
 
 /** What values an option takes, e.g. "integer >= 1". */
@@ -169,12 +273,15 @@ export function describeKind(option: OptionSpec): string {
       return 'comma-separated list';
     case 'choice':
       return option.choices.join('|');
+    case 'string':
+      return option.placeholder ?? 'text';
     case 'flag':
       return 'flag';
   }
 }
 
 function describeDefault(option: OptionSpec): string {
+  if (option.required) return ' (required)';
   if (option.kind === 'flag' || option.default === undefined) return '';
   const value = Array.isArray(option.default) ? option.default.join(',') : String(option.default);
   return ` (default ${value})`;
@@ -182,9 +289,10 @@ function describeDefault(option: OptionSpec): string {
 
 /** The options section of a usage text, one line per option. */
 export function optionsHelp(spec: OptionsSpec): string {
-  const heads = Object.entries(spec).map(([name, option]) =>
-    option.kind === 'flag' ? flagName(name) : `${flagName(name)} <${describeKind(option)}>`,
-  );
+  const heads = Object.entries(spec).map(([name, option]) => {
+    const names = option.short ? `-${option.short}, ${flagName(name)}` : flagName(name);
+    return option.kind === 'flag' ? names : `${names} <${describeKind(option)}>`;
+  });
   const width = Math.max(...heads.map((head) => head.length));
   return Object.values(spec)
     .map((option, i) => `  ${heads[i].padEnd(width)}  ${option.help}${describeDefault(option)}`)

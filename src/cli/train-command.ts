@@ -1,0 +1,211 @@
+/**
+ * `stochgrad train <task>`: options → `ExperimentConfig` → backend → the runner (with progress on
+ * stderr) → summary table or `--json` line on stdout, and with `--out` the history CSV, the results
+ * JSON and (`--report`) an offline HTML report.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ArgumentError, messages } from '../errors';
+import { BACKENDS, initBackend, type BackendName } from '../backend';
+import { ESTIMATOR_NAMES, lookupEstimator } from '../estimators/registry';
+import { runExperiment } from '../train/experiment';
+import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks, type TaskName } from '../train/experiment-types';
+import type { Command } from './command';
+import { optionsHelp, parseCommandLine, type OptionsSpec, type ParsedOptions } from './options';
+import { createProgress, type ProgressOptions } from './progress';
+import { renderTrainReport } from './train-report';
+import { historyCsv, resultRecords, resultsJsonLine, summaryTable } from './train-results';
+import { UsageError } from './usage-error';
+
+/** Unit types the gating task trains besides the registry's estimators. */
+export const GATING_UNIT_TYPES = ['sts', 'noisy-rectifier'] as const;
+
+/** Learning rate when `--lr` is not given. */
+export const DEFAULT_LR: Record<TaskName, number> = { vae: 1e-3, sop: 1e-3, gating: 1e-3, toy: 1 };
+/** Optimizer when `--optimizer` is not given. */
+export const DEFAULT_OPTIMIZER: Record<TaskName, 'adam' | 'sgd'> = { vae: 'adam', sop: 'adam', gating: 'adam', toy: 'sgd' };
+
+export const TRAIN_OPTIONS = {
+  estimators: {
+    kind: 'list',
+    required: true,
+    help: `estimators to train, one run each with the same seed (gating also: ${GATING_UNIT_TYPES.join(', ')})`,
+  },
+  dataset: { kind: 'string', placeholder: 'name', default: 'mnist-10k', help: 'dataset (ignored by toy)' },
+  steps: { kind: 'integer', min: 1, default: 1000, help: 'training steps per estimator' },
+  batch: { kind: 'integer', min: 1, default: 50, help: 'examples per step' },
+  lr: { kind: 'number', positive: true, help: 'learning rate (default 1e-3; toy: 1)' },
+  optimizer: { kind: 'choice', choices: ['adam', 'sgd'], help: 'optimizer (default adam; toy: sgd)' },
+  seed: { kind: 'integer', min: 0, max: 0xffffffff, default: 1, help: 'seed of initialisation, data order and noise' },
+  'eval-every': { kind: 'integer', min: 1, default: 100, help: 'evaluate every this many steps (and at the first and last)' },
+  samples: { kind: 'integer', min: 1, help: 'draws of the stochastic units per example (default 1; reinforce-loo: 2)' },
+  out: { kind: 'string', placeholder: 'dir', help: 'write history.csv and results.json (and checkpoints, report.html) here' },
+  report: { kind: 'flag', help: 'also write DIR/report.html, an offline page of charts (needs --out)' },
+  json: { kind: 'flag', help: 'print only {"results": [...]} on one line instead of the table' },
+  'checkpoint-every': { kind: 'integer', min: 1, help: 'save a checkpoint every this many steps (needs --out)' },
+  resume: { kind: 'string', placeholder: 'dir', help: 'continue from the --out directory of an earlier run' },
+  backend: { kind: 'choice', choices: BACKENDS, help: 'tfjs backend (default: STOCHGRAD_BACKEND, else the first that loads)' },
+  help: { kind: 'flag', short: 'h', help: 'print this help' },
+} as const satisfies OptionsSpec;
+
+export interface TrainArgs {
+  help: false;
+  config: ExperimentConfig;
+  json: boolean;
+  report: boolean;
+  backend?: BackendName;
+}
+
+function parseTask(positionals: readonly string[]): TaskName {
+  const valid = TASK_NAMES.join(', ');
+  if (positionals.length === 0) throw new UsageError(`missing task: stochgrad train <task> [options], with task one of ${valid}`);
+  const task = positionals[0];
+  if (!(TASK_NAMES as readonly string[]).includes(task)) throw new UsageError(`unknown task ${JSON.stringify(task)}; valid tasks are ${valid}`);
+  return task as TaskName;
+}
+
+/** Registry names; gating also takes its unit types. Duplicates are refused (one run per name). */
+function checkEstimators(task: TaskName, names: readonly string[]): void {
+  for (const name of names) {
+    if (task !== 'gating') lookupEstimator(name, '--estimators');
+    else if (!(ESTIMATOR_NAMES as readonly string[]).includes(name) && !(GATING_UNIT_TYPES as readonly string[]).includes(name)) {
+      throw new ArgumentError('--estimators', messages.unknownName('estimator or unit type', name, [...ESTIMATOR_NAMES, ...GATING_UNIT_TYPES]));
+    }
+  }
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new UsageError(`option --estimators lists ${JSON.stringify(twice)} twice; each estimator runs once`);
+}
+
+function checkDirectory(option: string, dir: string): void {
+  if (!fs.existsSync(dir)) throw new UsageError(`option ${option}: directory ${JSON.stringify(dir)} does not exist; pass the --out directory of an earlier run`);
+  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`option ${option}: ${JSON.stringify(dir)} is not a directory`);
+}
+
+type TrainOptions = ParsedOptions<typeof TRAIN_OPTIONS>;
+
+function checkCombinations(options: TrainOptions): void {
+  if (options.out === undefined) {
+    if (options.report) throw new UsageError('option --report writes DIR/report.html and needs --out DIR');
+    if (options['checkpoint-every'] !== undefined) throw new UsageError('option --checkpoint-every writes checkpoints into DIR and needs --out DIR');
+  }
+  if (options.resume !== undefined) checkDirectory('--resume', options.resume);
+  if (options.samples !== undefined && options.samples < 2 && options.estimators.includes('reinforce-loo')) {
+    throw new UsageError(`reinforce-loo needs --samples >= 2 (the leave-one-out baseline uses the other draws), got ${options.samples}`);
+  }
+}
+
+function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
+  const optional = {
+    samples: options.samples,
+    out: options.out,
+    checkpointEvery: options['checkpoint-every'],
+    resume: options.resume,
+  };
+  const config: ExperimentConfig = {
+    task,
+    estimators: options.estimators,
+    dataset: options.dataset,
+    steps: options.steps,
+    batch: options.batch,
+    lr: options.lr ?? DEFAULT_LR[task],
+    seed: options.seed,
+    evalEvery: options['eval-every'],
+    optimizer: (options.optimizer as 'adam' | 'sgd' | undefined) ?? DEFAULT_OPTIMIZER[task],
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(config, { [key]: value });
+  return config;
+}
+
+/** Parses and checks the train command line; every failure is a message for exit code 2. */
+export function parseTrainArgs(argv: readonly string[]): TrainArgs | { help: true } {
+  const { options, positionals } = parseCommandLine(argv, TRAIN_OPTIONS, 1, parseTask);
+  if (options.help) return { help: true };
+  const task = parseTask(positionals);
+  checkEstimators(task, options.estimators);
+  checkCombinations(options);
+  const backend = options.backend as BackendName | undefined;
+  return { help: false, config: toConfig(task, options), json: options.json, report: options.report, ...(backend ? { backend } : {}) };
+}
+
+/** `vae on mnist-10k: 1000 steps, batch 50, adam lr 0.001, seed 1, wasm backend`. */
+export function describeRun(config: ExperimentConfig, backend: string): string {
+  const data = config.task === 'toy' ? '' : ` on ${config.dataset}`;
+  const samples = config.samples !== undefined ? `, ${config.samples} samples` : '';
+  return `${config.task}${data}: ${config.steps} steps, batch ${config.batch}, ${config.optimizer} lr ${config.lr}${samples}, seed ${config.seed}, ${backend} backend`;
+}
+
+/** Writes history.csv, results.json and (if asked) report.html into `config.out`; returns the paths. */
+export function writeTrainOutputs(runs: readonly EstimatorRun[], config: ExperimentConfig, options: { backend: string; report: boolean }): string[] {
+  const dir = config.out;
+  if (dir === undefined) return [];
+  fs.mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['history.csv', historyCsv(runs)],
+    ['results.json', `${JSON.stringify({ config, backend: options.backend, results: resultRecords(runs) }, null, 2)}\n`],
+  ];
+  if (options.report) {
+    const details = [describeRun(config, options.backend), `estimators: ${config.estimators.join(', ')}`];
+    files.push(['report.html', renderTrainReport(runs, { title: `stochgrad train ${config.task}`, details })]);
+  }
+  return files.map(([name, text]) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  });
+}
+
+/** What the command needs from outside; tests pass fakes. */
+export interface TrainDependencies {
+  /** Prepares tfjs and returns the backend's name (default `initBackend`). */
+  initBackend?: (backend: BackendName | undefined) => Promise<string>;
+  /** Where and how progress is shown (default: process.stderr, live bar if it is a TTY). */
+  progress?: ProgressOptions;
+}
+
+export type ExperimentRunner = (config: ExperimentConfig, hooks?: ExperimentHooks) => Promise<EstimatorRun[]>;
+
+const defaultInit = (backend: BackendName | undefined) => initBackend({ ...(backend !== undefined ? { backend } : {}), log: false });
+
+function usage(): string {
+  return [
+    'usage: stochgrad train <task> --estimators a,b,c [options]',
+    '',
+    `Trains one model per estimator (same seed) on a task: ${TASK_NAMES.join(', ')}.`,
+    '  vae     sigmoid belief network VAE on binarised images (ELBO, test bound, encoder variance)',
+    '  sop     structured output prediction: lower half of an image from the upper half (NLL)',
+    '  gating  conditional computation with binary gates (test error, fraction of gates open)',
+    '  toy     ARM\'s toy f(z) = Σ (z_i − p0)^2, minimised over the logits',
+    'Progress goes to stderr; stdout gets the summary table (or, with --json, one JSON line).',
+    '',
+    'options:',
+    optionsHelp(TRAIN_OPTIONS),
+  ].join('\n');
+}
+
+/** The train command around `run` (the real `runExperiment` unless a test injects a fake). */
+export function makeTrainCommand(run: ExperimentRunner = runExperiment, dependencies: TrainDependencies = {}): Command {
+  const init = dependencies.initBackend ?? defaultInit;
+  return {
+    name: 'train',
+    summary: 'train a VAE, structured-output, gating or toy model with chosen estimators',
+    usage,
+    async run(argv) {
+      const args = parseTrainArgs(argv);
+      if (args.help) return usage();
+      const backend = await init(args.backend);
+      const progress = createProgress(dependencies.progress);
+      let runs: EstimatorRun[];
+      try {
+        runs = await run(args.config, { onProgress: (event) => progress.update(event) });
+      } finally {
+        progress.stop();
+      }
+      const written = writeTrainOutputs(runs, args.config, { backend, report: args.report });
+      if (args.json) return resultsJsonLine(runs);
+      const wrote = written.length > 0 ? ['', `wrote ${written.join(', ')}`] : [];
+      return [describeRun(args.config, backend), '', summaryTable(runs), ...wrote].join('\n');
+    },
+  };
+}
+
+export const trainCommand: Command = makeTrainCommand();

@@ -1,0 +1,73 @@
+/**
+ * The outputs of `stochgrad train` built from the runner's `EstimatorRun`s: the summary table,
+ * the one-line JSON results and the history CSV.
+ */
+import type { EstimatorRun, HistoryRow } from '../train/experiment-types';
+import { formatNumber as significant } from '../viz/formatNumber';
+import { renderTable, type Column } from './table';
+
+/** Columns of a history row that are not metrics. */
+const HISTORY_KEYS = ['estimator', 'step', 'seconds'] as const;
+
+/** Keys of every run's `summary`, in order of first appearance. */
+export function summaryKeys(runs: readonly EstimatorRun[]): string[] {
+  const keys: string[] = [];
+  for (const run of runs) for (const key of Object.keys(run.summary)) if (!keys.includes(key)) keys.push(key);
+  return keys;
+}
+
+/** Metric columns of the history rows (all but estimator, step, seconds), in order of first appearance. */
+export function historyMetrics(runs: readonly EstimatorRun[]): string[] {
+  const keys: string[] = [];
+  for (const run of runs) {
+    for (const row of run.history) {
+      for (const key of Object.keys(row)) if (!(HISTORY_KEYS as readonly string[]).includes(key) && !keys.includes(key)) keys.push(key);
+    }
+  }
+  return keys;
+}
+
+/** One result per estimator: `{estimator, steps, ...summary, seconds}`; missing summary keys are null. */
+export function resultRecords(runs: readonly EstimatorRun[]): Record<string, string | number | null>[] {
+  const keys = summaryKeys(runs);
+  return runs.map((run) => {
+    const record: Record<string, string | number | null> = { estimator: run.estimator, steps: run.steps };
+    for (const key of keys) record[key] = run.summary[key] ?? null;
+    record.seconds = run.seconds;
+    return record;
+  });
+}
+
+/** `{"results": [...]}` on one line (NaN and ±∞ become null). */
+export function resultsJsonLine(runs: readonly EstimatorRun[]): string {
+  return JSON.stringify({ results: resultRecords(runs) });
+}
+
+const cell = (value: number | null | undefined, digits: number) => (value == null ? 'n/a' : significant(value, digits));
+
+/** The summary as an aligned text table: estimator, steps, each summary key, seconds. */
+export function summaryTable(runs: readonly EstimatorRun[]): string {
+  const keys = summaryKeys(runs);
+  const columns: Column[] = [
+    { header: 'estimator' },
+    { header: 'steps', align: 'right' },
+    ...keys.map((key): Column => ({ header: key, align: 'right' })),
+    { header: 'seconds', align: 'right' },
+  ];
+  const rows = runs.map((run) => [run.estimator, String(run.steps), ...keys.map((key) => cell(run.summary[key], 5)), cell(run.seconds, 3)]);
+  return renderTable(columns, rows, 'text');
+}
+
+function csvCell(value: string | number | undefined): string {
+  if (value === undefined || (typeof value === 'number' && Number.isNaN(value))) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Every estimator's history rows as CSV: estimator, step, seconds, then each metric (NaN → empty). */
+export function historyCsv(runs: readonly EstimatorRun[]): string {
+  const columns = [...HISTORY_KEYS, ...historyMetrics(runs)];
+  const line = (row: HistoryRow) => columns.map((column) => csvCell(row[column])).join(',');
+  const rows = runs.flatMap((run) => run.history.map(line));
+  return `${[columns.map(csvCell).join(','), ...rows].join('\n')}\n`;
+}
