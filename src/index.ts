@@ -12,7 +12,7 @@ export { ArgumentError } from './errors';
 
 // Sampling
 export { uniformNoise, uniformArray } from './core/random';
-export { bernoulliFromNoise, bernoulliScore, logisticNoise } from './core/bernoulli';
+export { bernoulliFromNoise, bernoulliScore, logBernoulli, logisticNoise } from './core/bernoulli';
 export { straightThroughSample } from './core/straight-through';
 export type { SurrogateDerivative } from './core/straight-through';
 
@@ -34,6 +34,25 @@ export type { CompareConfig, CompareRow, Comparison } from './metrics/compare';
 
 // Models
 export { armToy, linearObjective } from './models/toy';
+export type { GradientOptions, GradientResult, Model, NestedArray } from './models/model';
+export { createSbnVae, SBN_KINDS } from './models/sbn-vae';
+export type { SbnKind, SbnVae, SbnVaeConfig } from './models/sbn-vae';
+export { gradientVariance } from './metrics/gradient-variance';
+export type { GradientVarianceOptions } from './metrics/gradient-variance';
+
+// Estimators inside networks (for building new models)
+export { layerGradient, networkEstimator, NETWORK_ESTIMATOR_NAMES } from './estimators/layer';
+export type { EstimatorSettings, LayerProblem, NetworkEstimator } from './estimators/layer';
+export type { PathwiseSample, TaylorExpansion } from './estimators/types';
+export { completion, meanFieldExpansions, samplePath, tileRows } from './models/chain';
+export type { Chain, Path } from './models/chain';
+export { chainGradients } from './models/chain-gradients';
+export { chainExact } from './models/chain-exact';
+
+// Experiments (what `stochgrad train` runs)
+export { runExperiment } from './train/experiment';
+export { TASK_NAMES } from './train/experiment-types';
+export type { EstimatorRun, ExperimentConfig, ExperimentHooks, HistoryRow, ProgressEvent, TaskName } from './train/experiment-types';
 
 // Display helpers (Plotly figures, HTML tables, tslab adapter)
 export * from './viz';
