@@ -52,6 +52,8 @@ export interface ToyModel extends Model<void> {
   readonly signature: string;
   /** The objective `f(z) = Σ_i (z_i − p0)^2`, for `exactGradient` and friends. */
   readonly objective: (z: tf.Tensor2D) => tf.Tensor1D;
+  /** RELAX's surrogate c at the current ψ (`f` itself without `options.surrogate`), for `estimate`. */
+  relaxSurrogate(): (relaxed: tf.Tensor2D) => tf.Tensor1D;
   getState(): JsonValue;
   setState(state: JsonValue): void;
   /** Frees every parameter. */
@@ -176,6 +178,7 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
     units,
     parameters,
     objective: f,
+    relaxSurrogate: surrogate,
     signature: `toy p0=${p0} units=${units} temperature=${temperature} surrogate=${hidden > 0 ? `mlp${hidden}` : 'none'}`,
     setParameters(values) {
       if (values == null || typeof values !== 'object') throw new ArgumentError('values', 'expected an object of tensors by parameter name');
