@@ -163,7 +163,7 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
   const { estimator, steps, seed, samples, evalEvery, evaluate, onProgress, checkpoint } = options;
   const identity = identityOf(model, options, kind);
   const optimizer = createOptimizer({ kind, lr: options.lr });
-  const sum = tf.variable(tf.scalar(0), false);
+  const sum = tf.tidy(() => tf.variable(tf.scalar(0), false));
   try {
     const state: RunState = options.resume
       ? resumeRun(model, options, identity, optimizer, sum)
