@@ -185,3 +185,37 @@ test('toy: training the RELAX surrogate with φ fixed lowers the variance, and R
   const stats = gradientStats(afterDraws.map((x) => [x]), exact);
   assert.ok(stats.maxAbsZ! < zBound(FALSE_ALARM, 1), `after training: mean ${stats.mean} vs exact ${exact}, z ${stats.zScores}; ${detail}`);
 });
+
+test('toy: the surrogate gradient −∇ψ mean ‖ĝ‖² matches central finite differences (second-order autodiff)', () => {
+  // Guards the choice of squashing unit: with tf.tanh, tfjs 4.22's second-order gradient is wrong.
+  const model = createToyModel({ p0: 0.45, units: 2, logit: 0.3, surrogate: { hidden: 4, seed: 3 } });
+  model.setParameters({ 'relax.w2': [0.3, -0.2, 0.5, 0.1], 'relax.b2': [0.2] });
+  const options = { samples: 5, seed: 7 };
+  const result = model.gradients('relax', undefined, options);
+  const analytic = Object.fromEntries(Object.entries(result.gradients).map(([k, v]) => [k, Array.from(v.dataSync())]));
+  tf.dispose([result.objective, ...Object.values(result.gradients)]);
+  const negativeMeanSquare = () =>
+    tf.tidy(() => {
+      const e = estimate('relax', model.objective, model.parameters.phi as tf.Tensor1D, { ...options, surrogate: model.relaxSurrogate() });
+      return -tf.mean(tf.sum(tf.square(e.perSample), 1)).dataSync()[0];
+    });
+  const h = 1e-2;
+  const scale = Math.max(...Object.entries(analytic).filter(([k]) => k !== 'phi').flatMap(([, v]) => v.map(Math.abs)));
+  for (const name of ['relax.w1', 'relax.b1', 'relax.w2', 'relax.b2']) {
+    const variable = model.parameters[name];
+    const values = Array.from(variable.dataSync());
+    for (let i = 0; i < values.length; i++) {
+      const at = (delta: number) => {
+        const shifted = [...values];
+        shifted[i] += delta;
+        tf.tidy(() => model.setParameters({ [name]: tf.tensor(shifted, variable.shape) }));
+        return negativeMeanSquare();
+      };
+      const numeric = (at(h) - at(-h)) / (2 * h);
+      at(0);
+      // O(h²) truncation plus float32 rounding of the loss divided by h: well under 1e-3 of the scale.
+      assert.ok(Math.abs(numeric - analytic[name][i]) <= 1e-3 * scale + 1e-5, `${name}[${i}]: finite difference ${numeric}, autodiff ${analytic[name][i]}`);
+    }
+  }
+  model.dispose();
+});

@@ -289,7 +289,10 @@ test('train: toySaturation finds the optimum of an easy toy and none within one 
   assert.deepEqual(easy.map((r) => [r.estimator, r.samples, r.fraction]), [['arm', 1, 1], ['reinforce-loo', 2, 1]]);
   assert.ok(easy.every((r) => r.firstStep.every((s) => s !== null && s > 1)));
   const none = toySaturation({ p0: 0.2, estimators: ['arm'], seeds: 2, steps: 1 });
-  assert.deepEqual(none[0], { estimator: 'arm', samples: 1, fraction: 0, firstStep: [null, null], medianFirstStep: null });
+  const { finalProbability, ...rest } = none[0];
+  assert.deepEqual(rest, { estimator: 'arm', samples: 1, fraction: 0, firstStep: [null, null], medianFirstStep: null });
+  assert.ok(finalProbability.every((p) => p !== null && p > 0.5 && p < 0.9), `after one step up from 0.5: ${finalProbability}`);
+  assert.ok(easy.every((r) => r.finalProbability.every((p) => p === null)));
   assert.throws(() => toySaturation({ p0: 0.2, estimators: [] }), isArgumentError('options.estimators'));
   assert.throws(() => toySaturation({ p0: 0.2, estimators: ['arm'], steps: 0 }), isArgumentError('options.steps'));
 });

@@ -44,6 +44,13 @@ export interface SaturationRow {
   firstStep: (number | null)[];
   /** Median of the first steps of the runs that got there, or null if none did. */
   medianFirstStep: number | null;
+  /** Per seed: σ(φ) after the last step of a run that never got there (null for those that did). */
+  finalProbability: (number | null)[];
+}
+
+interface RunOutcome {
+  firstStep: number | null;
+  finalProbability: number | null;
 }
 
 function median(values: number[]): number | null {
@@ -53,8 +60,8 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** One run: the first step with σ(φ) > threshold, or null within `steps`. */
-function firstSaturation(p0: number, estimator: string, samples: number, seed: number, steps: number, lr: number, threshold: number): number | null {
+/** One run: the first step with σ(φ) > threshold, or the final σ(φ) if none within `steps`. */
+function firstSaturation(p0: number, estimator: string, samples: number, seed: number, steps: number, lr: number, threshold: number): RunOutcome {
   const model = createToyModel({ p0 });
   const optimizer = createOptimizer({ kind: 'sgd', lr });
   const logitThreshold = Math.log(threshold / (1 - threshold));
@@ -63,9 +70,9 @@ function firstSaturation(p0: number, estimator: string, samples: number, seed: n
       const { objective, gradients } = model.gradients(estimator, undefined, { samples, seed: stepSeed(seed, t) });
       optimizer.step(model.parameters, gradients);
       tf.dispose([objective, ...Object.values(gradients)]);
-      if (model.parameters.phi.dataSync()[0] > logitThreshold) return t + 1;
+      if (model.parameters.phi.dataSync()[0] > logitThreshold) return { firstStep: t + 1, finalProbability: null };
     }
-    return null;
+    return { firstStep: null, finalProbability: 1 / (1 + Math.exp(-model.parameters.phi.dataSync()[0])) };
   } finally {
     optimizer.dispose();
     model.dispose();
@@ -95,8 +102,16 @@ export function toySaturation(options: ToySaturationOptions): SaturationRow[] {
   checkInteger('options.seed', seed, 0);
   if (!(threshold > 0 && threshold < 1)) throw new ArgumentError('options.threshold', `expected a number in (0, 1), got ${threshold}`);
   return checkEstimators(options.estimators, samples).map(({ estimator, samples: draws }) => {
-    const firstStep = Array.from({ length: seeds }, (_, s) => firstSaturation(p0, estimator, draws!, seed + s, steps, lr, threshold));
+    const runs = Array.from({ length: seeds }, (_, s) => firstSaturation(p0, estimator, draws!, seed + s, steps, lr, threshold));
+    const firstStep = runs.map((run) => run.firstStep);
     const reached = firstStep.filter((x): x is number => x !== null);
-    return { estimator, samples: draws!, fraction: reached.length / seeds, firstStep, medianFirstStep: median(reached) };
+    return {
+      estimator,
+      samples: draws!,
+      fraction: reached.length / seeds,
+      firstStep,
+      medianFirstStep: median(reached),
+      finalProbability: runs.map((run) => run.finalProbability),
+    };
   });
 }
