@@ -56,3 +56,17 @@ export type { EstimatorRun, ExperimentConfig, ExperimentHooks, HistoryRow, Progr
 
 // Display helpers (Plotly figures, HTML tables, tslab adapter)
 export * from './viz';
+
+// Training: the toy model, optimisers, the training loop with checkpoints, history, toy saturation
+export type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './models/model';
+export { createToyModel } from './models/toy-model';
+export type { ToyModel, ToyModelOptions, ToySurrogateOptions } from './models/toy-model';
+export { createOptimizer, OPTIMIZER_KINDS } from './train/optimizer';
+export type { Optimizer, OptimizerKind, OptimizerOptions, OptimizerState, SlotValue } from './train/optimizer';
+export { stepSeed, train } from './train/train';
+export type { TrainData, TrainOptions, TrainResult } from './train/train';
+export { historyFrame, writeHistoryCsv } from './train/history';
+export type { TrainRow } from './train/history';
+export { CHECKPOINT_FILE } from './train/checkpoint';
+export { toySaturation } from './train/toy-saturation';
+export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './train/toy-saturation';

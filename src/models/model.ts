@@ -24,12 +24,27 @@ export interface GradientResult {
   gradients: Record<string, tf.Tensor>;
 }
 
+/** A JSON value: what `getState` returns and checkpoints store. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
 /** A model the training loop can fit. `Batch` is what one step consumes. */
 export interface Model<Batch> {
+  /**
+   * Names the kind of model and its configuration (e.g. `toy p0=0.49 units=1`); a checkpoint
+   * refuses to resume into a model whose signature (or parameter names and shapes) differ.
+   */
+  readonly signature?: string;
   /** Every trainable parameter by its documented name. */
   readonly parameters: Readonly<Record<string, tf.Variable>>;
   /** Overwrites parameters by name; every shape is checked and errors name the parameter. */
   setParameters(values: Readonly<Record<string, tf.Tensor | NestedArray>>): void;
   /** Estimated gradient of the batch objective with `estimator`; the caller disposes the result. */
   gradients(estimator: string, batch: Batch, options?: GradientOptions): GradientResult;
+  /**
+   * State other than parameters that `gradients` carries from call to call (e.g. the moving
+   * averages of reinforce-ema's baseline), as plain JSON; checkpoints save and restore it.
+   */
+  getState?(): JsonValue;
+  /** Restores what `getState` returned; a malformed state is an ArgumentError. */
+  setState?(state: JsonValue): void;
 }

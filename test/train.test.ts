@@ -1,0 +1,298 @@
+/**
+ * The training machinery: Adam and SGD against a plain-JS reference, exact optimiser state,
+ * a resumed run equal to an uninterrupted one, flat tensor count, history output, bad options.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import {
+  ArgumentError,
+  CHECKPOINT_FILE,
+  createOptimizer,
+  createToyModel,
+  historyFrame,
+  stepSeed,
+  toySaturation,
+  train,
+  writeHistoryCsv,
+  type OptimizerOptions,
+  type ToyModel,
+  type TrainOptions,
+  type TrainRow,
+} from '../src';
+import { setupBackend } from './support';
+
+before(setupBackend);
+
+const temporaryDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-train-'));
+const isArgumentError = (argument: string) => (e: unknown) => e instanceof ArgumentError && e.argument === argument;
+
+// Gradients of five steps for two parameters, shapes [3] and [2, 2].
+const GRADIENTS = Array.from({ length: 5 }, (_, t) => ({
+  a: [0.5 - t, 0.1 * (t + 1), -2 + 0.3 * t],
+  b: [[t % 2 ? 1e-3 : -4, 0.7], [0, 1.5 - 0.2 * t]],
+}));
+const START = { a: [0.1, -0.2, 0.3], b: [[1, 2], [3, 4]] };
+
+/** Adam (ascent, bias-corrected) in float64, elementwise over flat arrays. */
+function adamReference(theta: number[], grads: number[][], lr: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): number[] {
+  const x = [...theta];
+  const m = x.map(() => 0);
+  const v = x.map(() => 0);
+  grads.forEach((g, k) => {
+    const t = k + 1;
+    for (let i = 0; i < x.length; i++) {
+      m[i] = b1 * m[i] + (1 - b1) * g[i];
+      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+      x[i] += (lr * (m[i] / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
+    }
+  });
+  return x;
+}
+
+function runOptimizer(options: OptimizerOptions, steps = GRADIENTS.length) {
+  const parameters = tf.tidy(() => ({ a: tf.variable(tf.tensor(START.a)), b: tf.variable(tf.tensor(START.b)) }));
+  const optimizer = createOptimizer(options);
+  for (const g of GRADIENTS.slice(0, steps)) {
+    const grads = { a: tf.tensor(g.a), b: tf.tensor(g.b) };
+    optimizer.step(parameters, grads);
+    tf.dispose(Object.values(grads));
+  }
+  return { parameters, optimizer };
+}
+
+function assertClose(actual: ArrayLike<number>, expected: number[], what: string): void {
+  for (let i = 0; i < expected.length; i++) {
+    // float32 arithmetic against a float64 reference: a few float32 ulps of the scale involved.
+    const tolerance = 1e-6 * Math.max(1, Math.abs(expected[i]));
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+test('train: Adam and SGD match a plain-JS reference on a few steps', () => {
+  const before = tf.memory().numTensors;
+  for (const options of [{ kind: 'adam', lr: 0.1 }, { kind: 'adam', lr: 0.01, beta1: 0.5, beta2: 0.9, epsilon: 1e-3 }] as const) {
+    const { parameters, optimizer } = runOptimizer(options);
+    const reference = (key: 'a' | 'b') =>
+      adamReference(START[key].flat(), GRADIENTS.map((g) => g[key].flat()), options.lr, options.beta1, options.beta2, options.epsilon);
+    assertClose(parameters.a.dataSync(), reference('a'), `adam ${JSON.stringify(options)} a`);
+    assertClose(parameters.b.dataSync(), reference('b'), `adam ${JSON.stringify(options)} b`);
+    assert.equal(optimizer.getState().step, GRADIENTS.length);
+    tf.dispose(Object.values(parameters));
+    optimizer.dispose();
+  }
+  const { parameters, optimizer } = runOptimizer({ kind: 'sgd', lr: 0.5 });
+  const sgd = START.a.map((x, i) => x + 0.5 * GRADIENTS.reduce((sum, g) => sum + g.a[i], 0));
+  assertClose(parameters.a.dataSync(), sgd, 'sgd a');
+  tf.dispose(Object.values(parameters));
+  optimizer.dispose();
+  assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+});
+
+test('train: optimizer state survives JSON exactly and is checked', () => {
+  const straight = runOptimizer({ kind: 'adam', lr: 0.1 });
+  const first = runOptimizer({ kind: 'adam', lr: 0.1 }, 3);
+  const state = JSON.parse(JSON.stringify(first.optimizer.getState()));
+  const second = createOptimizer({ kind: 'adam', lr: 0.1 });
+  second.setState(state);
+  for (const g of GRADIENTS.slice(3)) {
+    const grads = { a: tf.tensor(g.a), b: tf.tensor(g.b) };
+    second.step(first.parameters, grads);
+    tf.dispose(Object.values(grads));
+  }
+  assert.deepEqual(first.parameters.a.dataSync(), straight.parameters.a.dataSync());
+  assert.deepEqual(first.parameters.b.dataSync(), straight.parameters.b.dataSync());
+  assert.deepEqual(second.getState(), straight.optimizer.getState());
+  assert.throws(() => second.setState({ ...state, kind: 'sgd' }), isArgumentError('state.kind'));
+  assert.throws(() => second.setState({ ...state, step: -1 }), isArgumentError('state.step'));
+  assert.throws(() => second.setState({ ...state, slots: { m: state.slots.m } }), isArgumentError('state.slots'));
+  const broken = { ...state, slots: { ...state.slots, v: { a: { shape: [3], values: [1, 2] } } } };
+  assert.throws(() => second.setState(broken), isArgumentError('state.slots.v.a'));
+  const wrongShape = tf.tidy(() => ({ a: tf.variable(tf.zeros([4])), b: tf.variable(tf.zeros([2, 2])) }));
+  const grads = { a: tf.zeros([4]), b: tf.zeros([2, 2]) };
+  assert.throws(() => second.step(wrongShape, grads), isArgumentError('parameters.a'));
+  assert.throws(() => second.step(wrongShape, { a: grads.a }), isArgumentError('gradients.b'));
+  assert.throws(() => second.step(wrongShape, { ...grads, b: tf.zeros([4]) }), isArgumentError('gradients.b'));
+  for (const run of [straight, first]) {
+    tf.dispose(Object.values(run.parameters));
+    run.optimizer.dispose();
+  }
+  second.dispose();
+  tf.dispose([...Object.values(wrongShape), ...Object.values(grads)]);
+});
+
+test('train: createOptimizer rejects bad options', () => {
+  const bad: [unknown, string][] = [
+    [{ kind: 'rmsprop', lr: 1 }, 'options.kind'],
+    [{ kind: 'adam', lr: 0 }, 'options.lr'],
+    [{ kind: 'adam', lr: 1, beta1: 1 }, 'options.beta1'],
+    [{ kind: 'adam', lr: 1, beta2: 0 }, 'options.beta2'],
+    [{ kind: 'adam', lr: 1, epsilon: -1 }, 'options.epsilon'],
+    [null, 'options'],
+  ];
+  for (const [options, argument] of bad) {
+    assert.throws(() => createOptimizer(options as OptimizerOptions), isArgumentError(argument), argument);
+  }
+});
+
+const NO_DATA = { batchAt: () => undefined };
+const probability = (model: ToyModel) => () => {
+  const p = tf.tidy(() => tf.mean(tf.sigmoid(model.parameters.phi)).dataSync()[0]);
+  return { probability: p };
+};
+
+function toyFor(estimator: string): ToyModel {
+  return createToyModel({ p0: 0.45, units: 2, ...(estimator === 'relax' ? { surrogate: { hidden: 5, seed: 2 } } : {}) });
+}
+
+function withoutSeconds(rows: TrainRow[]) {
+  return rows.map(({ seconds, ...rest }) => {
+    assert.ok(seconds >= 0);
+    return rest;
+  });
+}
+
+for (const estimator of ['reinforce-ema', 'relax']) {
+  test(`train: 200 steps straight equal 100 steps, stop, resume, 100 steps (${estimator})`, async () => {
+    const options: TrainOptions<void> = { estimator, steps: 200, lr: 0.05, seed: 7, samples: 3, evalEvery: 30 };
+    const straight = toyFor(estimator);
+    const full = await train(straight, NO_DATA, { ...options, evaluate: probability(straight) });
+
+    const dir = temporaryDir();
+    const first = toyFor(estimator);
+    const half = await train(first, NO_DATA, { ...options, steps: 100, evaluate: probability(first), checkpoint: { dir, every: 50 } });
+    assert.equal(half.steps, 100);
+    assert.equal(half.history[half.history.length - 1].step, 100, 'the first session ends with a row at its last step');
+    first.dispose();
+    const resumed = toyFor(estimator);
+    const rest = await train(resumed, NO_DATA, { ...options, evaluate: probability(resumed), resume: dir, checkpoint: { dir, every: 50 } });
+
+    assert.equal(rest.steps, 200);
+    for (const name of Object.keys(straight.parameters)) {
+      assert.deepEqual(resumed.parameters[name].dataSync(), straight.parameters[name].dataSync(), `parameter ${name}`);
+    }
+    assert.deepEqual(withoutSeconds(rest.history), withoutSeconds(full.history));
+    assert.deepEqual(rest.history.map((r) => r.step), [0, 30, 60, 90, 120, 150, 180, 200]);
+    assert.ok(Number.isNaN(full.history[0].trainObjective) && full.history.slice(1).every((r) => Number.isFinite(r.trainObjective)));
+    assert.deepEqual(resumed.getState(), straight.getState());
+    straight.dispose();
+    resumed.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+test('train: a checkpoint of another model, estimator or seed is refused; a missing one names its path', async () => {
+  const dir = temporaryDir();
+  const model = createToyModel({ p0: 0.45 });
+  const options: TrainOptions<void> = { estimator: 'arm', steps: 10, lr: 0.1, seed: 1, checkpoint: { dir, every: 5 } };
+  await train(model, NO_DATA, options);
+  const other = createToyModel({ p0: 0.3 });
+  await assert.rejects(train(other, NO_DATA, { ...options, steps: 20, resume: dir }), /options\.resume.*model/);
+  await assert.rejects(train(model, NO_DATA, { ...options, steps: 20, estimator: 'disarm', resume: dir }), /options\.resume.*estimator/);
+  await assert.rejects(train(model, NO_DATA, { ...options, steps: 20, seed: 2, resume: dir }), /options\.resume.*seed/);
+  await assert.rejects(train(model, NO_DATA, { ...options, steps: 5, resume: dir }), isArgumentError('options.steps'));
+  const missing = path.join(dir, 'nowhere');
+  await assert.rejects(train(model, NO_DATA, { ...options, resume: missing }), (e: unknown) => {
+    return e instanceof ArgumentError && e.argument === 'options.resume' && e.message.includes(path.join(missing, CHECKPOINT_FILE));
+  });
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f !== 'nowhere'), [CHECKPOINT_FILE], 'no temporary files left');
+  model.dispose();
+  other.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('train: the tensor count stays flat over 1,000 training steps (tensor batches disposed)', async () => {
+  const model = createToyModel({ p0: 0.45, units: 3, surrogate: { hidden: 4 } });
+  const counts: number[] = [];
+  const before = tf.memory().numTensors;
+  for (const estimator of ['disarm', 'relax', 'reinforce-optimal']) {
+    await train(model, { batchAt: (t) => ({ x: tf.fill([2], t), y: [tf.zeros([1])] }) as unknown as void }, {
+      estimator,
+      steps: 1000 / 2,
+      lr: 0.01,
+      seed: 3,
+      evalEvery: 100,
+      evaluate: probability(model),
+      // Adam's slots appear at the first step, so count from then on.
+      onProgress: (step) => step > 0 && counts.push(tf.memory().numTensors),
+    });
+  }
+  assert.equal(tf.memory().numTensors, before, 'after the runs');
+  assert.ok(counts.every((c) => c === counts[0]), `during the runs: ${counts}`);
+  const result = await train(model, NO_DATA, { estimator: 'arm', steps: 1000, lr: 0.01, seed: 3, optimizer: 'sgd' });
+  assert.equal(result.steps, 1000);
+  assert.equal(tf.memory().numTensors, before, 'after 1,000 SGD steps');
+  model.dispose();
+});
+
+test('train: bad options are rejected naming the option', async () => {
+  const model = createToyModel({ p0: 0.45 });
+  const good: TrainOptions<void> = { estimator: 'arm', steps: 10, lr: 0.1, seed: 1 };
+  const bad: [Partial<TrainOptions<void>> & Record<string, unknown>, string][] = [
+    [{ estimator: '' }, 'options.estimator'],
+    [{ steps: 0 }, 'options.steps'],
+    [{ steps: 2.5 }, 'options.steps'],
+    [{ lr: -1 }, 'options.lr'],
+    [{ seed: -3 }, 'options.seed'],
+    [{ seed: 2 ** 32 }, 'options.seed'],
+    [{ optimizer: 'rmsprop' as 'adam' }, 'options.optimizer'],
+    [{ samples: 0 }, 'options.samples'],
+    [{ evalEvery: 0 }, 'options.evalEvery'],
+    [{ evaluate: 3 as unknown as undefined }, 'options.evaluate'],
+    [{ onProgress: 'x' as unknown as undefined }, 'options.onProgress'],
+    [{ checkpoint: { dir: '', every: 1 } }, 'options.checkpoint'],
+    [{ checkpoint: { dir: '/tmp/x', every: 0 } }, 'options.checkpoint.every'],
+    [{ resume: '' }, 'options.resume'],
+    [{ evaluate: () => ({ step: 1 }) }, 'options.evaluate'],
+  ];
+  for (const [change, argument] of bad) {
+    await assert.rejects(train(model, NO_DATA, { ...good, ...change }), isArgumentError(argument), argument);
+  }
+  await assert.rejects(train(model, {} as typeof NO_DATA, good), isArgumentError('data'));
+  await assert.rejects(train({} as ToyModel, NO_DATA, good), isArgumentError('model'));
+  await assert.rejects(train(model, NO_DATA, { ...good, estimator: 'nope' }), isArgumentError('estimator'));
+  model.dispose();
+});
+
+test('train: step seeds are distinct, deterministic uint32s', () => {
+  const seeds = Array.from({ length: 10000 }, (_, t) => stepSeed(12345, t));
+  assert.equal(new Set(seeds).size, seeds.length);
+  assert.ok(seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 32));
+  assert.equal(stepSeed(12345, 17), seeds[17]);
+  assert.notEqual(stepSeed(1, 0), stepSeed(2, 0));
+});
+
+test('train: history as a DataFrame and as CSV', async () => {
+  const model = createToyModel({ p0: 0.45 });
+  const { history } = await train(model, NO_DATA, { estimator: 'disarm', steps: 20, lr: 0.1, seed: 1, evalEvery: 10, evaluate: probability(model) });
+  model.dispose();
+  const frame = historyFrame(history);
+  assert.deepEqual(frame.columns, ['step', 'seconds', 'trainObjective', 'probability']);
+  assert.deepEqual(frame.shape, [3, 4]);
+  const dir = temporaryDir();
+  const file = path.join(dir, 'sub', 'history.csv');
+  writeHistoryCsv(history, file);
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'step,seconds,trainObjective,probability');
+  assert.equal(lines.length, 4);
+  assert.match(lines[1], /^0,[^,]+,NaN,0\.5$/);
+  assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), [0, 10, 20]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.throws(() => writeHistoryCsv('x' as unknown as TrainRow[], file), isArgumentError('rows'));
+});
+
+test('train: toySaturation finds the optimum of an easy toy and none within one step', () => {
+  const easy = toySaturation({ p0: 0.2, estimators: ['arm', { estimator: 'reinforce-loo', samples: 2 }], seeds: 3, steps: 2000 });
+  assert.deepEqual(easy.map((r) => [r.estimator, r.samples, r.fraction]), [['arm', 1, 1], ['reinforce-loo', 2, 1]]);
+  assert.ok(easy.every((r) => r.firstStep.every((s) => s !== null && s > 1)));
+  const none = toySaturation({ p0: 0.2, estimators: ['arm'], seeds: 2, steps: 1 });
+  const { finalProbability, ...rest } = none[0];
+  assert.deepEqual(rest, { estimator: 'arm', samples: 1, fraction: 0, firstStep: [null, null], medianFirstStep: null });
+  assert.ok(finalProbability.every((p) => p !== null && p > 0.5 && p < 0.9), `after one step up from 0.5: ${finalProbability}`);
+  assert.ok(easy.every((r) => r.finalProbability.every((p) => p === null)));
+  assert.throws(() => toySaturation({ p0: 0.2, estimators: [] }), isArgumentError('options.estimators'));
+  assert.throws(() => toySaturation({ p0: 0.2, estimators: ['arm'], steps: 0 }), isArgumentError('options.steps'));
+});
