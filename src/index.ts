@@ -34,7 +34,6 @@ export type { CompareConfig, CompareRow, Comparison } from './metrics/compare';
 
 // Models
 export { armToy, linearObjective } from './models/toy';
-export type { GradientOptions, GradientResult, Model, NestedArray } from './models/model';
 export { createSbnVae, SBN_KINDS } from './models/sbn-vae';
 export type { SbnKind, SbnVae, SbnVaeConfig } from './models/sbn-vae';
 export { gradientVariance } from './metrics/gradient-variance';

@@ -23,7 +23,7 @@ import type { BaselineState } from '../estimators/types';
 import { pathObjective, samplePath, tileRows, type Chain } from './chain';
 import { chainGradients, chainNoise } from './chain-gradients';
 import { chainExact } from './chain-exact';
-import type { GradientOptions, GradientResult, Model, NestedArray } from './model';
+import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { assignParameters, createParameters, dense, denseSpecs, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
 export type SbnKind = 'linear' | 'nonlinear';
@@ -52,8 +52,9 @@ export interface SbnVae extends Model<tf.Tensor2D> {
   /** The ELBO per row averaged over `samples` draws, `[n]`. */
   elbo(x: tf.Tensor2D, options?: { samples?: number; seed?: number }): tf.Tensor1D;
   /** Moving-average baseline states of the baseline estimators, per estimator and layer. */
-  getState(): Record<string, unknown>;
-  setState(state: Record<string, unknown>): void;
+  readonly signature: string;
+  getState(): JsonValue;
+  setState(state: JsonValue): void;
   dispose(): void;
 }
 
@@ -192,9 +193,10 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
       const drawSeed = options.seed ?? randomSeed();
       return inChunks(x, samples, (chunk, offset) => tf.mean(logWeights(chunk, samples, drawSeed + offset), 0) as tf.Tensor1D);
     },
+    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden}`,
     getState: () => ({ baselines: JSON.parse(JSON.stringify(baselines)) }),
-    setState(state: Record<string, unknown>) {
-      const saved = (state as { baselines?: Record<string, (BaselineState | undefined)[]> }).baselines;
+    setState(state: JsonValue) {
+      const saved = (state as { baselines?: Record<string, (BaselineState | undefined)[]> } | null)?.baselines;
       if (saved == null || typeof saved !== 'object') throw new ArgumentError('state.baselines', 'expected the object returned by getState()');
       baselines = Object.fromEntries(
         Object.entries(saved).map(([name, layers]) => [name, (layers ?? []).map((state) => state ?? undefined)]),
