@@ -43,11 +43,12 @@ function readDigit(dir: string, digit: number): Uint8Array {
   return bytes;
 }
 
-/**
- * All 10,000 digits, classes concatenated in order 0 … 9, reordered by the permutation of seed
- * `MNIST_10K_SPLIT_SEED`; then train = the first 8,000, valid = the next 1,000, test = the last 1,000.
- */
-export function loadMnist10k(): Dataset {
+/** The shuffled bytes, kept after the first load (7.9 MB) because parsing the JSON takes about a second. */
+let shuffled: { pixels: Uint8Array; labels: Uint8Array } | undefined;
+
+/** All digits, classes concatenated in order 0 … 9, then reordered by the split permutation. */
+function shuffledDigits(): { pixels: Uint8Array; labels: Uint8Array } {
+  if (shuffled) return shuffled;
   const dir = digitsDir();
   const classes = Array.from({ length: 10 }, (_, digit) => readDigit(dir, digit));
   const n = classes.reduce((total, bytes) => total + bytes.length / IMAGE_PIXELS, 0);
@@ -70,11 +71,20 @@ export function loadMnist10k(): Dataset {
     shuffledPixels.set(pixels.subarray(from * IMAGE_PIXELS, (from + 1) * IMAGE_PIXELS), to * IMAGE_PIXELS);
     shuffledLabels[to] = labels[from];
   });
+  shuffled = { pixels: shuffledPixels, labels: shuffledLabels };
+  return shuffled;
+}
 
+/**
+ * The 10,000 digits, classes concatenated in order 0 … 9 and reordered by the permutation of seed
+ * `MNIST_10K_SPLIT_SEED`: train = the first 8,000, valid = the next 1,000, test = the last 1,000.
+ */
+export function loadMnist10k(): Dataset {
+  const { pixels, labels } = shuffledDigits();
   const { train, valid, test } = MNIST_10K_SIZES;
   return {
-    train: splitFromBytes(shuffledPixels, shuffledLabels, 0, train),
-    valid: splitFromBytes(shuffledPixels, shuffledLabels, train, valid),
-    test: splitFromBytes(shuffledPixels, shuffledLabels, train + valid, test),
+    train: splitFromBytes(pixels, labels, 0, train),
+    valid: splitFromBytes(pixels, labels, train, valid),
+    test: splitFromBytes(pixels, labels, train + valid, test),
   };
 }
