@@ -147,6 +147,9 @@ test('data: IDX reader rejects a truncated file, naming it (raw and gzip)', () =
   const headerOnly = path.join(dir, 'header-idx3-ubyte');
   fs.writeFileSync(headerOnly, full.subarray(0, 10));
   throwsFileError(() => parseIdxImages(readIdxBytes(headerOnly), headerOnly), escape(headerOnly), /truncated.*header/);
+  const long = path.join(dir, 'long-idx3-ubyte');
+  fs.writeFileSync(long, Buffer.concat([full, Buffer.from([0])]));
+  throwsFileError(() => parseIdxImages(readIdxBytes(long), long), escape(long), /too long: 2369 bytes/);
   const gz = path.join(dir, 'short-idx3-ubyte.gz');
   const zipped = zlib.gzipSync(full);
   fs.writeFileSync(gz, zipped.subarray(0, zipped.length - 20));
@@ -439,6 +442,17 @@ test('data: the same (seed, step) gives the same batch, also from a fresh batche
     assert.deepEqual(batch.labels, runs[4].labels);
     assert.ok(batch.labels.every((label, i) => Math.abs(batch.images[i * 784 + 100] - label / 50) < 1e-7));
     assert.ok(runs[4].images.every((x) => x === 0 || x === 1));
+  } finally {
+    tf.dispose([split.images, split.labels]);
+  }
+});
+
+test('data: dynamic binarisation draws fresh noise at every step', () => {
+  const split = tf.tidy(() => ({ images: tf.fill([40, 784], 0.5) as tf.Tensor2D, labels: tf.zeros([40], 'int32') as tf.Tensor1D }));
+  try {
+    const batcher = createBatcher(split, { batchSize: 40, seed: 9, binarize: 'dynamic' });
+    // Every row is the same image, so only the noise can make two batches differ.
+    assert.notDeepEqual(batchArrays(batcher, 0).images, batchArrays(batcher, 1).images);
   } finally {
     tf.dispose([split.images, split.labels]);
   }
