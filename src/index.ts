@@ -69,3 +69,21 @@ export type { TrainRow } from './train/history';
 export { CHECKPOINT_FILE } from './train/checkpoint';
 export { toySaturation } from './train/toy-saturation';
 export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './train/toy-saturation';
+
+// Data: data sets by name (mnist-10k, fashion-mnist, idx:<dir>), the IDX reader,
+// binarisation, top/bottom halves and resumable seeded minibatches
+export { DATASET_NAMES, loadDataset } from './data/datasets';
+export type { DatasetName, FixedDatasetName } from './data/datasets';
+export { disposeDataset, IMAGE_PIXELS, IMAGE_SIDE } from './data/split';
+export type { Dataset, Split } from './data/split';
+export { DataFileError, IDX_FILES, parseIdxImages, parseIdxLabels, readIdxBytes, readIdxPair } from './data/idx';
+export type { IdxImages, IdxLabels } from './data/idx';
+export { DATA_DIR_ENV, fashionMnistCandidates } from './data/locate';
+export type { Candidate } from './data/locate';
+export { MNIST_10K_SIZES, MNIST_10K_SPLIT_SEED } from './data/mnist-10k';
+export { validationSize } from './data/idx-dataset';
+export { binarize, BINARIZE_MODES } from './data/binarize';
+export type { BinarizeMode, BinarizeOptions } from './data/binarize';
+export { HALF_PIXELS, splitHalves } from './data/halves';
+export { BATCH_BINARIZE_MODES, createBatcher } from './data/batches';
+export type { Batch, BatchBinarize, Batcher, BatcherOptions } from './data/batches';
