@@ -37,3 +37,7 @@ export { armToy, linearObjective } from './models/toy';
 
 // Display helpers (Plotly figures, HTML tables, tslab adapter)
 export * from './viz';
+
+// Structured output prediction (predict the bottom half of a digit from its top half)
+export { createSop, sopBatchFrom, SOP_KINDS } from './models/sop';
+export type { Sop, SopBatch, SopConfig, SopKind } from './models/sop';

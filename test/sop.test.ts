@@ -246,6 +246,15 @@ for (const m of [1, 2]) {
         assert.ok(z < bound, `max |z| = ${z.toFixed(2)}`);
       });
     }
+    if (m === 2) {
+      test('power: disarm with samples = 2 is told apart from the exact gradient of the 1-sample objective', () => {
+        const batch = makeBatch();
+        const oneSample = exactValues(model, batch, 1).gradients;
+        disposeBatch(batch);
+        const { mean, se } = gradientMoments(model, 'disarm', m);
+        assert.ok(maxAbsZ(mean, se, oneSample) > bound, `max |z| should exceed ${bound.toFixed(2)}`);
+      });
+    }
     if (m === 1) {
       for (const estimator of BIASED) {
         test(`${estimator} is flagged as biased`, () => {
