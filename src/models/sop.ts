@@ -30,7 +30,7 @@ import { randomSeed } from '../core/random';
 import { ArgumentError, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
 import type { BaselineState } from '../estimators/types';
-import { pathObjective, samplePath, tileRows, type Chain } from './chain';
+import { pathObjective, samplePath, type Chain } from './chain';
 import { chainGradients, chainNoise } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
@@ -105,6 +105,11 @@ function sopSpecs(input: number, output: number, latent: number[], hidden: numbe
   return [...specs, ...mlpSpecs('out', latent[latent.length - 1], output, hidden, kind)];
 }
 
+/** `[rows, d]` → `[rows, m·d]`: the same values in every copy. */
+function repeatCopies(t: tf.Tensor2D, m: number): tf.Tensor2D {
+  return m === 1 ? t : tf.tile(t, [1, m]);
+}
+
 /** `layer` applied to each of the m copies in the columns of `z`: `[rows, m·a]` → `[rows, m·b]`. */
 function perCopy(z: tf.Tensor2D, m: number, layer: (copies: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
   const rows = z.shape[0];
@@ -118,21 +123,21 @@ function perCopy(z: tf.Tensor2D, m: number, layer: (copies: tf.Tensor2D) => tf.T
  */
 function sopChain(parameters: Parameters, latent: number[], kind: SopKind, batch: SopBatch, m: number): Chain {
   const last = latent.length - 1;
-  const output = batch.y.shape[1];
+  const [n, output] = batch.y.shape;
   return {
     input: batch.x,
     units: latent.map((n) => m * n),
     logits: (l, parent) =>
       l === 0
-        ? tf.tile(mlp(parameters, 's1', kind, parent), [1, m])
+        ? repeatCopies(mlp(parameters, 's1', kind, parent), m)
         : perCopy(parent, m, (copies) => mlp(parameters, `s${l + 1}`, kind, copies)),
     term: (l, _parent, z) => {
       const rows = z.shape[0];
       if (l < last) return tf.zeros([rows]) as tf.Tensor1D;
-      const logits = perCopy(z, m, (copies) => mlp(parameters, 'out', kind, copies)).reshape([rows, m, output]);
-      const y = tileRows(batch.y, rows).reshape([rows, 1, output]);
-      const logLikelihoods = logBernoulli(y, logits) as unknown as tf.Tensor2D;
-      return tf.sub(tf.logSumExp(logLikelihoods, 1), Math.log(m)) as tf.Tensor1D;
+      // Rows are `rows / n` blocks of the n examples: y broadcasts over blocks and copies.
+      const logits = perCopy(z, m, (copies) => mlp(parameters, 'out', kind, copies)).reshape([rows / n, n, m, output]);
+      const logLikelihoods = logBernoulli(batch.y.reshape([1, n, 1, output]), logits).reshape([rows, m]);
+      return (m === 1 ? logLikelihoods.reshape([rows]) : tf.sub(tf.logSumExp(logLikelihoods, 1), Math.log(m))) as tf.Tensor1D;
     },
   };
 }
