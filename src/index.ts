@@ -87,3 +87,7 @@ export type { BinarizeMode, BinarizeOptions } from './data/binarize';
 export { HALF_PIXELS, splitHalves } from './data/halves';
 export { BATCH_BINARIZE_MODES, createBatcher } from './data/batches';
 export type { Batch, BatchBinarize, Batcher, BatcherOptions } from './data/batches';
+
+// Structured output prediction (predict the bottom half of a digit from its top half)
+export { createSop, sopBatchFrom, SOP_KINDS } from './models/sop';
+export type { Sop, SopBatch, SopConfig, SopKind } from './models/sop';

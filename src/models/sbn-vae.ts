@@ -24,10 +24,11 @@ import { pathObjective, samplePath, tileRows, type Chain } from './chain';
 import { chainGradients, chainNoise } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
-import { assignParameters, createParameters, dense, denseSpecs, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
+import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
+import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
-export type SbnKind = 'linear' | 'nonlinear';
-export const SBN_KINDS: readonly SbnKind[] = ['linear', 'nonlinear'];
+export type SbnKind = MlpKind;
+export const SBN_KINDS: readonly SbnKind[] = MLP_KINDS;
 
 export interface SbnVaeConfig {
   /** Visible units (784 for 28×28 digits). */
@@ -58,8 +59,6 @@ export interface SbnVae extends Model<tf.Tensor2D> {
   dispose(): void;
 }
 
-const HIDDEN_LAYERS = 2;
-const LEAK = 0.3;
 /** Rows per chunk in `bound` and `elbo`, to keep memory bounded on whole data sets. */
 const CHUNK_ROWS = 5000;
 
@@ -73,20 +72,6 @@ function checkConfig(config: SbnVaeConfig): void {
   if (!SBN_KINDS.includes(config.kind)) throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SBN_KINDS));
   if (config.hidden !== undefined) checkInteger('config.hidden', config.hidden, 1);
   if (config.seed !== undefined) checkInteger('config.seed', config.seed, 0);
-}
-
-/** `name.h1`, `name.h2` (nonlinear only) and `name`: an MLP from `fanIn` to `fanOut`. */
-function mlpSpecs(name: string, fanIn: number, fanOut: number, hidden: number, kind: SbnKind): ParameterSpec[] {
-  if (kind === 'linear') return denseSpecs(name, fanIn, fanOut);
-  return [...denseSpecs(`${name}.h1`, fanIn, hidden), ...denseSpecs(`${name}.h2`, hidden, hidden), ...denseSpecs(name, hidden, fanOut)];
-}
-
-function mlp(parameters: Parameters, name: string, kind: SbnKind, x: tf.Tensor2D): tf.Tensor2D {
-  let h = x;
-  if (kind === 'nonlinear') {
-    for (let k = 1; k <= HIDDEN_LAYERS; k++) h = tf.leakyRelu(dense(parameters, `${name}.h${k}`, h), LEAK) as tf.Tensor2D;
-  }
-  return dense(parameters, name, h);
 }
 
 /** The parameter list in creation order: encoder, decoder per layer, then the prior. */
