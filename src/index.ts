@@ -37,3 +37,10 @@ export { armToy, linearObjective } from './models/toy';
 
 // Display helpers (Plotly figures, HTML tables, tslab adapter)
 export * from './viz';
+
+// Conditional computation (Bengio, Léonard & Courville 2013, section 5): gate unit types and the gated classifier
+export { DEFAULT_NOISE, isUnitName, lookupUnit, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES, UNIT_TYPES } from './core/units';
+export type { UnitName, UnitSettings } from './core/units';
+export { normalQuantileTensor } from './metrics/normal';
+export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
+export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';
