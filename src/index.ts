@@ -91,3 +91,10 @@ export type { Batch, BatchBinarize, Batcher, BatcherOptions } from './data/batch
 // Structured output prediction (predict the bottom half of a digit from its top half)
 export { createSop, sopBatchFrom, SOP_KINDS } from './models/sop';
 export type { Sop, SopBatch, SopConfig, SopKind } from './models/sop';
+
+// Conditional computation (Bengio, Léonard & Courville 2013, section 5): gate unit types and the gated classifier
+export { DEFAULT_NOISE, isUnitName, lookupUnit, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES, UNIT_TYPES } from './core/units';
+export type { UnitName, UnitSettings } from './core/units';
+export { normalQuantileTensor } from './metrics/normal';
+export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
+export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';

@@ -19,12 +19,12 @@ import { logBernoulli } from '../core/bernoulli';
 import { randomSeed } from '../core/random';
 import { ArgumentError, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
-import type { BaselineState } from '../estimators/types';
 import { pathObjective, samplePath, tileRows, type Chain } from './chain';
 import { chainGradients, chainNoise } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
+import { createBaselineStore } from './baseline-store';
 import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
 export type SbnKind = MlpKind;
@@ -131,7 +131,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
   const parameters = createParameters(vaeSpecs(visible, latent, hidden, kind), seed);
   const chainOf = (x: tf.Tensor2D) => vaeChain(parameters, latent, kind, x);
-  let baselines: Record<string, (BaselineState | undefined)[]> = {};
+  const baselines = createBaselineStore();
 
   /** Log importance weights `F` of `draws` samples per row: `[draws, n]`. */
   const logWeights = (x: tf.Tensor2D, draws: number, drawSeed: number): tf.Tensor2D => {
@@ -151,7 +151,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
       const samples = options.samples ?? 1;
       checkInteger('options.samples', samples, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
-      const layerBaselines = (baselines[estimator] ??= latent.map(() => undefined));
+      const layerBaselines = baselines.layers(estimator, latent.length);
       return chainGradients(chainOf(x), resolved, parameters, {
         samples,
         seed: options.seed ?? randomSeed(),
@@ -179,14 +179,8 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
       return inChunks(x, samples, (chunk, offset) => tf.mean(logWeights(chunk, samples, drawSeed + offset), 0) as tf.Tensor1D);
     },
     signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden}`,
-    getState: () => ({ baselines: JSON.parse(JSON.stringify(baselines)) }),
-    setState(state: JsonValue) {
-      const saved = (state as { baselines?: Record<string, (BaselineState | undefined)[]> } | null)?.baselines;
-      if (saved == null || typeof saved !== 'object') throw new ArgumentError('state.baselines', 'expected the object returned by getState()');
-      baselines = Object.fromEntries(
-        Object.entries(saved).map(([name, layers]) => [name, (layers ?? []).map((state) => state ?? undefined)]),
-      );
-    },
+    getState: () => baselines.getState(),
+    setState: (state: JsonValue) => baselines.setState(state),
     dispose: () => disposeParameters(parameters),
   };
 }

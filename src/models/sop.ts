@@ -29,12 +29,12 @@ import { logBernoulli } from '../core/bernoulli';
 import { randomSeed } from '../core/random';
 import { ArgumentError, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
-import type { BaselineState } from '../estimators/types';
 import { pathObjective, samplePath, type Chain } from './chain';
 import { chainGradients, chainNoise } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
+import { createBaselineStore } from './baseline-store';
 import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
 export type SopKind = MlpKind;
@@ -195,7 +195,7 @@ export function createSop(config: SopConfig): Sop {
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
   const parameters = createParameters(sopSpecs(input, output, latent, hidden, kind), seed);
   const chainOf = (batch: SopBatch, m: number) => sopChain(parameters, latent, kind, batch, m);
-  let baselines: Record<string, (BaselineState | undefined)[]> = {};
+  const baselines = createBaselineStore();
 
   return {
     config: { input, output, latent: [...latent], kind, hidden, seed },
@@ -207,7 +207,7 @@ export function createSop(config: SopConfig): Sop {
       const m = checkInteger('options.samples', options.samples ?? 1, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
       // The baseline states' widths depend on m (the joint layers), so each m keeps its own.
-      const layerBaselines = (baselines[`${estimator}:${m}`] ??= latent.map(() => undefined));
+      const layerBaselines = baselines.layers(`${estimator}:${m}`, latent.length);
       return chainGradients(chainOf(checked, m), resolved, parameters, {
         samples: resolved.spec?.minSamples ?? 1,
         seed: options.seed ?? randomSeed(),
@@ -232,14 +232,8 @@ export function createSop(config: SopConfig): Sop {
         return tf.neg(pathObjective(chain, path)) as tf.Tensor1D;
       });
     },
-    getState: () => ({ baselines: JSON.parse(JSON.stringify(baselines)) }),
-    setState(state: JsonValue) {
-      const saved = (state as null | { baselines?: Record<string, (BaselineState | undefined)[]> })?.baselines;
-      if (saved == null || typeof saved !== 'object') throw new ArgumentError('state.baselines', 'expected the object returned by getState()');
-      baselines = Object.fromEntries(
-        Object.entries(saved).map(([name, layers]) => [name, (layers ?? []).map((state) => state ?? undefined)]),
-      );
-    },
+    getState: () => baselines.getState(),
+    setState: (state: JsonValue) => baselines.setState(state),
     dispose: () => disposeParameters(parameters),
   };
 }
