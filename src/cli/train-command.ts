@@ -83,13 +83,14 @@ function checkDirectory(option: string, dir: string): void {
 
 type TrainOptions = ParsedOptions<typeof TRAIN_OPTIONS>;
 
-function checkCombinations(options: TrainOptions): void {
+function checkCombinations(task: TaskName, options: TrainOptions): void {
   if (options.out === undefined) {
     if (options.report) throw new UsageError('option --report writes DIR/report.html and needs --out DIR');
     if (options['checkpoint-every'] !== undefined) throw new UsageError('option --checkpoint-every writes checkpoints into DIR and needs --out DIR');
   }
   if (options.resume !== undefined) checkDirectory('--resume', options.resume);
-  if (options.samples !== undefined && options.samples < 2 && options.estimators.includes('reinforce-loo')) {
+  // In sop, --samples is m of the m-sample objective; reinforce-loo draws its two samples itself.
+  if (task !== 'sop' && options.samples !== undefined && options.samples < 2 && options.estimators.includes('reinforce-loo')) {
     throw new UsageError(`reinforce-loo needs --samples >= 2 (the leave-one-out baseline uses the other draws), got ${options.samples}`);
   }
 }
@@ -122,7 +123,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | { help: tru
   if (options.help) return { help: true };
   const task = parseTask(positionals);
   checkEstimators(task, options.estimators);
-  checkCombinations(options);
+  checkCombinations(task, options);
   const backend = options.backend as BackendName | undefined;
   return { help: false, config: toConfig(task, options), json: options.json, report: options.report, ...(backend ? { backend } : {}) };
 }

@@ -43,11 +43,6 @@ function makeTask(config: ExperimentConfig, estimator: string, dataset: Dataset 
   }
 }
 
-/** reinforce-loo needs two draws per example; the others default to one. */
-export function defaultSamples(estimator: string): number {
-  return estimator === 'reinforce-loo' ? 2 : 1;
-}
-
 async function runOne(config: ExperimentConfig, estimator: string, dataset: Dataset | undefined, hooks: ExperimentHooks): Promise<EstimatorRun> {
   const task = makeTask(config, estimator, dataset);
   try {
@@ -59,7 +54,7 @@ async function runOne(config: ExperimentConfig, estimator: string, dataset: Data
       optimizer: config.optimizer ?? task.optimizer,
       lr: config.lr,
       seed: config.seed,
-      samples: config.samples ?? defaultSamples(estimator),
+      samples: config.samples ?? task.defaultSamples(estimator),
       evalEvery: config.evalEvery,
       evaluate: (_model, step) => task.evaluate(step),
       onProgress: (step, steps, metrics) => hooks.onProgress?.({ estimator, step, steps, metrics }),

@@ -9,7 +9,7 @@ import type { Dataset, Split } from '../../data/split';
 import { createGatingNet, type GatingBatch } from '../../models/gating';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationLabels } from './eval-data';
-import { firstAndLast, type Task } from './task';
+import { firstAndLast, oneOrTwoDraws, type Task } from './task';
 
 const EVAL_SEED = 34567;
 
@@ -26,6 +26,7 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
   return {
     model,
     optimizer: 'adam',
+    defaultSamples: oneOrTwoDraws,
     data: { batchAt: (step) => batcher.batchAt(step) },
     evaluate: () => {
       const { error, gatesOpen } = evaluateOn(valid);

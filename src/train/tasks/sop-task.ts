@@ -28,6 +28,8 @@ export function sopTask(config: ExperimentConfig, estimator: string, dataset: Da
   return {
     model,
     optimizer: 'adam',
+    // samples is m of the m-sample objective; reinforce-loo draws its two joint samples itself.
+    defaultSamples: () => 1,
     data: {
       batchAt(step) {
         const batch = batcher.batchAt(step);

@@ -6,8 +6,10 @@ import type { ExperimentConfig } from '../experiment-types';
 export interface Task<Batch> {
   model: Model<Batch>;
   data: TrainData<Batch>;
-  /** Default optimiser and learning rate when the config does not say. */
+  /** Default optimiser when the config does not say. */
   optimizer: 'adam' | 'sgd';
+  /** Draws per example when the config does not say. */
+  defaultSamples(estimator: string): number;
   /** Periodic metrics (cheap: subsets of the evaluation data). */
   evaluate(step: number): Record<string, number>;
   /** The final numbers of the run, in display order, from its history and full evaluations. */
@@ -16,6 +18,11 @@ export interface Task<Batch> {
 }
 
 export type TaskFactory = (config: ExperimentConfig, estimator: string) => Task<unknown>;
+
+/** reinforce-loo needs two draws per example; the others default to one. */
+export function oneOrTwoDraws(estimator: string): number {
+  return estimator === 'reinforce-loo' ? 2 : 1;
+}
 
 /** First and last finite value of `metric` in the history (null when never measured). */
 export function firstAndLast(history: readonly Record<string, number>[], metric: string): [number | null, number | null] {

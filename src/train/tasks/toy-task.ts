@@ -2,13 +2,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { createToyModel } from '../../models/toy-model';
 import type { ExperimentConfig } from '../experiment-types';
-import { firstAndLast, type Task } from './task';
+import { firstAndLast, oneOrTwoDraws, type Task } from './task';
 
 export function toyTask(config: ExperimentConfig, estimator: string): Task<void> {
   const model = createToyModel({ p0: config.p0 ?? 0.49, units: config.units ?? 1, ...(estimator === 'relax' ? { surrogate: { seed: config.seed } } : {}) });
   return {
     model,
     optimizer: 'sgd',
+    defaultSamples: oneOrTwoDraws,
     data: { batchAt: () => undefined },
     evaluate: () => ({ probability: tf.tidy(() => tf.mean(tf.sigmoid(model.parameters.phi)).dataSync()[0]) }),
     summarize(history) {

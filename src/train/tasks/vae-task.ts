@@ -10,7 +10,7 @@ import { gradientVariance } from '../../metrics/gradient-variance';
 import { createSbnVae } from '../../models/sbn-vae';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, meanOf } from './eval-data';
-import { firstAndLast, type Task } from './task';
+import { firstAndLast, oneOrTwoDraws, type Task } from './task';
 
 /** Importance samples of the evaluation bound, as in the papers. */
 export const BOUND_SAMPLES = 100;
@@ -26,10 +26,11 @@ export function vaeTask(config: ExperimentConfig, estimator: string, dataset: Da
   const train = evaluationImages(dataset.train, evalCount, EVAL_SEED);
   const valid = evaluationImages(dataset.valid, evalCount, EVAL_SEED + 1);
   const varianceBatch = evaluationImages(dataset.train, VARIANCE_BATCH, EVAL_SEED + 2);
-  const samples = config.samples ?? (estimator === 'reinforce-loo' ? 2 : 1);
+  const samples = config.samples ?? oneOrTwoDraws(estimator);
   return {
     model,
     optimizer: 'adam',
+    defaultSamples: oneOrTwoDraws,
     data: {
       batchAt(step) {
         const batch = batcher.batchAt(step);
