@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError, messages } from '../errors';
 import { BACKENDS, initBackend, type BackendName } from '../backend';
+import { networkEstimator } from '../estimators/layer';
 import { ESTIMATOR_NAMES, lookupEstimator } from '../estimators/registry';
 import { runExperiment } from '../train/experiment';
 import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks, type TaskName } from '../train/experiment-types';
@@ -38,7 +39,19 @@ export const TRAIN_OPTIONS = {
   optimizer: { kind: 'choice', choices: ['adam', 'sgd'], help: 'optimizer (default adam; toy: sgd)' },
   seed: { kind: 'integer', min: 0, max: 0xffffffff, default: 1, help: 'seed of initialisation, data order and noise' },
   'eval-every': { kind: 'integer', min: 1, default: 100, help: 'evaluate every this many steps (and at the first and last)' },
-  samples: { kind: 'integer', min: 1, help: 'draws of the stochastic units per example (default 1; reinforce-loo: 2)' },
+  samples: { kind: 'integer', min: 1, help: 'draws of the stochastic units per example (default 1; reinforce-loo: 2; sop: m of the m-sample objective)' },
+  latent: {
+    kind: 'list',
+    help: 'vae, sop: units of each stochastic layer, e.g. 200 or 200,200 (default 200)',
+    validate: (entry, option) => {
+      if (!/^[1-9][0-9]*$/.test(entry)) throw new UsageError(`option ${option}: expected positive integers separated by commas, got ${JSON.stringify(entry)}`);
+    },
+  },
+  kind: { kind: 'choice', choices: ['linear', 'nonlinear'], help: 'vae, sop: linear, or nonlinear (two 200-unit LeakyReLU layers in each conditional); default linear' },
+  p0: { kind: 'number', help: 'toy: the target p0 of E[(z − p0)^2] (default 0.49)' },
+  units: { kind: 'integer', min: 1, help: 'toy: number of units (default 1)' },
+  'eval-examples': { kind: 'integer', min: 1, help: 'examples of the validation subsets evaluated every --eval-every steps (default 1000)' },
+  'test-examples': { kind: 'integer', min: 1, help: 'test examples of the final evaluation (default: the whole test split)' },
   out: { kind: 'string', placeholder: 'dir', help: 'write history.csv and results.json (and checkpoints, report.html) here' },
   report: { kind: 'flag', help: 'also write DIR/report.html, an offline page of charts (needs --out)' },
   json: { kind: 'flag', help: 'print only {"results": [...]} on one line instead of the table' },
@@ -67,7 +80,8 @@ function parseTask(positionals: readonly string[]): TaskName {
 /** Registry names; gating also takes its unit types. Duplicates are refused (one run per name). */
 function checkEstimators(task: TaskName, names: readonly string[]): void {
   for (const name of names) {
-    if (task !== 'gating') lookupEstimator(name, '--estimators');
+    if (task === 'toy') lookupEstimator(name, '--estimators');
+    else if (task !== 'gating') networkEstimator(name, '--estimators');
     else if (!(ESTIMATOR_NAMES as readonly string[]).includes(name) && !(GATING_UNIT_TYPES as readonly string[]).includes(name)) {
       throw new ArgumentError('--estimators', messages.unknownName('estimator or unit type', name, [...ESTIMATOR_NAMES, ...GATING_UNIT_TYPES]));
     }
@@ -101,6 +115,12 @@ function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
     out: options.out,
     checkpointEvery: options['checkpoint-every'],
     resume: options.resume,
+    latent: options.latent?.map(Number),
+    kind: options.kind as 'linear' | 'nonlinear' | undefined,
+    p0: options.p0,
+    units: options.units,
+    evalExamples: options['eval-examples'],
+    testExamples: options['test-examples'],
   };
   const config: ExperimentConfig = {
     task,
