@@ -229,3 +229,29 @@ describe('sbn-vae: contract', () => {
     model.dispose();
   });
 });
+
+describe('sbn-vae: training', () => {
+  test('the tensor count stays flat over 1,000 training steps', async () => {
+    const { train } = await import('../src/train/train');
+    const model = smallVae('nonlinear');
+    const x = tf.tensor2d(X);
+    const before = tf.memory().numTensors;
+    let during = 0;
+    const result = await train(model, { batchAt: () => x.clone() }, {
+      estimator: 'reinforce-ema',
+      steps: 1000,
+      lr: 1e-2,
+      seed: 4,
+      evalEvery: 500,
+      evaluate: () => {
+        during = tf.memory().numTensors;
+        return {};
+      },
+    });
+    assert.equal(result.steps, 1000);
+    assert.equal(tf.memory().numTensors, before, 'tensors left after training');
+    assert.ok(during - before <= 2 * Object.keys(model.parameters).length + 1, `tensors during training: ${during - before} above the start`);
+    x.dispose();
+    model.dispose();
+  });
+});
