@@ -6,8 +6,11 @@ import {
   barChart,
   dataFrameHtml,
   dfd,
+  PLOTLY_MIME_TYPE,
+  figureDisplayBundle,
   figureDisplayHtml,
   figureHtml,
+  figureMimeBundle,
   formatNumber,
   histogram,
   lineChart,
@@ -188,6 +191,37 @@ describe('figureDisplayHtml (what showFigure sends)', () => {
     figureDisplayHtml(fig);
     resetPlotlyBundle();
     assert.equal(count(figureDisplayHtml(fig), PLOTLY_BUNDLE_MARKER), 1);
+  });
+});
+
+describe('figureMimeBundle (one output, several MIME types)', () => {
+  beforeEach(() => resetPlotlyBundle());
+
+  test("carries Plotly's JSON {data, layout, config}, the drawing HTML and a text fallback", () => {
+    const fig = lineChart({ x: [0, 1, 2], y: [1, Number.NaN, 3], name: 'y' }, { title: 'T' });
+    const bundle = figureMimeBundle(fig, { id: 'f1' });
+    assert.deepEqual(Object.keys(bundle).sort(), [PLOTLY_MIME_TYPE, 'text/html', 'text/plain'].sort());
+    const json = bundle[PLOTLY_MIME_TYPE];
+    assert.deepEqual(Object.keys(json).sort(), ['config', 'data', 'layout']);
+    assert.deepEqual(json.data[0].y, [1, null, 3], 'non-finite numbers become null, as in the HTML');
+    assert.deepEqual(json.layout, JSON.parse(JSON.stringify(fig.layout)));
+    assert.deepEqual(json.config, fig.config ?? {});
+    assert.equal(bundle['text/html'], figureHtml(fig, { id: 'f1' }));
+    assert.equal(bundle['text/plain'], 'Plotly figure: T');
+    assert.doesNotThrow(() => JSON.stringify(bundle));
+  });
+
+  test('validates the figure like figureHtml', () => {
+    assert.throws(() => figureMimeBundle({ data: 'x' } as unknown as Figure), /fig\.data must be an array/);
+  });
+
+  test('figureDisplayBundle puts the Plotly bundle in the first HTML of a session only', () => {
+    const fig = barChart({ x: ['a'], y: [1] });
+    const first = figureDisplayBundle(fig);
+    const second = figureDisplayBundle(fig);
+    assert.equal(count(first['text/html'], PLOTLY_BUNDLE_MARKER), 1);
+    assert.equal(count(second['text/html'], PLOTLY_BUNDLE_MARKER), 0);
+    assert.ok(JSON.stringify(second[PLOTLY_MIME_TYPE]).length < 10_000, 'the JSON never carries the bundle');
   });
 });
 
