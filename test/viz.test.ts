@@ -20,6 +20,8 @@ import {
   showTable,
   type Figure,
 } from '../src/viz';
+import { sharedPlotlyHead, useSharedPlotlyBundle } from '../src/viz/bookPage';
+import { plotlyBundleHtml } from '../src/viz/plotlyBundle';
 
 const DEFINE_GUARD = 'window.__stochgradDefine = window.define; window.define = undefined;';
 const DEFINE_RESTORE = 'window.define = window.__stochgradDefine;';
@@ -222,6 +224,35 @@ describe('figureMimeBundle (one output, several MIME types)', () => {
     assert.equal(count(first['text/html'], PLOTLY_BUNDLE_MARKER), 1);
     assert.equal(count(second['text/html'], PLOTLY_BUNDLE_MARKER), 0);
     assert.ok(JSON.stringify(second[PLOTLY_MIME_TYPE]).length < 10_000, 'the JSON never carries the bundle');
+  });
+});
+
+describe('useSharedPlotlyBundle (the book pages)', () => {
+  const fig = barChart({ x: ['a'], y: [1] });
+  const page = (body: string) => `<html><head><script src="require.js"></script></head><body>${body}</body></html>`;
+
+  test('cuts every inlined bundle out and loads the shared one once, after require.js, in the guard', () => {
+    const body = [figureHtml(fig, { includeBundle: true }), figureHtml(fig), figureHtml(fig, { includeBundle: true })].join('\n');
+    const { html, removed } = useSharedPlotlyBundle(page(body), 'plotly.min.js');
+    assert.equal(removed, 2);
+    assert.ok(html.length < 20_000, `${html.length} bytes left`);
+    assert.equal(count(html, 'Plotly.newPlot('), 3, 'the drawing scripts stay');
+    assert.equal(count(html, sharedPlotlyHead('plotly.min.js')), 1);
+    assert.equal(count(html, DEFINE_GUARD), 1);
+    const head = html.slice(0, html.indexOf('</head>'));
+    assert.ok(head.indexOf('require.js') < head.indexOf('src="plotly.min.js"'), 'the guard must run after require.js loaded');
+    assert.ok(head.indexOf(DEFINE_GUARD) < head.indexOf('src="plotly.min.js"'));
+    assert.ok(head.indexOf('src="plotly.min.js"') < head.indexOf(DEFINE_RESTORE));
+  });
+
+  test('a page without figures is left alone', () => {
+    const original = page('<p>no charts</p>');
+    assert.deepEqual(useSharedPlotlyBundle(original, 'plotly.min.js'), { html: original, removed: 0 });
+  });
+
+  test('a bundle that lost its guard is an error, not megabytes left behind', () => {
+    const unguarded = plotlyBundleHtml().split('\n').filter((line) => !line.includes('__stochgradDefine = window.define')).join('\n');
+    assert.throws(() => useSharedPlotlyBundle(page(unguarded + figureHtml(fig)), 'plotly.min.js'), /without its require\.js guard/);
   });
 });
 
