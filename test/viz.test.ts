@@ -37,7 +37,7 @@ function embeddedFigure(html: string): Figure {
   return JSON.parse(match[1]) as Figure;
 }
 
-describe('chart builders', () => {
+describe('viz: chart builders', () => {
   test('titles are {text} objects on the figure and both axes', () => {
     const fig = lineChart({ x: [0, 1], y: [1, 2] }, { title: 'T', xTitle: 'φ', yTitle: 'σ' });
     assert.deepEqual(fig.layout.title, { text: 'T' });
@@ -126,7 +126,7 @@ describe('chart builders', () => {
   });
 });
 
-describe('figureHtml', () => {
+describe('viz: figureHtml', () => {
   const fig = lineChart({ x: [0, 1], y: [0, 1] }, { title: 'A </script><b>title</b>' });
 
   test('renders a div with the given id and a Plotly.newPlot script targeting it', () => {
@@ -175,7 +175,7 @@ describe('figureHtml', () => {
   });
 });
 
-describe('figureDisplayHtml (what showFigure sends)', () => {
+describe('viz: figureDisplayHtml (what showFigure sends)', () => {
   beforeEach(() => resetPlotlyBundle());
   const fig = barChart({ x: ['a', 'b'], y: [1, 2] });
 
@@ -196,7 +196,7 @@ describe('figureDisplayHtml (what showFigure sends)', () => {
   });
 });
 
-describe('figureMimeBundle (one output, several MIME types)', () => {
+describe('viz: figureMimeBundle (one output, several MIME types)', () => {
   beforeEach(() => resetPlotlyBundle());
 
   test("carries Plotly's JSON {data, layout, config}, the drawing HTML and a text fallback", () => {
@@ -227,7 +227,7 @@ describe('figureMimeBundle (one output, several MIME types)', () => {
   });
 });
 
-describe('useSharedPlotlyBundle (the book pages)', () => {
+describe('viz: useSharedPlotlyBundle (the book pages)', () => {
   const fig = barChart({ x: ['a'], y: [1] });
   const page = (body: string) => `<html><head><script src="require.js"></script></head><body>${body}</body></html>`;
 
@@ -256,7 +256,7 @@ describe('useSharedPlotlyBundle (the book pages)', () => {
   });
 });
 
-describe('tslab adapter outside a kernel', () => {
+describe('viz: tslab adapter outside a kernel', () => {
   beforeEach(() => resetPlotlyBundle());
 
   test('showFigure and showTable throw a clear error and do not mark the bundle as sent', () => {
@@ -267,7 +267,7 @@ describe('tslab adapter outside a kernel', () => {
   });
 });
 
-describe('dataFrameHtml', () => {
+describe('viz: dataFrameHtml', () => {
   test('shows the columns, index and rows of a danfojs DataFrame', () => {
     const df = new dfd.DataFrame({ phi: [-1, 0, 2], label: ['neg', 'zero', 'pos'] });
     const html = dataFrameHtml(df);
@@ -319,7 +319,7 @@ describe('dataFrameHtml', () => {
   });
 });
 
-test('formatNumber', () => {
+test('viz: formatNumber', () => {
   assert.equal(formatNumber(42), '42');
   assert.equal(formatNumber(-0.000123456), '-0.0001235');
   assert.equal(formatNumber(0.25), '0.25');
