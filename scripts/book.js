@@ -54,8 +54,8 @@ function cellText(cell) {
 function plainText(markdown) {
   return markdown
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(\*|_)(\S.*?)\1/g, '$2')
+    .replace(/\*\*(.+?)\*\*/g, '$1')
+    .replace(/\*(\S.*?)\*/g, '$1')
     .replace(/`([^`]*)`/g, '$1')
     .replace(/\s+/g, ' ')
     .trim();
@@ -164,8 +164,18 @@ ${rows}
 `;
 }
 
+/** Only an empty folder or an earlier book (it has book.json) may be replaced by the new site. */
+function checkReplaceable(out) {
+  if (!fs.existsSync(out)) return;
+  const isBook = fs.existsSync(path.join(out, 'book.json'));
+  if (!fs.statSync(out).isDirectory() || (!isBook && fs.readdirSync(out).length > 0)) {
+    throw new BootstrapError(`${out} exists and is not an earlier book (no book.json); choose another --out`);
+  }
+}
+
 async function main() {
   const { out, notebooks } = parseArgs(process.argv.slice(2));
+  checkReplaceable(out);
   const { python, env: jupyterEnv } = bootstrap();
   const { useSharedPlotlyBundle } = require(path.join(ROOT, 'dist', 'viz', 'bookPage.js'));
   const env = { ...process.env, ...jupyterEnv };
