@@ -7,7 +7,10 @@
  *   site/<notebook>.html   the executed notebook with interactive charts
  *   site/plotly.min.js     the one shared Plotly bundle every page loads (not 4.7 MB per page)
  *   site/require.min.js    Debian's require.js, when installed (nbconvert's pages load it)
- *   site/book.json         what was built: per notebook its title, description, seconds, figures
+ *   site/mathjax/          the part of Debian's MathJax 2 the pages use (≈1.4 MB), when installed;
+ *                          otherwise pages link the MathJax nbconvert names (a CDN for pip's nbconvert)
+ *   site/book.json         what was built: mode, vendored scripts, per notebook its title,
+ *                          description, seconds, figures
  *
  * usage: node scripts/book.js [--out DIR] [--notebooks DIR]   (defaults: site/, notebooks/)
  * Committed notebooks are never written: execution writes to temporary copies. A failing notebook
@@ -23,6 +26,20 @@ const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
 const PLOTLY_FILE = 'plotly.min.js';
 const REQUIRE_JS_SOURCE = '/usr/share/javascript/requirejs/require.min.js';
 const REQUIRE_JS_FILE = 'require.min.js';
+const MATHJAX_SOURCE = '/usr/share/javascript/mathjax';
+/** What MathJax 2 loads for nbconvert's `TeX-AMS_CHTML-full,Safe` configuration. */
+const MATHJAX_PARTS = [
+  'MathJax.js',
+  'config/TeX-AMS_CHTML-full.js',
+  'config/Safe.js',
+  'extensions',
+  'jax/input/TeX',
+  'jax/output/CommonHTML',
+  'jax/element',
+  'localization/en',
+  'fonts/HTML-CSS/TeX/woff',
+];
+const MATHJAX_URL = 'mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
 const PLOTLY_MIME_TYPE = 'application/vnd.plotly.v1+json';
 const CELL_TIMEOUT_S = 3600;
 
@@ -109,9 +126,23 @@ async function executeNotebook(notebookDir, name, workDir, python, env) {
   return { executed, seconds };
 }
 
-function exportHtml(executed, python, env, requireJsUrl) {
+/** Copies Debian's require.js and MathJax into the site when installed; returns which were copied. */
+function copyVendorScripts(staging) {
+  const requireJs = fs.existsSync(REQUIRE_JS_SOURCE);
+  if (requireJs) fs.copyFileSync(REQUIRE_JS_SOURCE, path.join(staging, REQUIRE_JS_FILE));
+  const mathJax = MATHJAX_PARTS.every((part) => fs.existsSync(path.join(MATHJAX_SOURCE, part)));
+  if (mathJax) {
+    for (const part of MATHJAX_PARTS) {
+      fs.cpSync(path.join(MATHJAX_SOURCE, part), path.join(staging, 'mathjax', part), { recursive: true, dereference: true });
+    }
+  }
+  return { requireJs, mathJax };
+}
+
+function exportHtml(executed, python, env, vendor) {
   const args = ['-m', 'nbconvert', '--to', 'html', '--output-dir', path.dirname(executed)];
-  if (requireJsUrl) args.push(`--HTMLExporter.require_js_url=${requireJsUrl}`);
+  if (vendor.requireJs) args.push(`--HTMLExporter.require_js_url=${REQUIRE_JS_FILE}`);
+  if (vendor.mathJax) args.push(`--HTMLExporter.mathjax_url=${MATHJAX_URL}`);
   const result = childProcess.spawnSync(python, [...args, executed], { cwd: ROOT, env, encoding: 'utf8' });
   if (result.status !== 0) {
     throw new BootstrapError(`nbconvert --to html failed for ${path.basename(executed)}:\n${result.stderr}`);
@@ -183,8 +214,7 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-book-'));
   const staging = path.join(work, 'site');
   fs.mkdirSync(staging);
-  const requireJs = fs.existsSync(REQUIRE_JS_SOURCE);
-  if (requireJs) fs.copyFileSync(REQUIRE_JS_SOURCE, path.join(staging, REQUIRE_JS_FILE));
+  const vendor = copyVendorScripts(staging);
   fs.copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js', { paths: [ROOT] }), path.join(staging, PLOTLY_FILE));
 
   const entries = [];
@@ -195,7 +225,7 @@ async function main() {
     const about = describeNotebook(nb, name);
     nb.metadata.title = about.title; // nbconvert's <title>
     fs.writeFileSync(executed, JSON.stringify(nb));
-    const htmlPath = exportHtml(executed, python, env, requireJs ? REQUIRE_JS_FILE : null);
+    const htmlPath = exportHtml(executed, python, env, vendor);
     const page = name.replace(/\.ipynb$/, '.html');
     fs.writeFileSync(path.join(staging, page), bookPage(fs.readFileSync(htmlPath, 'utf8'), useSharedPlotlyBundle));
     const figures = countOutputs(nb, (o) => o.data && PLOTLY_MIME_TYPE in o.data);
@@ -204,7 +234,7 @@ async function main() {
   }
 
   fs.writeFileSync(path.join(staging, 'index.html'), indexPage(entries, mode));
-  fs.writeFileSync(path.join(staging, 'book.json'), `${JSON.stringify({ mode, notebooks: entries }, null, 2)}\n`);
+  fs.writeFileSync(path.join(staging, 'book.json'), `${JSON.stringify({ mode, vendor, notebooks: entries }, null, 2)}\n`);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.cpSync(staging, out, { recursive: true });

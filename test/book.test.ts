@@ -59,12 +59,15 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-book-test-'));
   const site = path.join(work, 'site');
   let entries: BookEntry[] = [];
+  let vendor = { requireJs: false, mathJax: false };
   let browser: Browser;
 
   before(async () => {
     const { code, stderr } = await runBook(['--out', site]);
     assert.equal(code, 0, `npm run book failed:\n${stderr}`);
-    entries = (JSON.parse(fs.readFileSync(path.join(site, 'book.json'), 'utf8')) as { notebooks: BookEntry[] }).notebooks;
+    const book = JSON.parse(fs.readFileSync(path.join(site, 'book.json'), 'utf8')) as { notebooks: BookEntry[]; vendor: typeof vendor };
+    entries = book.notebooks;
+    vendor = book.vendor;
     browser = await launchChromium();
   }, { timeout: BUILD_TIMEOUT_MS });
 
@@ -113,6 +116,11 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
       assert.ok(!html.includes(plotlyFingerprint()), `${pageName} inlines plotly.js`);
 
       const { page, errors, blocked } = await offlinePage(browser);
+      const siteUrl = `${pathToFileURL(site).href}/`;
+      const outside: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().startsWith('file:') && !request.url().startsWith(siteUrl)) outside.push(request.url());
+      });
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       if (entry.figures > 0) await page.locator('.stochgrad-figure .main-svg').first().waitFor({ timeout: 30_000 });
       await page.waitForFunction((n) => document.querySelectorAll('.stochgrad-figure:has(.main-svg)').length >= n, entry.figures, { timeout: 30_000 });
@@ -125,6 +133,11 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
         .filter({ hasText: /\w*Error\b|Traceback|Uncaught/ })
         .allTextContents();
       assert.deepEqual(stderrErrors, [], 'error outputs in the page');
+      const hasMath = /\$[^$\n]+\$/.test(fs.readFileSync(path.join(NOTEBOOK_DIR, name), 'utf8'));
+      if (vendor.mathJax && hasMath) {
+        await page.waitForFunction(() => document.querySelectorAll('.MathJax_CHTML').length > 0, null, { timeout: 30_000 });
+      }
+      assert.deepEqual(outside, [], 'the page loads files from outside the site');
       const amd = await amdState(page);
       assert.equal(amd.leftover, false, 'the define guard must clean up after itself');
       assert.equal(amd.define, amd.requirejs === 'function' ? 'function' : 'undefined', 'window.define must be restored for require.js');
