@@ -14,7 +14,9 @@ const KERNEL_NAME = 'stochgrad-tslab';
 const KERNEL_DISPLAY_NAME = 'TypeScript (stochgrad)';
 const JUPYTER_DATA_DIR = path.join(ROOT, '.jupyter', 'data');
 const VENV_DIR = path.join(ROOT, '.venv');
-const PIP_PACKAGES = ['notebook>=6.4,<7', 'nbconvert', 'nbclient'];
+/** Notebook 6.4+ or 7 (a current pip index only has 7; Debian 12 ships 6.4). */
+const MIN_NOTEBOOK_VERSION = [6, 4];
+const PIP_PACKAGES = [`notebook>=${MIN_NOTEBOOK_VERSION.join('.')}`, 'nbconvert', 'nbclient'];
 const APT_PACKAGES = ['jupyter-notebook', 'jupyter-nbconvert', 'python3-nbclient', 'python3-ipykernel'];
 const PYTHON_MODULES_CHECK =
   'import notebook, nbconvert, nbclient, nbformat, jupyter_client; print(notebook.__version__)';
@@ -167,11 +169,20 @@ function pythonCandidates() {
   return [...new Set(candidates.filter(Boolean))];
 }
 
+/** True for Notebook versions this project runs on: "6.4.12", "7.2.0", "7.0.0rc1" (major.minor compared). */
+function supportedNotebookVersion(version) {
+  const match = /^(\d+)\.(\d+)/.exec(version || '');
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  const [wantMajor, wantMinor] = MIN_NOTEBOOK_VERSION;
+  return major > wantMajor || (major === wantMajor && minor >= wantMinor);
+}
+
 /** Returns {python, notebookVersion} for the first Python that has notebook, nbconvert and nbclient, else null. */
 function locateJupyter() {
   for (const python of pythonCandidates()) {
     const version = capture(python, ['-c', PYTHON_MODULES_CHECK]);
-    if (version && Number(version.split('.')[0]) >= 6) return { python, notebookVersion: version };
+    if (supportedNotebookVersion(version)) return { python, notebookVersion: version };
   }
   return null;
 }
@@ -220,7 +231,7 @@ function ensureJupyter() {
   if (!found && tryAptInstall()) found = locateJupyter();
   if (!found) {
     throw new BootstrapError(
-      'Jupyter Notebook (>= 6) with nbconvert and nbclient was not found and could not be installed.\n' +
+      `Jupyter Notebook (>= ${MIN_NOTEBOOK_VERSION.join('.')}, 6 or 7) with nbconvert and nbclient was not found and could not be installed.\n` +
         `Install it with one of:\n  sudo apt-get install ${APT_PACKAGES.join(' ')}\n` +
         `  python3 -m pip install '${PIP_PACKAGES.join("' '")}'\n` +
         'or point STOCHGRAD_PYTHON at a Python that has them.',
@@ -299,6 +310,7 @@ module.exports = {
   jupyterEnv,
   locateJupyter,
   listFiles,
+  supportedNotebookVersion,
   log,
   runMain,
 };

@@ -6,8 +6,11 @@ import {
   barChart,
   dataFrameHtml,
   dfd,
+  PLOTLY_MIME_TYPE,
+  figureDisplayBundle,
   figureDisplayHtml,
   figureHtml,
+  figureMimeBundle,
   formatNumber,
   histogram,
   lineChart,
@@ -17,6 +20,8 @@ import {
   showTable,
   type Figure,
 } from '../src/viz';
+import { sharedPlotlyHead, useSharedPlotlyBundle } from '../src/viz/bookPage';
+import { plotlyBundleHtml } from '../src/viz/plotlyBundle';
 
 const DEFINE_GUARD = 'window.__stochgradDefine = window.define; window.define = undefined;';
 const DEFINE_RESTORE = 'window.define = window.__stochgradDefine;';
@@ -32,7 +37,7 @@ function embeddedFigure(html: string): Figure {
   return JSON.parse(match[1]) as Figure;
 }
 
-describe('chart builders', () => {
+describe('viz: chart builders', () => {
   test('titles are {text} objects on the figure and both axes', () => {
     const fig = lineChart({ x: [0, 1], y: [1, 2] }, { title: 'T', xTitle: 'φ', yTitle: 'σ' });
     assert.deepEqual(fig.layout.title, { text: 'T' });
@@ -121,7 +126,7 @@ describe('chart builders', () => {
   });
 });
 
-describe('figureHtml', () => {
+describe('viz: figureHtml', () => {
   const fig = lineChart({ x: [0, 1], y: [0, 1] }, { title: 'A </script><b>title</b>' });
 
   test('renders a div with the given id and a Plotly.newPlot script targeting it', () => {
@@ -170,7 +175,7 @@ describe('figureHtml', () => {
   });
 });
 
-describe('figureDisplayHtml (what showFigure sends)', () => {
+describe('viz: figureDisplayHtml (what showFigure sends)', () => {
   beforeEach(() => resetPlotlyBundle());
   const fig = barChart({ x: ['a', 'b'], y: [1, 2] });
 
@@ -191,7 +196,67 @@ describe('figureDisplayHtml (what showFigure sends)', () => {
   });
 });
 
-describe('tslab adapter outside a kernel', () => {
+describe('viz: figureMimeBundle (one output, several MIME types)', () => {
+  beforeEach(() => resetPlotlyBundle());
+
+  test("carries Plotly's JSON {data, layout, config}, the drawing HTML and a text fallback", () => {
+    const fig = lineChart({ x: [0, 1, 2], y: [1, Number.NaN, 3], name: 'y' }, { title: 'T' });
+    const bundle = figureMimeBundle(fig, { id: 'f1' });
+    assert.deepEqual(Object.keys(bundle).sort(), [PLOTLY_MIME_TYPE, 'text/html', 'text/plain'].sort());
+    const json = bundle[PLOTLY_MIME_TYPE];
+    assert.deepEqual(Object.keys(json).sort(), ['config', 'data', 'layout']);
+    assert.deepEqual(json.data[0].y, [1, null, 3], 'non-finite numbers become null, as in the HTML');
+    assert.deepEqual(json.layout, JSON.parse(JSON.stringify(fig.layout)));
+    assert.deepEqual(json.config, fig.config ?? {});
+    assert.equal(bundle['text/html'], figureHtml(fig, { id: 'f1' }));
+    assert.equal(bundle['text/plain'], 'Plotly figure: T');
+    assert.doesNotThrow(() => JSON.stringify(bundle));
+  });
+
+  test('validates the figure like figureHtml', () => {
+    assert.throws(() => figureMimeBundle({ data: 'x' } as unknown as Figure), /fig\.data must be an array/);
+  });
+
+  test('figureDisplayBundle puts the Plotly bundle in the first HTML of a session only', () => {
+    const fig = barChart({ x: ['a'], y: [1] });
+    const first = figureDisplayBundle(fig);
+    const second = figureDisplayBundle(fig);
+    assert.equal(count(first['text/html'], PLOTLY_BUNDLE_MARKER), 1);
+    assert.equal(count(second['text/html'], PLOTLY_BUNDLE_MARKER), 0);
+    assert.ok(JSON.stringify(second[PLOTLY_MIME_TYPE]).length < 10_000, 'the JSON never carries the bundle');
+  });
+});
+
+describe('viz: useSharedPlotlyBundle (the book pages)', () => {
+  const fig = barChart({ x: ['a'], y: [1] });
+  const page = (body: string) => `<html><head><script src="require.js"></script></head><body>${body}</body></html>`;
+
+  test('cuts every inlined bundle out and loads the shared one once, after require.js, in the guard', () => {
+    const body = [figureHtml(fig, { includeBundle: true }), figureHtml(fig), figureHtml(fig, { includeBundle: true })].join('\n');
+    const { html, removed } = useSharedPlotlyBundle(page(body), 'plotly.min.js');
+    assert.equal(removed, 2);
+    assert.ok(html.length < 20_000, `${html.length} bytes left`);
+    assert.equal(count(html, 'Plotly.newPlot('), 3, 'the drawing scripts stay');
+    assert.equal(count(html, sharedPlotlyHead('plotly.min.js')), 1);
+    assert.equal(count(html, DEFINE_GUARD), 1);
+    const head = html.slice(0, html.indexOf('</head>'));
+    assert.ok(head.indexOf('require.js') < head.indexOf('src="plotly.min.js"'), 'the guard must run after require.js loaded');
+    assert.ok(head.indexOf(DEFINE_GUARD) < head.indexOf('src="plotly.min.js"'));
+    assert.ok(head.indexOf('src="plotly.min.js"') < head.indexOf(DEFINE_RESTORE));
+  });
+
+  test('a page without figures is left alone', () => {
+    const original = page('<p>no charts</p>');
+    assert.deepEqual(useSharedPlotlyBundle(original, 'plotly.min.js'), { html: original, removed: 0 });
+  });
+
+  test('a bundle that lost its guard is an error, not megabytes left behind', () => {
+    const unguarded = plotlyBundleHtml().split('\n').filter((line) => !line.includes('__stochgradDefine = window.define')).join('\n');
+    assert.throws(() => useSharedPlotlyBundle(page(unguarded + figureHtml(fig)), 'plotly.min.js'), /without its require\.js guard/);
+  });
+});
+
+describe('viz: tslab adapter outside a kernel', () => {
   beforeEach(() => resetPlotlyBundle());
 
   test('showFigure and showTable throw a clear error and do not mark the bundle as sent', () => {
@@ -202,7 +267,7 @@ describe('tslab adapter outside a kernel', () => {
   });
 });
 
-describe('dataFrameHtml', () => {
+describe('viz: dataFrameHtml', () => {
   test('shows the columns, index and rows of a danfojs DataFrame', () => {
     const df = new dfd.DataFrame({ phi: [-1, 0, 2], label: ['neg', 'zero', 'pos'] });
     const html = dataFrameHtml(df);
@@ -254,7 +319,7 @@ describe('dataFrameHtml', () => {
   });
 });
 
-test('formatNumber', () => {
+test('viz: formatNumber', () => {
   assert.equal(formatNumber(42), '42');
   assert.equal(formatNumber(-0.000123456), '-0.0001235');
   assert.equal(formatNumber(0.25), '0.25');

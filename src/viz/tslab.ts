@@ -1,13 +1,28 @@
 /**
- * The thin tslab adapter: sends HTML to the notebook. tslab is required lazily so the rest of
- * stochgrad (and these HTML builders) work in plain Node.
+ * The thin tslab adapter: sends figures and tables to the notebook. tslab is required lazily so
+ * the rest of stochgrad (and the HTML builders) work in plain Node.
+ *
+ * tslab's public `display` sends one MIME type per output. A figure must go out as ONE output with
+ * several types (see mimeBundle.ts), so `showFigure` calls the writer that `display` itself uses:
+ * `lastWriteDisplayData` of `tslab/dist/jupyter`, which tslab sets for the executing cell. That is
+ * internal to tslab (pinned at 1.0.22 in package.json); `kernelWriter` fails with a clear message
+ * if a tslab upgrade removes it.
  */
 import type { Figure } from './figure';
 import { figureHtml } from './figureHtml';
+import { figureMimeBundle, type FigureMimeBundle } from './mimeBundle';
 import { dataFrameHtml, type TableInput, type TableOptions } from './table';
 
-interface TslabDisplay {
-  html(s: string): void;
+interface DisplayData {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient: Record<string, unknown>;
+}
+
+type WriteDisplayData = (content: DisplayData, update: boolean) => void;
+
+interface TslabJupyterModule {
+  lastWriteDisplayData?: WriteDisplayData | null;
 }
 
 /** Whether this kernel session has already been sent the Plotly bundle. */
@@ -25,36 +40,47 @@ export function figureDisplayHtml(fig: Figure): string {
   return html;
 }
 
+/** The MIME bundle `showFigure` would display next; its HTML is `figureDisplayHtml`'s. */
+export function figureDisplayBundle(fig: Figure): FigureMimeBundle {
+  const bundle = figureMimeBundle(fig, { includeBundle: !bundleSent });
+  bundleSent = true;
+  return bundle;
+}
+
 function notInKernel(fn: string, reason: string): Error {
   return new Error(
     `${fn}() needs a running tslab Jupyter kernel (${reason}); ` +
-      'outside a notebook use figureHtml() / dataFrameHtml() instead',
+      'outside a notebook use figureHtml() / figureMimeBundle() / dataFrameHtml() instead',
   );
 }
 
-function tslabDisplay(fn: string): TslabDisplay {
+/** The display-data writer of the cell tslab is executing. */
+function kernelWriter(fn: string): WriteDisplayData {
+  let jupyter: TslabJupyterModule;
   try {
-    return (require('tslab') as { display: TslabDisplay }).display;
+    jupyter = require('tslab/dist/jupyter') as TslabJupyterModule;
   } catch (e) {
     throw notInKernel(fn, `cannot load tslab: ${(e as Error).message}`);
   }
-}
-
-/** tslab throws "Not ready" when no kernel is connected. */
-function show(fn: string, display: TslabDisplay, html: string): void {
-  try {
-    display.html(html);
-  } catch (e) {
-    if ((e as Error).message === 'Not ready') throw notInKernel(fn, 'tslab is not connected to Jupyter');
-    throw e;
+  if (!('lastWriteDisplayData' in jupyter)) {
+    throw notInKernel(fn, 'this tslab version has no lastWriteDisplayData; stochgrad needs tslab 1.0.22');
   }
+  const write = jupyter.lastWriteDisplayData;
+  if (typeof write !== 'function') throw notInKernel(fn, 'tslab is not connected to Jupyter');
+  return write;
 }
 
+/** Sends one display_data output with every MIME type of `data`. */
+function display(fn: string, data: Record<string, unknown>): void {
+  kernelWriter(fn)({ data, metadata: {}, transient: {} }, false);
+}
+
+/** Displays `fig` as one output: Plotly JSON, self-drawing HTML (bundle on the first figure) and text. */
 export function showFigure(fig: Figure): void {
-  const display = tslabDisplay('showFigure');
+  const write = kernelWriter('showFigure'); // before figureDisplayBundle marks the bundle as sent
   const wasSent = bundleSent;
   try {
-    show('showFigure', display, figureDisplayHtml(fig));
+    write({ data: { ...figureDisplayBundle(fig) }, metadata: {}, transient: {} }, false);
   } catch (e) {
     bundleSent = wasSent;
     throw e;
@@ -62,5 +88,5 @@ export function showFigure(fig: Figure): void {
 }
 
 export function showTable(data: TableInput, options: TableOptions = {}): void {
-  show('showTable', tslabDisplay('showTable'), dataFrameHtml(data, options));
+  display('showTable', { 'text/html': dataFrameHtml(data, options) });
 }

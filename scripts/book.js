@@ -1,0 +1,247 @@
+'use strict';
+/**
+ * `npm run book`: executes every notebooks/*.ipynb (full mode; fast with STOCHGRAD_FAST=1) on the
+ * project kernel, exports each to HTML with nbconvert and writes an offline static site:
+ *
+ *   site/index.html        one line per notebook: title, one-line description, run time
+ *   site/<notebook>.html   the executed notebook with interactive charts
+ *   site/plotly.min.js     the one shared Plotly bundle every page loads (not 4.7 MB per page)
+ *   site/require.min.js    Debian's require.js, when installed (nbconvert's pages load it)
+ *   site/mathjax/          the part of Debian's MathJax 2 the pages use (≈1.4 MB), when installed;
+ *                          otherwise pages link the MathJax nbconvert names (a CDN for pip's nbconvert)
+ *   site/book.json         what was built: mode, vendored scripts, per notebook its title,
+ *                          description, seconds, figures
+ *
+ * usage: node scripts/book.js [--out DIR] [--notebooks DIR]   (defaults: site/, notebooks/)
+ * Committed notebooks are never written: execution writes to temporary copies. A failing notebook
+ * stops the build with its name and the failing cell's error; the previous site is left as it was.
+ */
+const childProcess = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { ROOT, BootstrapError, bootstrap, log, runMain } = require('./bootstrap');
+
+const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
+const PLOTLY_FILE = 'plotly.min.js';
+const REQUIRE_JS_SOURCE = '/usr/share/javascript/requirejs/require.min.js';
+const REQUIRE_JS_FILE = 'require.min.js';
+const MATHJAX_SOURCE = '/usr/share/javascript/mathjax';
+/** What MathJax 2 loads for nbconvert's `TeX-AMS_CHTML-full,Safe` configuration. */
+const MATHJAX_PARTS = [
+  'MathJax.js',
+  'config/TeX-AMS_CHTML-full.js',
+  'config/Safe.js',
+  'extensions',
+  'jax/input/TeX',
+  'jax/output/CommonHTML',
+  'jax/element',
+  'localization/en',
+  'fonts/HTML-CSS/TeX/woff',
+];
+const MATHJAX_URL = 'mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
+const PLOTLY_MIME_TYPE = 'application/vnd.plotly.v1+json';
+const CELL_TIMEOUT_S = 3600;
+
+const USAGE = 'usage: node scripts/book.js [--out DIR] [--notebooks DIR]';
+
+function parseArgs(argv) {
+  const options = { out: path.join(ROOT, 'site'), notebooks: NOTEBOOK_DIR };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = { '--out': 'out', '--notebooks': 'notebooks' }[argv[i]];
+    if (!key || argv[i + 1] == null) throw new BootstrapError(`unexpected argument ${JSON.stringify(argv[i])}; ${USAGE}`);
+    options[key] = path.resolve(argv[i + 1]);
+  }
+  return options;
+}
+
+/** Every *.ipynb of `dir`, in name order (00_…, 01_…, …). */
+function notebookNames(dir = NOTEBOOK_DIR) {
+  if (!fs.existsSync(dir)) throw new BootstrapError(`notebook folder not found: ${dir}`);
+  const names = fs.readdirSync(dir).filter((name) => name.endsWith('.ipynb')).sort();
+  if (names.length === 0) throw new BootstrapError(`no notebooks in ${dir}`);
+  return names;
+}
+
+function cellText(cell) {
+  return Array.isArray(cell.source) ? cell.source.join('') : String(cell.source || '');
+}
+
+/** Markdown emphasis, code and links reduced to their text. */
+function plainText(markdown) {
+  return markdown
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\*\*(.+?)\*\*/g, '$1')
+    .replace(/\*(\S.*?)\*/g, '$1')
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Title: the first heading of the first markdown cell. Description: `metadata.stochgrad.description`
+ * if set, else the first sentence of the first paragraph after that heading without TeX (`$`),
+ * else its first sentence with the TeX delimiters dropped.
+ */
+function describeNotebook(nb, name) {
+  const markdown = nb.cells.find((cell) => cell.cell_type === 'markdown');
+  const text = markdown ? cellText(markdown) : '';
+  const heading = /^#{1,6}\s+(.+)$/m.exec(text);
+  const title = heading ? plainText(heading[1]) : name.replace(/\.ipynb$/, '');
+  const custom = nb.metadata && nb.metadata.stochgrad && nb.metadata.stochgrad.description;
+  if (typeof custom === 'string' && custom.trim()) return { title, description: custom.trim() };
+  const body = heading ? text.slice(heading.index + heading[0].length) : text;
+  const paragraph = body.split(/\n\s*\n/).map((p) => p.trim()).find((p) => p && !p.startsWith('#')) || '';
+  const sentences = plainText(paragraph).split(/(?<=[.!?:])\s+(?=[A-Z])/).filter(Boolean);
+  const description = sentences.find((s) => !s.includes('$')) || (sentences[0] || '').replace(/\$/g, '');
+  return { title, description };
+}
+
+function formatSeconds(seconds) {
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${String(Math.round(seconds - 60 * minutes)).padStart(2, '0')} s`;
+}
+
+function spawnCollect(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = childProcess.spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+    child.on('error', (error) => reject(new BootstrapError(`could not run ${command}: ${error.message}`)));
+    child.on('close', (code) => resolve({ code: code == null ? 1 : code, stderr }));
+  });
+}
+
+/** Executes one notebook into workDir; returns the executed copy's path and the wall time. */
+async function executeNotebook(notebookDir, name, workDir, python, env) {
+  const executed = path.join(workDir, name);
+  const args = [path.join(ROOT, 'scripts', 'run-notebook.py'), `--kernel=${env.STOCHGRAD_KERNEL}`, `--timeout=${CELL_TIMEOUT_S}`];
+  const started = process.hrtime.bigint();
+  const { code, stderr } = await spawnCollect(python, [...args, path.join(notebookDir, name), executed], env);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) {
+    throw new BootstrapError(`notebook ${name} failed (executed copy: ${executed}):\n${stderr.trim() || `exit ${code}`}`);
+  }
+  return { executed, seconds };
+}
+
+/** Copies Debian's require.js and MathJax into the site when installed; returns which were copied. */
+function copyVendorScripts(staging) {
+  const requireJs = fs.existsSync(REQUIRE_JS_SOURCE);
+  if (requireJs) fs.copyFileSync(REQUIRE_JS_SOURCE, path.join(staging, REQUIRE_JS_FILE));
+  const mathJax = MATHJAX_PARTS.every((part) => fs.existsSync(path.join(MATHJAX_SOURCE, part)));
+  if (mathJax) {
+    for (const part of MATHJAX_PARTS) {
+      fs.cpSync(path.join(MATHJAX_SOURCE, part), path.join(staging, 'mathjax', part), { recursive: true, dereference: true });
+    }
+  }
+  return { requireJs, mathJax };
+}
+
+function exportHtml(executed, python, env, vendor) {
+  const args = ['-m', 'nbconvert', '--to', 'html', '--output-dir', path.dirname(executed)];
+  if (vendor.requireJs) args.push(`--HTMLExporter.require_js_url=${REQUIRE_JS_FILE}`);
+  if (vendor.mathJax) args.push(`--HTMLExporter.mathjax_url=${MATHJAX_URL}`);
+  const result = childProcess.spawnSync(python, [...args, executed], { cwd: ROOT, env, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new BootstrapError(`nbconvert --to html failed for ${path.basename(executed)}:\n${result.stderr}`);
+  }
+  return executed.replace(/\.ipynb$/, '.html');
+}
+
+function countOutputs(nb, predicate) {
+  return nb.cells.reduce((n, cell) => n + (cell.outputs || []).filter(predicate).length, 0);
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+/** The exported page with the shared Plotly bundle and a link back to the index. */
+function bookPage(html, useSharedPlotlyBundle) {
+  const shared = useSharedPlotlyBundle(html, PLOTLY_FILE).html;
+  const nav = '<nav class="stochgrad-book-nav" style="padding:8px 16px;font-family:sans-serif">' +
+    '<a href="index.html">← stochgrad notebooks</a></nav>';
+  return shared.replace(/<body([^>]*)>/, (tag) => `${tag}\n${nav}`);
+}
+
+function indexPage(entries, mode) {
+  const rows = entries
+    .map((e) => `  <li><a href="${escapeHtml(e.page)}">${escapeHtml(e.title)}</a>` +
+      ` <span class="time">${escapeHtml(formatSeconds(e.seconds))}</span>` +
+      `<br><span class="description">${escapeHtml(e.description)}</span></li>`)
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>stochgrad notebooks</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
+ol { padding-left: 1.2rem; } li { margin: 0.8rem 0; } a { font-weight: 600; }
+.time { color: #777; font-size: 0.9em; margin-left: 0.5em; } .description { color: #444; }
+</style>
+</head>
+<body>
+<h1>stochgrad notebooks</h1>
+<p>Gradient estimators for stochastic binary units. Every notebook was executed for this page
+(${mode} mode); the time is its run time, kernel start included.</p>
+<ol class="notebooks">
+${rows}
+</ol>
+</body>
+</html>
+`;
+}
+
+/** Only an empty folder or an earlier book (it has book.json) may be replaced by the new site. */
+function checkReplaceable(out) {
+  if (!fs.existsSync(out)) return;
+  const isBook = fs.existsSync(path.join(out, 'book.json'));
+  if (!fs.statSync(out).isDirectory() || (!isBook && fs.readdirSync(out).length > 0)) {
+    throw new BootstrapError(`${out} exists and is not an earlier book (no book.json); choose another --out`);
+  }
+}
+
+async function main() {
+  const { out, notebooks } = parseArgs(process.argv.slice(2));
+  checkReplaceable(out);
+  const { python, env: jupyterEnv } = bootstrap();
+  const { useSharedPlotlyBundle } = require(path.join(ROOT, 'dist', 'viz', 'bookPage.js'));
+  const env = { ...process.env, ...jupyterEnv };
+  const mode = process.env.STOCHGRAD_FAST === '1' ? 'fast' : 'full';
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-book-'));
+  const staging = path.join(work, 'site');
+  fs.mkdirSync(staging);
+  const vendor = copyVendorScripts(staging);
+  fs.copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js', { paths: [ROOT] }), path.join(staging, PLOTLY_FILE));
+
+  const entries = [];
+  for (const name of notebookNames(notebooks)) {
+    log(`running ${name} (${mode} mode)`);
+    const { executed, seconds } = await executeNotebook(notebooks, name, work, python, env);
+    const nb = JSON.parse(fs.readFileSync(executed, 'utf8'));
+    const about = describeNotebook(nb, name);
+    nb.metadata.title = about.title; // nbconvert's <title>
+    fs.writeFileSync(executed, JSON.stringify(nb));
+    const htmlPath = exportHtml(executed, python, env, vendor);
+    const page = name.replace(/\.ipynb$/, '.html');
+    fs.writeFileSync(path.join(staging, page), bookPage(fs.readFileSync(htmlPath, 'utf8'), useSharedPlotlyBundle));
+    const figures = countOutputs(nb, (o) => o.data && PLOTLY_MIME_TYPE in o.data);
+    entries.push({ notebook: name, page, ...about, seconds, figures });
+    log(`  ${name}: ${formatSeconds(seconds)}, ${figures} figure(s)`);
+  }
+
+  fs.writeFileSync(path.join(staging, 'index.html'), indexPage(entries, mode));
+  fs.writeFileSync(path.join(staging, 'book.json'), `${JSON.stringify({ mode, vendor, notebooks: entries }, null, 2)}\n`);
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.cpSync(staging, out, { recursive: true });
+  fs.rmSync(work, { recursive: true, force: true });
+  log(`wrote ${entries.length} notebook page(s) to ${path.relative(process.cwd(), out) || out}/ (open index.html)`);
+}
+
+if (require.main === module) runMain(main);
+
+module.exports = { describeNotebook, formatSeconds, notebookNames };
