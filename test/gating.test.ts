@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, estimators, zBound } from '../src';
 import { NETWORK_ESTIMATOR_NAMES } from '../src/estimators/layer';
 import { createGatingNet, GATING_ESTIMATOR_NAMES, type GatingBatch, type GatingConfig, type GatingNet } from '../src/models/gating';
+import { finiteDifferences, flattenGradients, gradientMoments, maxAbsZ } from './model-support';
 import { setupBackend } from './support';
 
 before(setupBackend);
@@ -46,59 +47,16 @@ function disposeBatch(batch: GatingBatch): void {
   tf.dispose([batch.images, batch.labels]);
 }
 
-function flatten(model: GatingNet, gradients: Record<string, tf.Tensor>): Float32Array {
-  return tf.tidy(() => tf.concat(Object.keys(model.parameters).map((n) => gradients[n].reshape([-1]))).dataSync() as Float32Array);
-}
 
 function exactGradients(model: GatingNet, batch: GatingBatch): Float32Array {
   const exact = model.exact(batch);
-  const flat = flatten(model, exact.gradients);
+  const flat = flattenGradients(model, exact.gradients);
   tf.dispose([exact.objective, ...Object.values(exact.gradients)]);
   return flat;
 }
 
-/** Mean and standard error of every coordinate over CALLS independent gradient estimates. */
-function gradientMoments(model: GatingNet, estimator: string, batch: GatingBatch) {
-  const size = exactGradients(model, batch).length;
-  const sum = new Float64Array(size);
-  const squares = new Float64Array(size);
-  const samples = Math.max(SAMPLES, estimators[estimator as keyof typeof estimators]?.minSamples ?? 1);
-  for (let call = 0; call < CALLS; call++) {
-    const result = model.gradients(estimator, batch, { samples, seed: 7919 * call + 1 });
-    const g = flatten(model, result.gradients);
-    tf.dispose([result.objective, ...Object.values(result.gradients)]);
-    g.forEach((v, i) => {
-      sum[i] += v;
-      squares[i] += v * v;
-    });
-  }
-  const mean = Array.from(sum, (s) => s / CALLS);
-  const se = mean.map((m, i) => Math.sqrt(Math.max(squares[i] / CALLS - m * m, 0) / (CALLS - 1)));
-  return { mean, se };
-}
 
-function maxAbsZ(mean: number[], se: number[], exact: Float32Array): number {
-  return Math.max(...mean.map((m, i) => Math.abs(m - exact[i]) / Math.max(se[i], 1e-7)));
-}
 
-/** Central finite differences of `value()` for every parameter entry, in `flatten` order. */
-function finiteDifferences(model: GatingNet, value: () => number, h: number): number[] {
-  const out: number[] = [];
-  for (const variable of Object.values(model.parameters)) {
-    const original = variable.dataSync().slice();
-    for (let i = 0; i < original.length; i++) {
-      const shifted = (delta: number) => {
-        const values = original.slice();
-        values[i] += delta;
-        variable.assign(tf.tensor(values, variable.shape));
-        return value();
-      };
-      out.push((shifted(h) - shifted(-h)) / (2 * h));
-      variable.assign(tf.tensor(original, variable.shape));
-    }
-  }
-  return out;
-}
 
 const PARAMETER_COUNT = 3 * 4 + 4 + 4 * 2 + 2 + 3 * 2 + 2 + 2 * 4 + 4;
 
@@ -129,7 +87,7 @@ describe('gating: every unbiased estimator matches the exact gradient of every p
     test(`${estimator}: |z| < ${bound.toFixed(2)}`, () => {
       const batch = tinyBatch();
       const exact = exactGradients(model, batch);
-      const { mean, se } = gradientMoments(model, estimator, batch);
+      const { mean, se } = gradientMoments(model, estimator, batch, CALLS, Math.max(SAMPLES, estimators[estimator as keyof typeof estimators]?.minSamples ?? 1));
       const z = maxAbsZ(mean, se, exact);
       assert.ok(z < bound, `max |z| = ${z.toFixed(2)}`);
       disposeBatch(batch);
@@ -139,7 +97,7 @@ describe('gating: every unbiased estimator matches the exact gradient of every p
     test(`${estimator} is flagged as biased`, () => {
       const batch = tinyBatch();
       const exact = exactGradients(model, batch);
-      const { mean, se } = gradientMoments(model, estimator, batch);
+      const { mean, se } = gradientMoments(model, estimator, batch, CALLS, Math.max(SAMPLES, estimators[estimator as keyof typeof estimators]?.minSamples ?? 1));
       assert.ok(maxAbsZ(mean, se, exact) > bound, `max |z| should exceed ${bound.toFixed(2)}`);
       disposeBatch(batch);
     });
@@ -153,7 +111,7 @@ describe('gating: unit types', () => {
       const batch = tinyBatch();
       const options = { samples: 2, seed: 17 };
       const result = model.gradients(unit, batch, options);
-      const gradient = flatten(model, result.gradients);
+      const gradient = flattenGradients(model, result.gradients);
       tf.dispose([result.objective, ...Object.values(result.gradients)]);
       const objective = () => {
         const r = model.gradients(unit, batch, options);
@@ -259,7 +217,7 @@ describe('gating: contract', () => {
     const batch = tinyBatch();
     const run = (estimator: string) => {
       const r = model.gradients(estimator, batch, { samples: 3, seed: 11 });
-      const flat = flatten(model, r.gradients);
+      const flat = flattenGradients(model, r.gradients);
       tf.dispose([r.objective, ...Object.values(r.gradients)]);
       return Array.from(flat);
     };

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, estimators, zBound, type EstimatorName } from '../src';
 import { NETWORK_ESTIMATOR_NAMES } from '../src/estimators/layer';
 import { createSbnVae, type SbnVae } from '../src/models/sbn-vae';
+import { finiteDifferences, flattenGradients, gradientMoments, maxAbsZ } from './model-support';
 import { setupBackend } from './support';
 
 before(setupBackend);
@@ -30,39 +31,12 @@ function smallVae(kind: 'linear' | 'nonlinear' = 'linear'): SbnVae {
   return createSbnVae({ visible: 6, latent: [4, 3], kind, seed: 3, hidden: 5 });
 }
 
-function flatten(model: SbnVae, gradients: Record<string, tf.Tensor>): Float32Array {
-  return tf.tidy(() => tf.concat(Object.keys(model.parameters).map((n) => gradients[n].reshape([-1]))).dataSync() as Float32Array);
-}
 
 function exactGradients(model: SbnVae, x: tf.Tensor2D): Float32Array {
   const exact = model.exact(x);
-  const flat = flatten(model, exact.gradients);
+  const flat = flattenGradients(model, exact.gradients);
   tf.dispose([exact.elbo, exact.logLikelihood, ...Object.values(exact.gradients)]);
   return flat;
-}
-
-/** Mean and standard error of every coordinate over CALLS independent gradient estimates. */
-function gradientMoments(model: SbnVae, estimator: EstimatorName, x: tf.Tensor2D) {
-  const size = exactGradients(model, x).length;
-  const sum = new Float64Array(size);
-  const squares = new Float64Array(size);
-  const samples = Math.max(SAMPLES, estimators[estimator].minSamples);
-  for (let call = 0; call < CALLS; call++) {
-    const result = model.gradients(estimator, x, { samples, seed: 7919 * call + 1 });
-    const g = flatten(model, result.gradients);
-    tf.dispose([result.objective, ...Object.values(result.gradients)]);
-    g.forEach((v, i) => {
-      sum[i] += v;
-      squares[i] += v * v;
-    });
-  }
-  const mean = Array.from(sum, (s) => s / CALLS);
-  const se = mean.map((m, i) => Math.sqrt(Math.max(squares[i] / CALLS - m * m, 0) / (CALLS - 1)));
-  return { mean, se };
-}
-
-function maxAbsZ(mean: number[], se: number[], exact: Float32Array): number {
-  return Math.max(...mean.map((m, i) => Math.abs(m - exact[i]) / Math.max(se[i], 1e-7)));
 }
 
 describe('sbn-vae: exact enumeration', () => {
@@ -70,30 +44,15 @@ describe('sbn-vae: exact enumeration', () => {
     const model = smallVae(kind);
     const x = tf.tensor2d(X);
     const exact = exactGradients(model, x);
-    const names = Object.keys(model.parameters);
     const meanElbo = () => tf.tidy(() => {
       const e = model.exact(x);
       const value = tf.mean(e.elbo).dataSync()[0];
       tf.dispose([e.logLikelihood, ...Object.values(e.gradients)]);
       return value;
     });
-    let offset = 0;
-    for (const name of names) {
-      const variable = model.parameters[name];
-      const original = variable.dataSync().slice();
-      for (let i = 0; i < original.length; i++) {
-        const shifted = (delta: number) => {
-          const values = original.slice();
-          values[i] += delta;
-          variable.assign(tf.tensor(values, variable.shape));
-          return meanElbo();
-        };
-        const fd = (shifted(h) - shifted(-h)) / (2 * h);
-        variable.assign(tf.tensor(original, variable.shape));
-        assert.ok(Math.abs(fd - exact[offset + i]) < 5e-3 + 2e-2 * Math.abs(fd), `${name}[${i}]: fd ${fd} vs exact ${exact[offset + i]}`);
-      }
-      offset += original.length;
-    }
+    finiteDifferences(model, meanElbo, h).forEach((fd, i) =>
+      assert.ok(Math.abs(fd - exact[i]) < 5e-3 + 2e-2 * Math.abs(fd), `coordinate ${i}: fd ${fd} vs exact ${exact[i]}`),
+    );
     x.dispose();
     model.dispose();
   });
@@ -136,7 +95,7 @@ describe('sbn-vae: every unbiased estimator matches the exact gradient of every 
     test(`${estimator}: |z| < ${bound.toFixed(2)}`, () => {
       const x = tf.tensor2d(X);
       const exact = exactGradients(model, x);
-      const { mean, se } = gradientMoments(model, estimator, x);
+      const { mean, se } = gradientMoments(model, estimator, x, CALLS, Math.max(SAMPLES, estimators[estimator].minSamples));
       const z = maxAbsZ(mean, se, exact);
       assert.ok(z < bound, `max |z| = ${z.toFixed(2)}`);
       x.dispose();
@@ -146,7 +105,7 @@ describe('sbn-vae: every unbiased estimator matches the exact gradient of every 
     test(`${estimator} is flagged as biased`, () => {
       const x = tf.tensor2d(X);
       const exact = exactGradients(model, x);
-      const { mean, se } = gradientMoments(model, estimator, x);
+      const { mean, se } = gradientMoments(model, estimator, x, CALLS, Math.max(SAMPLES, estimators[estimator].minSamples));
       assert.ok(maxAbsZ(mean, se, exact) > bound, `max |z| should exceed ${bound.toFixed(2)}`);
       x.dispose();
     });
@@ -196,7 +155,7 @@ describe('sbn-vae: contract', () => {
     const x = tf.tensor2d(X);
     const run = () => {
       const r = model.gradients('disarm', x, { samples: 3, seed: 11 });
-      const flat = flatten(model, r.gradients);
+      const flat = flattenGradients(model, r.gradients);
       tf.dispose([r.objective, ...Object.values(r.gradients)]);
       return Array.from(flat);
     };

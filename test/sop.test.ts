@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, estimators, zBound, type EstimatorName } from '../src';
 import { NETWORK_ESTIMATOR_NAMES } from '../src/estimators/layer';
 import { createSop, sopBatchFrom, type Sop, type SopBatch } from '../src/models/sop';
+import { finiteDifferences, flattenGradients, gradientMoments, maxAbsZ } from './model-support';
 import { setupBackend } from './support';
 
 before(setupBackend);
@@ -48,14 +49,11 @@ function disposeBatch(batch: SopBatch): void {
   tf.dispose([batch.x, batch.y]);
 }
 
-function flatten(model: Sop, gradients: Record<string, tf.Tensor>): Float32Array {
-  return tf.tidy(() => tf.concat(Object.keys(model.parameters).map((n) => gradients[n].reshape([-1]))).dataSync() as Float32Array);
-}
 
 function exactValues(model: Sop, batch: SopBatch, samples: number) {
   const exact = model.exact(batch, { samples });
   const result = {
-    gradients: flatten(model, exact.gradients),
+    gradients: flattenGradients(model, exact.gradients),
     objective: exact.objective.arraySync(),
     logLikelihood: exact.logLikelihood.arraySync(),
   };
@@ -63,31 +61,16 @@ function exactValues(model: Sop, batch: SopBatch, samples: number) {
   return result;
 }
 
-/** Mean and standard error of every coordinate over CALLS independent gradient estimates. */
-function gradientMoments(model: Sop, estimator: EstimatorName, samples: number) {
+/** Moments of CALLS gradient estimates on COPIES copies of the batch. */
+function sopMoments(model: Sop, estimator: EstimatorName, samples: number) {
   const batch = makeBatch(COPIES);
-  let sum: Float64Array | undefined;
-  let squares: Float64Array | undefined;
-  for (let call = 0; call < CALLS; call++) {
-    const result = model.gradients(estimator, batch, { samples, seed: 7919 * call + 1 });
-    const g = flatten(model, result.gradients);
-    tf.dispose([result.objective, ...Object.values(result.gradients)]);
-    sum ??= new Float64Array(g.length);
-    squares ??= new Float64Array(g.length);
-    g.forEach((v, i) => {
-      sum![i] += v;
-      squares![i] += v * v;
-    });
+  try {
+    return gradientMoments(model, estimator, batch, CALLS, samples);
+  } finally {
+    disposeBatch(batch);
   }
-  disposeBatch(batch);
-  const mean = Array.from(sum!, (s) => s / CALLS);
-  const se = mean.map((m, i) => Math.sqrt(Math.max(squares![i] / CALLS - m * m, 0) / (CALLS - 1)));
-  return { mean, se };
 }
 
-function maxAbsZ(mean: number[], se: number[], exact: Float32Array): number {
-  return Math.max(...mean.map((m, i) => Math.abs(m - exact[i]) / Math.max(se[i], 1e-7)));
-}
 
 /** Per-example mean and standard error over the `draws` copies of the three examples in `values` `[draws·3]`. */
 function perExampleMoments(values: number[], draws: number): { mean: number; se: number }[] {
@@ -116,22 +99,9 @@ describe('sop: exact enumeration', () => {
         tf.dispose([e.objective, e.logLikelihood, ...Object.values(e.gradients)]);
         return value;
       };
-      let offset = 0;
-      for (const [name, variable] of Object.entries(model.parameters)) {
-        const original = variable.dataSync().slice();
-        for (let i = 0; i < original.length; i++) {
-          const shifted = (delta: number) => {
-            const values = original.slice();
-            values[i] += delta;
-            model.setParameters({ [name]: tf.tensor(values, variable.shape) });
-            return meanObjective();
-          };
-          const fd = (shifted(h) - shifted(-h)) / (2 * h);
-          model.setParameters({ [name]: tf.tensor(original, variable.shape) });
-          assert.ok(Math.abs(fd - exact[offset + i]) < 5e-3 + 2e-2 * Math.abs(fd), `${name}[${i}]: fd ${fd} vs exact ${exact[offset + i]}`);
-        }
-        offset += original.length;
-      }
+      finiteDifferences(model, meanObjective, h).forEach((fd, i) =>
+        assert.ok(Math.abs(fd - exact[i]) < 5e-3 + 2e-2 * Math.abs(fd), `coordinate ${i}: fd ${fd} vs exact ${exact[i]}`),
+      );
       disposeBatch(batch);
       model.dispose();
     });
@@ -241,7 +211,7 @@ for (const m of [1, 2]) {
     };
     for (const estimator of UNBIASED) {
       test(`${estimator}, samples = ${m}: |z| < ${bound.toFixed(2)}`, () => {
-        const { mean, se } = gradientMoments(model, estimator, m);
+        const { mean, se } = sopMoments(model, estimator, m);
         const z = maxAbsZ(mean, se, exact());
         assert.ok(z < bound, `max |z| = ${z.toFixed(2)}`);
       });
@@ -251,14 +221,14 @@ for (const m of [1, 2]) {
         const batch = makeBatch();
         const oneSample = exactValues(model, batch, 1).gradients;
         disposeBatch(batch);
-        const { mean, se } = gradientMoments(model, 'disarm', m);
+        const { mean, se } = sopMoments(model, 'disarm', m);
         assert.ok(maxAbsZ(mean, se, oneSample) > bound, `max |z| should exceed ${bound.toFixed(2)}`);
       });
     }
     if (m === 1) {
       for (const estimator of BIASED) {
         test(`${estimator} is flagged as biased`, () => {
-          const { mean, se } = gradientMoments(model, estimator, m);
+          const { mean, se } = sopMoments(model, estimator, m);
           assert.ok(maxAbsZ(mean, se, exact()) > bound, `max |z| should exceed ${bound.toFixed(2)}`);
         });
       }
@@ -313,7 +283,7 @@ describe('sop: contract', () => {
     const batch = makeBatch();
     const run = (estimator: string, samples: number) => {
       const r = model.gradients(estimator, batch, { samples, seed: 11 });
-      const flat = flatten(model, r.gradients);
+      const flat = flattenGradients(model, r.gradients);
       tf.dispose([r.objective, ...Object.values(r.gradients)]);
       return Array.from(flat);
     };
