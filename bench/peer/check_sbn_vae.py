@@ -21,6 +21,7 @@ import time
 
 import torch
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 from sbn_vae import MODELS, SBN, log_bernoulli, make_estimator, make_model
 
 DTYPE = torch.float64

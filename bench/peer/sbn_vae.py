@@ -21,6 +21,7 @@ Prints one JSON object on stdout; human-readable notes go to stderr.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gzip
 import json
 import os
@@ -326,20 +327,33 @@ def load_batch(rows: int, seed: int) -> tuple[torch.Tensor, str]:
         f'Bernoulli(0.5) pixels, seed {seed} ({FASHION_MNIST} not found)'
 
 
-def blas_name() -> str:
-    """BLAS_INFO from the build, and the libblas actually mapped into this process."""
-    config = torch.__config__.show()
-    info = next((part.split('=', 1)[1] for part in config.replace(',', ' ').split()
-                 if part.startswith('BLAS_INFO=')), 'unknown')
+def loaded_blas() -> list[str]:
+    """Real paths of the BLAS libraries mapped into this process (libblas.so.3 is whatever
+    Debian's alternatives, or LD_LIBRARY_PATH, resolve it to)."""
     with open('/proc/self/maps') as maps:
-        libs = sorted({line.split()[-1] for line in maps
-                       if 'blas' in line.split()[-1].lower() and '/' in line})
+        paths = {line.split()[-1] for line in maps if '/' in line}
+    return sorted({os.path.realpath(p) for p in paths if 'blas' in os.path.basename(p).lower()})
+
+
+def blas_name() -> str:
+    """BLAS_INFO from torch's build configuration and the BLAS actually loaded."""
+    info = next((part.split('=', 1)[1] for part in torch.__config__.show().replace(',', ' ').split()
+                 if part.startswith('BLAS_INFO=')), 'unknown')
     described = []
-    for lib in libs:
-        package = subprocess.run(['dpkg', '-S', os.path.realpath(lib)], capture_output=True,
-                                 text=True).stdout.split(':')[0] or '?'
-        described.append(f'{os.path.realpath(lib)} ({package})')
+    for path in loaded_blas():
+        owner = subprocess.run(['dpkg', '-S', path], capture_output=True, text=True).stdout
+        described.append(f'{path} ({owner.split(":")[0] if owner else "no Debian package"})')
     return f'BLAS_INFO={info}; loaded: ' + (', '.join(described) or 'none')
+
+
+def set_blas_threads(threads: int) -> str:
+    """torch.set_num_threads does not reach a BLAS torch was not built against; OpenBLAS
+    (if loaded) is told directly. The reference BLAS is single-threaded."""
+    openblas = [path for path in loaded_blas() if 'openblas' in os.path.basename(path)]
+    if not openblas:
+        return 'BLAS single-threaded (reference BLAS): only torch\'s own kernels use the threads'
+    ctypes.CDLL(openblas[0]).openblas_set_num_threads(threads)
+    return f'openblas_set_num_threads({threads})'
 
 
 def median_ms(samples_ns: list[int]) -> float:
@@ -421,9 +435,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
+    blas_threads = set_blas_threads(args.threads)
     x, data = load_batch(args.batch, args.seed)
     blas = blas_name()
-    print(f'torch {torch.__version__}, {torch.get_num_threads()} thread(s), {blas}', file=sys.stderr)
+    load_before = os.getloadavg()[0]
+    print(f'torch {torch.__version__}, {torch.get_num_threads()} thread(s), {blas}; {blas_threads}; '
+          f'{os.cpu_count()} CPUs, load average {load_before:.2f}', file=sys.stderr)
     print(f'data: {data}; batch {args.batch}, {args.warmup} warm-up + {args.steps} timed steps',
           file=sys.stderr)
     matmul = time_matmul()
@@ -438,7 +455,8 @@ def main(argv: list[str]) -> None:
             print(f'{kind:<10} {estimator:<14} {row["gradientMs"]:>12.3f} {row["trainMs"]:>10.3f} '
                   f'{row["elbo"]:>10.2f}', file=sys.stderr)
     print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas,
-                      'data': data, 'batch': args.batch, 'steps': args.steps, 'warmup': args.warmup,
+                      'blasThreads': blas_threads, 'data': data, 'batch': args.batch,
+                      'loadAverage': [round(load_before, 2), round(os.getloadavg()[0], 2)], 'steps': args.steps, 'warmup': args.warmup,
                       'matmul': matmul, 'rows': rows}))
 
 
