@@ -267,6 +267,7 @@ describe('gating: contract', () => {
     assert.throws(() => createGatingNet({ classes: 1 }), isArgumentError(/config\.classes/));
     assert.throws(() => createGatingNet({ sparsity: -1 }), isArgumentError(/config\.sparsity/));
     assert.throws(() => createGatingNet({ noise: NaN }), isArgumentError(/config\.noise/));
+    assert.throws(() => createGatingNet({ gaterBias: Infinity }), isArgumentError(/config\.gaterBias: expected a finite number, got Infinity/));
     const wideGates = createGatingNet({ ...TINY, hidden: 21 });
     assert.throws(() => wideGates.exact(batch), /2\^d/);
     wideGates.dispose();

