@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-const TWO_POW_24 = 16777216;
+const TWO_POW_23 = 8388608;
 
 /** A generator of uint32 values from a 32-bit seed (mulberry32). */
 export function uint32Stream(seed: number): () => number {
@@ -19,13 +19,14 @@ export function uint32Stream(seed: number): () => number {
 }
 
 /**
- * `count` uniforms strictly inside (0, 1): `(k + 0.5) / 2^24` for a random 24-bit `k`, so every
- * value is exact in float32 and neither `log u` nor `log(1 − u)` is infinite.
+ * `count` uniforms strictly inside (0, 1): `(k + 0.5) / 2^23` for a random 23-bit `k`, so every
+ * value is exact in float32 (24 significant bits) and neither `log u` nor `log(1 − u)` is infinite.
+ * (With 24-bit k, values above 1/2 would round, and the largest to exactly 1.)
  */
 export function uniformArray(count: number, seed: number): Float32Array {
   const next = uint32Stream(seed);
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = ((next() >>> 8) + 0.5) / TWO_POW_24;
+  for (let i = 0; i < count; i++) out[i] = ((next() >>> 9) + 0.5) / TWO_POW_23;
   return out;
 }
 

@@ -37,8 +37,8 @@ function horner(coefficients: readonly number[], x: tf.Tensor): tf.Tensor {
 /**
  * `Φ^{-1}(p)` elementwise for a tensor with every entry in (0, 1): the same rational
  * approximation as `normalQuantile`, evaluated in float32 and, in the central region, refined by
- * one Newton step (error below about 1e-5 · max(1, |x|)). Entries are clamped to [1e-37, 1 − 2^−24],
- * the float32 range of the seeded uniforms (`uniformArray` can round its largest value to 1).
+ * one Newton step (error below about 1e-5 · max(1, |x|)). Entries are clamped to [1e-37, 1 − 2^−24]
+ * so that any float32 probability strictly below 1 is accepted.
  */
 export function normalQuantileTensor(p: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
