@@ -102,7 +102,7 @@ export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSamp
 // ARM's antithetic pair, SGD trajectories on ARM's toy, and the what-if playground (notebooks 04 and 06)
 export { antitheticPair, pairDifferProbability } from './core/antithetic-pair';
 export type { AntitheticSamples } from './core/antithetic-pair';
-export { deterministicStepsTo, deterministicToyPath, toyTrajectories } from './train/toy-trajectories';
-export type { DeterministicPathOptions, ToyTrajectory, ToyTrajectoryOptions } from './train/toy-trajectories';
+export { deterministicStepsTo, deterministicToyPath, summarizeTrajectories, toyTrajectories } from './train/toy-trajectories';
+export type { DeterministicPathOptions, ToyTrajectory, ToyTrajectoryOptions, TrajectorySummary } from './train/toy-trajectories';
 export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './metrics/playground';
 export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './metrics/playground';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, closedFormGradient, deterministicStepsTo, deterministicToyPath, toySaturation, toyTrajectories } from '../src';
+import { ArgumentError, closedFormGradient, deterministicStepsTo, deterministicToyPath, summarizeTrajectories, toySaturation, toyTrajectories, type ToyTrajectory } from '../src';
 import { setupBackend } from './support';
 
 before(setupBackend);
@@ -65,6 +65,24 @@ describe('toy trajectories', () => {
     const runs = toyTrajectories({ p0: 0.49, estimators: ['arm'], seeds: 2, steps: 300, every: 300 });
     const target = deterministicToyPath(0.49, { steps: 300, every: 300 }).probability[1];
     for (const run of runs) assert.ok(Math.abs(run.probability[1] - target) < 0.06, `${run.probability[1]} vs ${target}`);
+  });
+
+  test('summarizeTrajectories: fractions, median first step and final range per estimator', () => {
+    const run = (estimator: string, probability: number[]): ToyTrajectory => ({ estimator, seed: 0, samples: 1, step: [0, 10, 20], probability });
+    const [a, b] = summarizeTrajectories([
+      run('a', [0.5, 0.95, 0.99]),
+      run('b', [0.5, 0.4, 0.1]),
+      run('a', [0.5, 0.6, 0.91]),
+      run('a', [0.5, 0.45, 0.3]),
+    ]);
+    assert.deepEqual(
+      { ...a },
+      { estimator: 'a', runs: 3, reached: 2 / 3, medianFirstStep: 15, endBelowHalf: 1 / 3, finalMin: 0.3, finalMean: (0.99 + 0.91 + 0.3) / 3, finalMax: 0.99 },
+    );
+    assert.equal(b.reached, 0);
+    assert.equal(b.medianFirstStep, null);
+    assert.equal(b.endBelowHalf, 1);
+    assert.throws(() => summarizeTrajectories([]), (e: unknown) => e instanceof ArgumentError && e.argument === 'runs');
   });
 
   test('leaves no tensors behind', () => {

@@ -161,3 +161,44 @@ export function toyTrajectories(options: ToyTrajectoryOptions): ToyTrajectory[] 
     Array.from({ length: seeds }, (_, s) => runOnce(p0, estimator, draws, seed + s, steps, lr, keep)),
   );
 }
+
+export interface TrajectorySummary {
+  estimator: string;
+  runs: number;
+  /** Fraction of runs with σ(φ) > threshold at some recorded step. */
+  reached: number;
+  /** Median over those runs of the first recorded step above the threshold (null if none). */
+  medianFirstStep: number | null;
+  /** Fraction of runs that end with σ(φ) < 1/2, on the wrong side of the start. */
+  endBelowHalf: number;
+  /** Smallest, mean and largest final σ(φ). */
+  finalMin: number;
+  finalMean: number;
+  finalMax: number;
+}
+
+/** Per estimator (in order of first appearance): how many runs got where, from the recorded steps. */
+export function summarizeTrajectories(runs: ToyTrajectory[], threshold = 0.9): TrajectorySummary[] {
+  if (!Array.isArray(runs) || runs.length === 0) throw new ArgumentError('runs', 'expected a non-empty array of trajectories');
+  if (!(threshold > 0 && threshold < 1)) throw new ArgumentError('threshold', `expected a number in (0, 1), got ${threshold}`);
+  const names = [...new Set(runs.map((run) => run.estimator))];
+  return names.map((estimator) => {
+    const mine = runs.filter((run) => run.estimator === estimator);
+    const firsts = mine
+      .map((run) => run.step[run.probability.findIndex((p) => p > threshold)])
+      .filter((step): step is number => step !== undefined)
+      .sort((a, b) => a - b);
+    const finals = mine.map((run) => run.probability[run.probability.length - 1]);
+    const mid = firsts.length >> 1;
+    return {
+      estimator,
+      runs: mine.length,
+      reached: firsts.length / mine.length,
+      medianFirstStep: firsts.length === 0 ? null : firsts.length % 2 ? firsts[mid] : (firsts[mid - 1] + firsts[mid]) / 2,
+      endBelowHalf: finals.filter((p) => p < 0.5).length / mine.length,
+      finalMin: Math.min(...finals),
+      finalMean: finals.reduce((a, b) => a + b, 0) / finals.length,
+      finalMax: Math.max(...finals),
+    };
+  });
+}
