@@ -50,6 +50,13 @@ describe('playground', () => {
     assert.ok(byName.disarm.totalVariance <= byName.arm.totalVariance * 1.1, 'DisARM: never (much) worse than ARM on common noise');
   });
 
+  test('constant estimators are labelled by whether the constant is the gradient (linear f: st-sigmoid exact, st biased)', async () => {
+    const result = await playground({ ...base, objective: { kind: 'linear', c: [1, -2, 0.5] }, estimators: ['st-sigmoid', 'st'] });
+    assert.deepEqual(result.rows.map((r) => r.biasZ.every((z) => z === null)), [true, true]);
+    assert.equal(result.summary[0]['max |bias z|'], 'constant = exact');
+    assert.equal(result.summary[1]['max |bias z|'], 'constant ≠ exact (biased)');
+  });
+
   test('figures: titles, axis titles, log scales with powers of ten', async () => {
     const { figures } = await playground({ ...base, estimators: ['arm', 'disarm'] });
     for (const [name, fig] of Object.entries(figures)) {

@@ -180,11 +180,20 @@ const maxAbs = (values: (number | null)[]) => {
   return finite.length > 0 ? Math.max(...finite) : null;
 };
 
-function summaryTable(rows: PlaygroundRow[]): TableRecord[] {
+/** Relative difference below which a constant estimate counts as equal to the exact gradient (float32). */
+const CONSTANT_MATCH = 1e-5;
+
+/** For an estimator whose estimates are all equal (no z-score): is that constant the gradient? */
+function constantLabel(row: PlaygroundRow, exact: number[]): string {
+  const equal = row.mean.every((m, i) => Math.abs(m - exact[i]) <= CONSTANT_MATCH * Math.max(Math.abs(m), Math.abs(exact[i]), 1e-12));
+  return equal ? 'constant = exact' : 'constant ≠ exact (biased)';
+}
+
+function summaryTable(rows: PlaygroundRow[], exact: number[]): TableRecord[] {
   return rows.map((row) => ({
     estimator: row.estimator,
     unbiased: row.unbiased ? 'yes' : 'no',
-    'max |bias z|': maxAbs(row.biasZ) ?? 'constant',
+    'max |bias z|': maxAbs(row.biasZ) ?? constantLabel(row, exact),
     'total variance': row.totalVariance,
     'min SNR': Math.min(...row.snr),
     'f evaluations / estimate': row.evaluationsPerSample,
@@ -200,7 +209,7 @@ function coordinateTable(rows: PlaygroundRow[], exact: number[]): TableRecord[] 
       mean: row.mean[i],
       exact: g,
       'standard error': row.standardError[i],
-      'bias z': row.biasZ[i] ?? 'constant',
+      'bias z': row.biasZ[i] ?? (Math.abs(row.mean[i] - g) <= CONSTANT_MATCH * Math.max(Math.abs(g), Math.abs(row.mean[i]), 1e-12) ? 'constant = exact' : 'constant ≠ exact'),
       variance: row.variance[i],
       SNR: row.snr[i],
     })),
@@ -262,7 +271,7 @@ export async function playground(params: PlaygroundParams): Promise<Playground> 
       exact,
       zBound: bound,
       rows,
-      summary: summaryTable(rows),
+      summary: summaryTable(rows, exact),
       coordinates: coordinateTable(rows, exact),
       figures: figures(rows, exact, bound, describeObjective(params.objective)),
     };
