@@ -5,7 +5,8 @@
  * the same uniforms u for all: common random numbers) and is measured against the exact
  * gradient (enumeration) as in ESTIMATORS.md §5: mean, standard error, bias z-score
  * `(mean_i − exact_i)/se_i`, per-coordinate variance, SNR `|mean_i|/sd_i`, evaluations of f per
- * estimate and the wall time per estimate (median of `repeats` timed calls after a warm-up).
+ * estimate and the wall time per estimate (median of `repeats` timed calls, after one untimed call
+ * of every estimator).
  * Every tensor is disposed before `playground` returns.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -138,10 +139,15 @@ function optionsFor(name: EstimatorName, f: Objective, params: PlaygroundParams,
   return options;
 }
 
-/** Median time of `repeats` identical calls (after one small warm-up); returns the last result. */
-async function timed(name: EstimatorName, f: Objective, logits: tf.Tensor1D, params: PlaygroundParams) {
-  const warm = estimate(name, f, logits, optionsFor(name, f, params, Math.max(Math.min(100, params.samples), estimators[name].minSamples)));
+/** One untimed call at full size, so that no timed call pays for compiling kernels. */
+async function warmUp(name: EstimatorName, f: Objective, logits: tf.Tensor1D, params: PlaygroundParams): Promise<void> {
+  const warm = estimate(name, f, logits, optionsFor(name, f, params, params.samples));
+  await warm.perSample.data();
   tf.dispose([warm.perSample, warm.mean]);
+}
+
+/** Median time of `repeats` identical calls; returns the last result. */
+async function timed(name: EstimatorName, f: Objective, logits: tf.Tensor1D, params: PlaygroundParams) {
   const times: number[] = [];
   for (let k = 1; ; k++) {
     const start = performance.now();
@@ -261,6 +267,8 @@ export async function playground(params: PlaygroundParams): Promise<Playground> 
     const oracle = enumerate(f, logits);
     const exact = Array.from(oracle.gradient);
     const expectation = oracle.expectation;
+    // Warm every estimator up first: the first timed call would otherwise pay for shared kernels.
+    for (const name of params.estimators) await warmUp(name, f, logits, params);
     const rows: PlaygroundRow[] = [];
     for (const name of params.estimators) rows.push(await measure(name, f, logits, exact, params));
     const tested = rows.filter((row) => row.unbiased).length * exact.length;
