@@ -20,6 +20,7 @@ import { armToy, linearObjective } from '../models/toy';
 import { barChart, lineChart, scatterChart } from '../viz/charts';
 import type { Figure } from '../viz/figure';
 import type { TableRecord } from '../viz/table';
+import { HOUSE_COLORS } from '../viz/theme';
 import { biasZScore } from './compare';
 import { gradientStats } from './gradient-stats';
 import { zBound } from './normal';
@@ -180,6 +181,9 @@ async function measure(name: EstimatorName, f: Objective, logits: tf.Tensor1D, e
   }
 }
 
+/** The house colours without black, which marks the exact gradient. */
+const ESTIMATOR_COLORS = HOUSE_COLORS.filter((color) => color !== '#000000');
+
 const unitLabel = (i: number) => `unit ${i + 1}`;
 const maxAbs = (values: (number | null)[]) => {
   const finite = values.filter((z): z is number => z !== null).map(Math.abs);
@@ -226,9 +230,14 @@ function figures(rows: PlaygroundRow[], exact: number[], bound: number, title: s
   const names = rows.map((row) => row.estimator);
   const units = exact.map((_, i) => unitLabel(i));
   const meanVsExact = barChart(
-    [{ x: units, y: exact, name: 'exact', color: '#000000' }, ...rows.map((row) => ({ x: units, y: row.mean, name: row.estimator }))],
+    [
+      { x: units, y: exact, name: 'exact', color: '#000000' },
+      ...rows.map((row, k) => ({ x: units, y: row.mean, name: row.estimator, color: ESTIMATOR_COLORS[k % ESTIMATOR_COLORS.length] })),
+    ],
     { title: `Mean estimate against the exact gradient (${title})`, xTitle: 'unit', yTitle: 'gradient ∂E[f]/∂φ_i' },
   );
+  // Up to 16 series: a legend on the right instead of the house's horizontal one above the plot.
+  meanVsExact.layout.legend = { orientation: 'v', x: 1.02, y: 1, xanchor: 'left', yanchor: 'top' };
   const variance = barChart(
     { x: names, y: rows.map((row) => row.totalVariance), name: 'Σ_i Var(ĝ_i)' },
     { title: 'Variance of one estimate (zero variance is not drawn)', xTitle: 'estimator', yTitle: 'total variance, log scale', logY: true },
