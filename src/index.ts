@@ -98,3 +98,11 @@ export type { UnitName, UnitSettings } from './core/units';
 export { normalQuantileTensor } from './metrics/normal';
 export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
 export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';
+
+// ARM's antithetic pair, SGD trajectories on ARM's toy, and the what-if playground (notebooks 04 and 06)
+export { antitheticPair, pairDifferProbability } from './core/antithetic-pair';
+export type { AntitheticSamples } from './core/antithetic-pair';
+export { deterministicStepsTo, deterministicToyPath, summarizeTrajectories, toyTrajectories } from './train/toy-trajectories';
+export type { DeterministicPathOptions, ToyTrajectory, ToyTrajectoryOptions, TrajectorySummary } from './train/toy-trajectories';
+export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './metrics/playground';
+export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './metrics/playground';

@@ -49,6 +49,7 @@ export interface Axis {
   showline?: boolean;
   ticks?: '' | 'outside' | 'inside';
   automargin?: boolean;
+  exponentformat?: 'none' | 'e' | 'E' | 'power' | 'SI' | 'B';
 }
 
 export interface Margin {

@@ -45,6 +45,7 @@ function houseAxis(title: string | undefined, range?: [number, number], log?: bo
     gridcolor: '#e6e6e6',
     zeroline: false,
     automargin: true,
+    exponentformat: 'power', // 10^-6, never SI prefixes such as µ
   };
   if (title != null) axis.title = { text: title };
   if (range != null) axis.range = log ? [Math.log10(range[0]), Math.log10(range[1])] : range;
