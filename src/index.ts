@@ -98,3 +98,11 @@ export type { UnitName, UnitSettings } from './core/units';
 export { normalQuantileTensor } from './metrics/normal';
 export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
 export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';
+
+// Bengio, Léonard & Courville (2013), notebook 02: the score-function variance as an exact
+// quadratic in the baseline, closed forms of the gate unit types, and the normal CDF behind them
+export { baselineVariance } from './metrics/baseline-variance';
+export type { BaselineVarianceCurve } from './metrics/baseline-variance';
+export { unitMoments } from './core/unit-moments';
+export type { UnitMoments } from './core/unit-moments';
+export { normalCdf } from './metrics/normal';

@@ -49,6 +49,8 @@ export interface Axis {
   showline?: boolean;
   ticks?: '' | 'outside' | 'inside';
   automargin?: boolean;
+  /** How tick labels write large and small numbers; the house style uses 'power' on log axes. */
+  exponentformat?: 'none' | 'e' | 'E' | 'power' | 'SI' | 'B';
 }
 
 export interface Margin {
