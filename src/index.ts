@@ -100,9 +100,12 @@ export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstima
 export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';
 
 // Bengio, Léonard & Courville (2013), notebook 02: the score-function variance as an exact
-// quadratic in the baseline, closed forms of the gate unit types, and the normal CDF behind them
+// quadratic in the baseline, closed forms of the gate unit types (with the normal CDF behind them)
+// and their Monte Carlo counterparts
 export { baselineVariance } from './metrics/baseline-variance';
 export type { BaselineVarianceCurve } from './metrics/baseline-variance';
 export { unitMoments } from './core/unit-moments';
 export type { UnitMoments } from './core/unit-moments';
 export { normalCdf } from './metrics/normal';
+export { sampleUnit } from './metrics/unit-samples';
+export type { MeanWithError, UnitSample, UnitSampleOptions } from './metrics/unit-samples';

@@ -1,13 +1,14 @@
 /**
  * Closed forms of the conditional-computation units (src/core/unit-moments.ts) and the normal
- * CDF behind them, against Monte Carlo averages of the unit ops themselves (values and gradients).
+ * CDF behind them, against Monte Carlo averages of the unit ops themselves (values and gradients,
+ * through `sampleUnit`).
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, normalQuantile, uniformArray, zBound } from '../src';
-import { noisyRectifier, stochasticTimesSmooth } from '../src/core/units';
-import { unitMoments } from '../src/core/unit-moments';
+import { ArgumentError, normalQuantile, zBound } from '../src';
+import { unitMoments, type UnitMoments } from '../src/core/unit-moments';
+import { sampleUnit, type UnitSample } from '../src/metrics/unit-samples';
 import { normalCdf } from '../src/metrics/normal';
 import { setupBackend } from './support';
 
@@ -17,46 +18,20 @@ const A = [-2, -0.5, 0, 1, 3];
 const ROWS = 40000;
 const FALSE_ALARM = 1e-3;
 
-/** Per column of `[ROWS, A.length]`: the mean and standard error of `values`. */
-function columnMeans(values: ArrayLike<number>) {
-  const d = A.length;
-  return A.map((_, j) => {
-    let sum = 0;
-    let sq = 0;
-    for (let k = 0; k < ROWS; k++) {
-      sum += values[k * d + j];
-      sq += values[k * d + j] ** 2;
-    }
-    const mean = sum / ROWS;
-    return { mean, se: Math.sqrt(Math.max(sq / ROWS - mean * mean, 0) / (ROWS - 1)) };
-  });
-}
-
-/** Sample values, the op's gradient `∂h/∂a` elementwise, and the fraction of exact zeros. */
-function simulate(op: (a: tf.Tensor2D, u: tf.Tensor2D) => tf.Tensor2D, seed: number) {
-  return tf.tidy(() => {
-    const a = tf.tensor2d(Float32Array.from({ length: ROWS * A.length }, (_, i) => A[i % A.length]), [ROWS, A.length]);
-    const u = tf.tensor2d(uniformArray(ROWS * A.length, seed), [ROWS, A.length]);
-    const h = op(a, u);
-    const g = tf.grad((x: tf.Tensor) => tf.sum(op(x as tf.Tensor2D, u)))(a);
-    return { h: h.dataSync().slice(), g: g.dataSync().slice(), zero: h.dataSync().map((x) => (x === 0 ? 1 : 0)) };
-  });
-}
-
-function checkAgainst(name: 'sts' | 'noisy-rectifier', op: (a: tf.Tensor2D, u: tf.Tensor2D) => tf.Tensor2D, noise?: number) {
-  const { h, g, zero } = simulate(op, 5);
+function checkAgainst(name: 'sts' | 'noisy-rectifier', noise?: number) {
+  const measured = sampleUnit(name, A, { samples: ROWS, seed: 5, ...(noise === undefined ? {} : { noise }) });
   const bound = zBound(FALSE_ALARM, 3 * A.length);
-  const checks: [string, ReturnType<typeof columnMeans>, (m: ReturnType<typeof unitMoments>) => number][] = [
-    ['mean', columnMeans(h), (m) => m.mean],
-    ['surrogateSlope', columnMeans(g), (m) => m.surrogateSlope],
-    ['zeroProbability', columnMeans(zero), (m) => m.zeroProbability],
+  const checks: [keyof UnitSample, keyof UnitMoments][] = [
+    ['value', 'mean'],
+    ['slope', 'surrogateSlope'],
+    ['zero', 'zeroProbability'],
   ];
-  for (const [what, measured, formula] of checks) {
-    A.forEach((a, j) => {
-      const want = formula(unitMoments(name, a, noise === undefined ? {} : { noise }));
-      const { mean, se } = measured[j];
-      if (se === 0) assert.ok(Math.abs(mean - want) < 1e-6, `${name} ${what} at a = ${a}: ${mean} vs ${want}`);
-      else assert.ok(Math.abs(mean - want) / se < bound, `${name} ${what} at a = ${a}: ${mean} vs ${want} (se ${se})`);
+  for (const [what, formula] of checks) {
+    measured.forEach((row) => {
+      const want = unitMoments(name, row.a, noise === undefined ? {} : { noise })[formula];
+      const { mean, se } = row[what] as { mean: number; se: number };
+      if (se === 0) assert.ok(Math.abs(mean - want) < 1e-6, `${name} ${what} at a = ${row.a}: ${mean} vs ${want}`);
+      else assert.ok(Math.abs(mean - want) / se < bound, `${name} ${what} at a = ${row.a}: ${mean} vs ${want} (se ${se})`);
     });
   }
 }
@@ -74,7 +49,7 @@ describe('normalCdf', () => {
 
 describe('unitMoments: closed forms of the unit types', () => {
   test('sts: E[h] = σ(a), P(h = 0) = 1 − sqrt(σ(a)), backward averages to σ(1 − σ)/2 — against the op', () => {
-    checkAgainst('sts', (a, u) => stochasticTimesSmooth(a, u));
+    checkAgainst('sts');
     for (const a of A) {
       const m = unitMoments('sts', a);
       assert.ok(Math.abs(m.surrogateSlope - m.meanSlope / 2) < 1e-15, 'STS propagates half the slope of E[h]');
@@ -82,8 +57,8 @@ describe('unitMoments: closed forms of the unit types', () => {
   });
 
   test('noisy rectifier (s = 1 and s = 0.5): a Φ(a/s) + s φ(a/s), Φ(−a/s), slope Φ(a/s) — against the op', () => {
-    checkAgainst('noisy-rectifier', (a, u) => noisyRectifier(a, u, { noise: 1 }), 1);
-    checkAgainst('noisy-rectifier', (a, u) => noisyRectifier(a, u, { noise: 0.5 }), 0.5);
+    checkAgainst('noisy-rectifier', 1);
+    checkAgainst('noisy-rectifier', 0.5);
     for (const a of A) {
       const m = unitMoments('noisy-rectifier', a, { noise: 0.7 });
       assert.equal(m.surrogateSlope, m.meanSlope, 'reparameterisation is exact');
@@ -100,5 +75,21 @@ describe('unitMoments: closed forms of the unit types', () => {
     assert.throws(() => unitMoments('relu' as never, 0), (e: Error) => e instanceof ArgumentError && /sts, noisy-rectifier/.test(e.message));
     assert.throws(() => unitMoments('sts', NaN), (e: Error) => e instanceof ArgumentError && /\ba\b/.test(e.message));
     assert.throws(() => unitMoments('noisy-rectifier', 0, { noise: -1 }), (e: Error) => e instanceof ArgumentError && /settings\.noise/.test(e.message));
+  });
+});
+
+describe('sampleUnit', () => {
+  test('rows are independent draws: se shrinks like 1/√samples; bad input names the argument; no tensors left', () => {
+    const before = tf.memory().numTensors;
+    const small = sampleUnit('sts', [0.3], { samples: 1000, seed: 2 })[0];
+    const large = sampleUnit('sts', [0.3], { samples: 16000, seed: 3 })[0];
+    const ratio = small.value.se / large.value.se;
+    assert.ok(ratio > 3.4 && ratio < 4.6, `se ratio ${ratio}, expected about 4`);
+    assert.equal(tf.memory().numTensors, before);
+    assert.throws(() => sampleUnit('relu' as never, [0], { samples: 10, seed: 1 }), (e: Error) => e instanceof ArgumentError && /name/.test(e.message));
+    assert.throws(() => sampleUnit('sts', [], { samples: 10, seed: 1 }), (e: Error) => e instanceof ArgumentError && /\ba\b/.test(e.message));
+    assert.throws(() => sampleUnit('sts', [0], { samples: 1, seed: 1 }), (e: Error) => e instanceof ArgumentError && /options\.samples/.test(e.message));
+    assert.throws(() => sampleUnit('noisy-rectifier', [0], { samples: 10, seed: 1, noise: -1 }), (e: Error) => e instanceof ArgumentError && /noise/.test(e.message));
+    assert.equal(tf.memory().numTensors, before);
   });
 });
