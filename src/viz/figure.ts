@@ -31,6 +31,9 @@ export interface Trace {
   nbinsx?: number;
   histnorm?: '' | 'probability' | 'probability density';
   showlegend?: boolean;
+  /** Per-point labels and where they sit (scatterChart's `labels`). */
+  text?: string[];
+  textposition?: 'top center' | 'bottom center' | 'middle right' | 'middle left';
 }
 
 export interface Font {
