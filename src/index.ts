@@ -106,3 +106,14 @@ export { deterministicStepsTo, deterministicToyPath, summarizeTrajectories, toyT
 export type { DeterministicPathOptions, ToyTrajectory, ToyTrajectoryOptions, TrajectorySummary } from './train/toy-trajectories';
 export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './metrics/playground';
 export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './metrics/playground';
+
+// Bengio, Léonard & Courville (2013), notebook 02: the score-function variance as an exact
+// quadratic in the baseline, closed forms of the gate unit types (with the normal CDF behind them)
+// and their Monte Carlo counterparts
+export { baselineVariance } from './metrics/baseline-variance';
+export type { BaselineVarianceCurve } from './metrics/baseline-variance';
+export { unitMoments } from './core/unit-moments';
+export type { UnitMoments } from './core/unit-moments';
+export { normalCdf } from './metrics/normal';
+export { sampleUnit } from './metrics/unit-samples';
+export type { MeanWithError, UnitSample, UnitSampleOptions } from './metrics/unit-samples';

@@ -175,6 +175,13 @@ describe('gating: evaluation', () => {
 });
 
 describe('gating: contract', () => {
+  test('creating and disposing a net leaves no tensors behind (initial values and the gater bias are freed)', () => {
+    const before = tf.memory().numTensors;
+    createGatingNet({ input: 6, hidden: 4, classes: 3, gaterHidden: 2, seed: 1 }).dispose();
+    createGatingNet({ input: 6, hidden: 4, classes: 3, gaterHidden: 0, seed: 1 }).dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   test('parameter names and shapes (default and linear gater)', () => {
     const model = createGatingNet({ seed: 1 });
     const shapes = Object.fromEntries(Object.entries(model.parameters).map(([n, v]) => [n, v.shape]));

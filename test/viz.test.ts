@@ -68,6 +68,21 @@ describe('viz: chart builders', () => {
     assert.equal(typeof figs[0].layout.font?.family, 'string');
   });
 
+  test('log axes label ticks as powers of ten, never SI prefixes', () => {
+    const fig = scatterChart({ x: [1e-4, 1], y: [1e-6, 1] }, { logX: true, logY: true });
+    assert.equal(fig.layout.xaxis?.type, 'log');
+    assert.equal(fig.layout.xaxis?.exponentformat, 'power');
+    assert.equal(fig.layout.yaxis?.exponentformat, 'power');
+    assert.equal(lineChart({ x: [1, 2], y: [3, 4] }).layout.yaxis?.exponentformat, undefined);
+  });
+
+  test('scatter labels become per-point text; a wrong count names the series', () => {
+    const fig = scatterChart({ x: [1, 2], y: [3, 4], labels: ['a', 'b'], name: 's' });
+    assert.equal(fig.data[0].mode, 'markers+text');
+    assert.deepEqual(fig.data[0].text, ['a', 'b']);
+    assert.throws(() => scatterChart({ x: [1, 2], y: [3, 4], labels: ['a'] }), /labels/);
+  });
+
   test('line and scatter traces carry the data; typed arrays are accepted', () => {
     const fig = lineChart([
       { x: new Float32Array([0, 0.5]), y: new Float32Array([1, 2]), name: 'a' },

@@ -18,7 +18,7 @@ export function allConfigurations(d: number): Float32Array {
   return out;
 }
 
-function logProbabilities(configurations: Float32Array, phi: Float32Array): Float64Array {
+export function logProbabilities(configurations: Float32Array, phi: Float32Array): Float64Array {
   const d = phi.length;
   const rows = configurations.length / d;
   // log σ(φ) = −softplus(−φ), log(1 − σ(φ)) = −softplus(φ); stable for large |φ|.

@@ -170,7 +170,7 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
   const { input, hidden, classes, gaterHidden, sparsity, gaterBias, noise, seed } = resolved;
   const settings: EstimatorSettings & UnitSettings = { ...DEFAULT_SETTINGS, ...config.settings, noise };
   const parameters: Parameters = createParameters(gatingSpecs(input, hidden, classes, gaterHidden), seed);
-  parameters['gater.b'].assign(tf.fill([hidden], gaterBias));
+  tf.tidy(() => parameters['gater.b'].assign(tf.fill([hidden], gaterBias)));
   const baselines = createBaselineStore();
 
   const gaterLogits = (x: tf.Tensor2D): tf.Tensor2D =>

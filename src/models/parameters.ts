@@ -26,7 +26,9 @@ export function createParameters(specs: readonly ParameterSpec[], seed: number):
       const u = uniformArray(size, deriveSeed(seed, k));
       for (let i = 0; i < size; i++) values[i] = (2 * u[i] - 1) * limit;
     }
-    parameters[spec.name] = tf.variable(tf.tensor(values, spec.shape), true);
+    const initial = tf.tensor(values, spec.shape);
+    parameters[spec.name] = tf.variable(initial, true); // the variable keeps the data; the initial tensor is ours to free
+    initial.dispose();
   });
   return parameters;
 }

@@ -10,6 +10,8 @@ export interface XYSeries {
   name?: string;
   color?: string;
   dash?: 'solid' | 'dot' | 'dash' | 'dashdot';
+  /** scatterChart: a text label drawn next to each point (one per point). */
+  labels?: readonly string[];
 }
 
 export interface BarSeries {
@@ -57,6 +59,11 @@ function xyTrace(s: XYSeries, where: string, mode: Trace['mode']): Trace {
   if (mode === 'markers') {
     trace.marker = { size: 6 };
     if (s.color) trace.marker.color = s.color;
+    if (s.labels != null) {
+      const text = toData(s.labels, `${where}.labels`).map(String);
+      if (text.length !== x.length) throw new RangeError(`${where}.labels: ${text.length} labels for ${x.length} points; they must match`);
+      Object.assign(trace, { mode: 'markers+text', text, textposition: 'top center' });
+    }
   } else {
     trace.line = { width: 2.5 };
     if (s.color) trace.line.color = s.color;

@@ -31,6 +31,9 @@ export interface Trace {
   nbinsx?: number;
   histnorm?: '' | 'probability' | 'probability density';
   showlegend?: boolean;
+  /** Per-point labels and where they sit (scatterChart's `labels`). */
+  text?: string[];
+  textposition?: 'top center' | 'bottom center' | 'middle right' | 'middle left';
 }
 
 export interface Font {
@@ -49,6 +52,7 @@ export interface Axis {
   showline?: boolean;
   ticks?: '' | 'outside' | 'inside';
   automargin?: boolean;
+  /** How tick labels write large and small numbers; the house style uses 'power' on log axes. */
   exponentformat?: 'none' | 'e' | 'E' | 'power' | 'SI' | 'B';
 }
 
