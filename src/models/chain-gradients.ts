@@ -10,11 +10,13 @@
  *   sampled with the estimator's differentiable op and the objective is differentiated through.
  */
 import * as tf from '@tensorflow/tfjs';
+import { bernoulliFromNoise } from '../core/bernoulli';
+import { detach } from '../core/detach';
 import { uniformNoise } from '../core/random';
 import { deriveSeed } from '../core/seeds';
 import { layerGradient, type EstimatorSettings, type NetworkEstimator } from '../estimators/layer';
 import type { BaselineState } from '../estimators/types';
-import { completion, meanFieldExpansions, pathObjective, samplePath, tileRows, type Chain } from './chain';
+import { completion, meanFieldExpansions, pathObjective, tileRows, type Chain, type Path } from './chain';
 
 export interface ChainGradientOptions {
   /** Draws per example. */
@@ -37,7 +39,11 @@ export function chainNoise(chain: Chain, rows: number, seed: number): tf.Tensor2
 
 /** A scalar 0 whose gradient with respect to `x` is `gradient` (the surrogate `⟨stop(g), x⟩`). */
 function withGradient(x: tf.Tensor, gradient: tf.Tensor): tf.Scalar {
-  const op = tf.customGrad(() => ({ value: tf.zeros([]), gradFunc: (dy: tf.Tensor) => tf.mul(dy, gradient) }));
+  // Saved, because the tape's forward scope disposes everything else before backpropagation.
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    (args[1] as tf.GradSaveFunc)([gradient]);
+    return { value: tf.zeros([]), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
+  });
   return op(x) as tf.Scalar;
 }
 
@@ -49,6 +55,28 @@ function namedGradients(value: () => tf.Scalar, parameters: Readonly<Record<stri
   return { objective, gradients };
 }
 
+/**
+ * Samples the path on the tape: the logits of every layer stay differentiable (the surrogate's
+ * `φ_l(θ)`), while the samples and the logits the estimator and the log q terms see are
+ * detached copies (constants). One forward pass serves the estimate and the surrogate.
+ */
+function tapedPath(chain: Chain, noise: readonly tf.Tensor2D[], rows: number): { path: Path; logits: tf.Tensor2D[] } {
+  const path: Path = { parents: [], logits: [], z: [] };
+  const logits: tf.Tensor2D[] = [];
+  let parent = tileRows(chain.input, rows);
+  chain.units.forEach((_, layer) => {
+    const phi = chain.logits(layer, parent);
+    const fixed = detach(phi);
+    const z = bernoulliFromNoise(fixed, noise[layer]);
+    logits.push(phi);
+    path.parents.push(parent);
+    path.logits.push(fixed);
+    path.z.push(z);
+    parent = z;
+  });
+  return { path, logits };
+}
+
 function signalGradients(
   chain: Chain,
   estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
@@ -58,29 +86,31 @@ function signalGradients(
   const n = chain.input.shape[0];
   const rows = n * options.samples;
   const noise = chainNoise(chain, rows, options.seed);
-  const path = samplePath(chain, tileRows(chain.input, rows), noise);
-  const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
-  const signals = chain.units.map((_, layer) => {
-    const expansion = expansions?.[layer];
-    const { gradient, baseline } = layerGradient(estimator, {
-      logits: path.logits[layer],
-      u: noise[layer],
-      f: completion(chain, path, noise, layer),
-      samples: options.samples,
-      examples: n,
-      settings: options.settings,
-      seed: deriveSeed(options.seed, 1000 + layer),
-      baseline: options.baselines?.[layer],
-      ...(expansion
-        ? { expansion: { point: tileRows(expansion.point, rows), value: tileRows(expansion.value, rows), slope: tileRows(expansion.slope, rows) } }
-        : {}),
-    });
-    if (options.baselines && baseline) options.baselines[layer] = baseline;
-    return tf.div(gradient, rows);
-  });
+  // Everything runs under one tape; the estimators' own ops are recorded but never reach the
+  // surrogate except through `withGradient`'s constant, so backpropagation skips them.
   return namedGradients(() => {
+    const { path, logits } = tapedPath(chain, noise, rows);
+    const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
+    const signals = chain.units.map((_, layer) => {
+      const expansion = expansions?.[layer];
+      const { gradient, baseline } = layerGradient(estimator, {
+        logits: path.logits[layer],
+        u: noise[layer],
+        f: completion(chain, path, noise, layer),
+        samples: options.samples,
+        examples: n,
+        settings: options.settings,
+        seed: deriveSeed(options.seed, 1000 + layer),
+        baseline: options.baselines?.[layer],
+        ...(expansion
+          ? { expansion: { point: tileRows(expansion.point, rows), value: tileRows(expansion.value, rows), slope: tileRows(expansion.slope, rows) } }
+          : {}),
+      });
+      if (options.baselines && baseline) options.baselines[layer] = baseline;
+      return tf.div(gradient, rows);
+    });
     const objective = tf.mean(pathObjective(chain, path)) as tf.Scalar;
-    const surrogate = signals.map((signal, layer) => withGradient(chain.logits(layer, path.parents[layer]), signal));
+    const surrogate = signals.map((signal, layer) => withGradient(logits[layer], signal));
     return tf.addN([objective, ...surrogate]) as tf.Scalar;
   }, parameters);
 }

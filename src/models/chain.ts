@@ -109,8 +109,16 @@ export function meanFieldExpansions(chain: Chain): { point: tf.Tensor2D; value: 
       if (layer === chain.units.length - 1) return own;
       return tf.add(own, pathObjective(chain, meanFieldPath(chain, zBar, layer + 1), layer + 1)) as tf.Tensor1D;
     };
-    const value = downstream(point);
-    const slope = tf.grad((zBar: tf.Tensor) => tf.sum(downstream(zBar as tf.Tensor2D)))(point) as tf.Tensor2D;
+    // One evaluation gives the value and the slope; the value escapes tf.grad's scope kept, so
+    // it is re-tracked by a clone in the caller's scope and the kept copy disposed.
+    let kept: tf.Tensor1D | undefined;
+    const slope = tf.grad((zBar: tf.Tensor) => {
+      const values = downstream(zBar as tf.Tensor2D);
+      kept = tf.keep(values.clone());
+      return tf.sum(values);
+    })(point) as tf.Tensor2D;
+    const value = kept!.clone();
+    kept!.dispose();
     return { point, value, slope };
   });
 }
