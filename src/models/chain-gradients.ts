@@ -11,10 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliFromNoise } from '../core/bernoulli';
-import { detach } from '../core/detach';
+import { untaped } from '../core/untaped';
 import { uniformNoise } from '../core/random';
 import { deriveSeed } from '../core/seeds';
-import { layerGradient, type EstimatorSettings, type NetworkEstimator } from '../estimators/layer';
+import { checkLayerSamples, layerGradient, type EstimatorSettings, type NetworkEstimator } from '../estimators/layer';
 import type { BaselineState } from '../estimators/types';
 import { completion, meanFieldExpansions, pathObjective, tileRows, type Chain, type Path } from './chain';
 
@@ -58,7 +58,7 @@ function namedGradients(value: () => tf.Scalar, parameters: Readonly<Record<stri
 /**
  * Samples the path on the tape: the logits of every layer stay differentiable (the surrogate's
  * `φ_l(θ)`), while the samples and the logits the estimator and the log q terms see are
- * detached copies (constants). One forward pass serves the estimate and the surrogate.
+ * untaped copies (constants). One forward pass serves the estimate and the surrogate.
  */
 function tapedPath(chain: Chain, noise: readonly tf.Tensor2D[], rows: number): { path: Path; logits: tf.Tensor2D[] } {
   const path: Path = { parents: [], logits: [], z: [] };
@@ -66,11 +66,10 @@ function tapedPath(chain: Chain, noise: readonly tf.Tensor2D[], rows: number): {
   let parent = tileRows(chain.input, rows);
   chain.units.forEach((_, layer) => {
     const phi = chain.logits(layer, parent);
-    const fixed = detach(phi);
-    const z = bernoulliFromNoise(fixed, noise[layer]);
+    const z = untaped(() => bernoulliFromNoise(phi, noise[layer]));
     logits.push(phi);
     path.parents.push(parent);
-    path.logits.push(fixed);
+    path.logits.push(untaped(() => tf.clone(phi)));
     path.z.push(z);
     parent = z;
   });
@@ -83,32 +82,34 @@ function signalGradients(
   parameters: Readonly<Record<string, tf.Variable>>,
   options: ChainGradientOptions,
 ): ChainGradients {
+  checkLayerSamples(estimator, options.samples);
   const n = chain.input.shape[0];
   const rows = n * options.samples;
   const noise = chainNoise(chain, rows, options.seed);
-  // Everything runs under one tape; the estimators' own ops are recorded but never reach the
-  // surrogate except through `withGradient`'s constant, so backpropagation skips them.
+  const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
   return namedGradients(() => {
     const { path, logits } = tapedPath(chain, noise, rows);
-    const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
-    const signals = chain.units.map((_, layer) => {
-      const expansion = expansions?.[layer];
-      const { gradient, baseline } = layerGradient(estimator, {
-        logits: path.logits[layer],
-        u: noise[layer],
-        f: completion(chain, path, noise, layer),
-        samples: options.samples,
-        examples: n,
-        settings: options.settings,
-        seed: deriveSeed(options.seed, 1000 + layer),
-        baseline: options.baselines?.[layer],
-        ...(expansion
-          ? { expansion: { point: tileRows(expansion.point, rows), value: tileRows(expansion.value, rows), slope: tileRows(expansion.slope, rows) } }
-          : {}),
-      });
-      if (options.baselines && baseline) options.baselines[layer] = baseline;
-      return tf.div(gradient, rows);
-    });
+    // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated.
+    const signals = chain.units.map((_, layer) =>
+      untaped(() => {
+        const expansion = expansions?.[layer];
+        const { gradient, baseline } = layerGradient(estimator, {
+          logits: path.logits[layer],
+          u: noise[layer],
+          f: completion(chain, path, noise, layer),
+          samples: options.samples,
+          examples: n,
+          settings: options.settings,
+          seed: deriveSeed(options.seed, 1000 + layer),
+          baseline: options.baselines?.[layer],
+          ...(expansion
+            ? { expansion: { point: tileRows(expansion.point, rows), value: tileRows(expansion.value, rows), slope: tileRows(expansion.slope, rows) } }
+            : {}),
+        });
+        if (options.baselines && baseline) options.baselines[layer] = baseline;
+        return tf.div(gradient, rows) as tf.Tensor2D;
+      }),
+    );
     const objective = tf.mean(pathObjective(chain, path)) as tf.Scalar;
     const surrogate = signals.map((signal, layer) => withGradient(logits[layer], signal));
     return tf.addN([objective, ...surrogate]) as tf.Scalar;
