@@ -61,6 +61,8 @@ export interface LayerProblem {
   samples: number;
   examples: number;
   settings: EstimatorSettings;
+  /** The layer's sampled `1[u < σ(φ)]` (the network's path), at which `f`'s value may be cached. */
+  sample?: tf.Tensor2D;
   /** MuProp's expansion point, from the network's mean-field pass. */
   expansion?: TaylorExpansion;
   /** Moving-average baseline state of this layer (reinforce-ema, reinforce-optimal). */
@@ -101,6 +103,7 @@ export function layerGradient(
     ...problem.settings,
     baseline: problem.baseline,
     expansion: problem.expansion,
+    sample: problem.sample,
     conditionalNoise: () => {
       throw new ArgumentError('estimator', `${name} needs conditional noise, which networks do not provide`);
     },

@@ -85,6 +85,11 @@ export interface EstimatorContext {
   readonly eta: number;
   readonly baseline?: BaselineState;
   readonly surrogate?: (relaxed: tf.Tensor2D) => tf.Tensor1D;
+  /**
+   * The draw `1[u < σ(φ)]` when the caller already holds it (a network's sampled path): the
+   * estimators evaluate f at this very tensor, so the caller's f may reuse its value there.
+   */
+  readonly sample?: tf.Tensor2D;
   /** MuProp: an expansion point from outside instead of f at `σ(φ)`. */
   readonly expansion?: TaylorExpansion;
   /** A second, independent `[samples, d]` set of uniforms (REBAR's `v`). */

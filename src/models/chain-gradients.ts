@@ -16,7 +16,7 @@ import { uniformNoise } from '../core/random';
 import { deriveSeed } from '../core/seeds';
 import { checkLayerSamples, layerGradient, type EstimatorSettings, type NetworkEstimator } from '../estimators/layer';
 import type { BaselineState } from '../estimators/types';
-import { completion, meanFieldExpansions, pathObjective, tileRows, type Chain, type Path } from './chain';
+import { completion, meanFieldExpansions, pathTerms, tileRows, type Chain, type Path } from './chain';
 
 export interface ChainGradientOptions {
   /** Draws per example. */
@@ -89,6 +89,9 @@ function signalGradients(
   const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
   return namedGradients(() => {
     const { path, logits } = tapedPath(chain, noise, rows);
+    // F's terms on the tape; their sums from layer l on are each completion's value at the path.
+    const terms = pathTerms(chain, path);
+    const suffixes = terms.map((_, layer) => (layer === terms.length - 1 ? terms[layer] : (tf.addN(terms.slice(layer)) as tf.Tensor1D)));
     // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated.
     const signals = chain.units.map((_, layer) =>
       untaped(() => {
@@ -96,7 +99,8 @@ function signalGradients(
         const { gradient, baseline } = layerGradient(estimator, {
           logits: path.logits[layer],
           u: noise[layer],
-          f: completion(chain, path, noise, layer),
+          f: completion(chain, path, noise, layer, suffixes[layer]),
+          sample: path.z[layer],
           samples: options.samples,
           examples: n,
           settings: options.settings,
@@ -110,7 +114,7 @@ function signalGradients(
         return tf.div(gradient, rows) as tf.Tensor2D;
       }),
     );
-    const objective = tf.mean(pathObjective(chain, path)) as tf.Scalar;
+    const objective = tf.mean(suffixes[0]) as tf.Scalar;
     const surrogate = signals.map((signal, layer) => withGradient(logits[layer], signal));
     return tf.addN([objective, ...surrogate]) as tf.Scalar;
   }, parameters);

@@ -55,9 +55,14 @@ export function samplePath(chain: Chain, start: tf.Tensor2D, noise: readonly tf.
   return path;
 }
 
+/** The objective's terms per row of a path whose first layer is `from`, one per layer. */
+export function pathTerms(chain: Chain, path: Path, from = 0): tf.Tensor1D[] {
+  return path.z.map((z, k) => chain.term(from + k, path.parents[k], z, path.logits[k]));
+}
+
 /** The objective per row of a path whose first layer is `from`. */
 export function pathObjective(chain: Chain, path: Path, from = 0): tf.Tensor1D {
-  const terms = path.z.map((z, k) => chain.term(from + k, path.parents[k], z, path.logits[k]));
+  const terms = pathTerms(chain, path, from);
   return terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Tensor1D);
 }
 
@@ -66,9 +71,12 @@ export function pathObjective(chain: Chain, path: Path, from = 0): tf.Tensor1D {
  * with the parent and logits of the sampled path held fixed and the later layers re-sampled
  * from the same uniforms (common random numbers). Only the terms from layer l on are included:
  * the earlier ones do not depend on `z_l`, so leaving them out changes no expectation.
+ * `atPath`, when given, is this function's value at the path's own `z_l` (the sum of the path's
+ * terms from layer l on, identical by the common random numbers): it is returned for that tensor.
  */
-export function completion(chain: Chain, path: Path, noise: readonly tf.Tensor2D[], layer: number) {
+export function completion(chain: Chain, path: Path, noise: readonly tf.Tensor2D[], layer: number, atPath?: tf.Tensor1D) {
   return (z: tf.Tensor2D): tf.Tensor1D => {
+    if (atPath && z === path.z[layer]) return atPath;
     const rows = z.shape[0];
     const parent = tileRows(path.parents[layer], rows);
     const logits = tileRows(path.logits[layer], rows);
