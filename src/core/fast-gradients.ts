@@ -6,6 +6,8 @@
  * `matMul` through a slow scalar loop (about 10× slower than its XNNPACK path), so on wasm the
  * registered gradient transposes explicitly and multiplies without flags. The products are the
  * same (up to float rounding in the summation order); other backends keep tfjs's formulas.
+ * With batch dimensions that broadcast, the flipped form (see `product`) is exact too:
+ * `(XY)ᵀ = YᵀXᵀ` holds batch by batch.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -22,10 +24,20 @@ function transposeLastTwo(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, perm);
 }
 
-/** `op(a) · op(b)` with `op` the transpose when its flag is set; explicit on the slow backends. */
+/**
+ * `op(a) · op(b)` with `op` the transpose when its flag is set; on the slow backends with
+ * explicit transposes, either directly or as `(op(b)ᵀ · op(a)ᵀ)ᵀ`, whichever moves fewer
+ * elements (for `dy · Wᵀ` with a wide weight W, transposing dy and the result is cheaper).
+ */
 function product(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
   if (!EXPLICIT_TRANSPOSE_BACKENDS.includes(tf.getBackend())) return tf.matMul(a, b, transposeA, transposeB);
-  return tf.matMul(transposeA ? transposeLastTwo(a) : a, transposeB ? transposeLastTwo(b) : b);
+  const direct = (transposeA ? a.size : 0) + (transposeB ? b.size : 0);
+  const rows = a.shape[a.rank - (transposeA ? 1 : 2)];
+  const cols = b.shape[b.rank - (transposeB ? 2 : 1)];
+  const batch = Math.max(a.size / (a.shape[a.rank - 1] * a.shape[a.rank - 2]), b.size / (b.shape[b.rank - 1] * b.shape[b.rank - 2]));
+  const flipped = (transposeA ? 0 : a.size) + (transposeB ? 0 : b.size) + batch * rows * cols;
+  if (direct <= flipped) return tf.matMul(transposeA ? transposeLastTwo(a) : a, transposeB ? transposeLastTwo(b) : b);
+  return transposeLastTwo(tf.matMul(transposeB ? b : transposeLastTwo(b), transposeA ? a : transposeLastTwo(a)));
 }
 
 /** tfjs's BatchMatMul gradient (the same four cases), its products through `product`. */
