@@ -95,29 +95,39 @@ function peerRow(peer: PeerReport | undefined, model: string, estimator: string)
   return peer?.result?.rows.find((row) => row.model === model && row.estimator === estimator);
 }
 
+/** "wall (cpu)" milliseconds. */
+const timing = (wall: number | undefined, cpu: number | undefined) => `${fmt(wall)} (${fmt(cpu)})`;
+
 function stepTable(report: BackendReport, peers: PeerReport[]): string {
   const columns: Column[] = [
     { header: 'model' },
     { header: 'estimator' },
-    { header: 'grad ms', align: 'right' },
-    { header: 'train ms', align: 'right' },
+    { header: 'grad ms (cpu)', align: 'right' },
+    { header: 'train ms (cpu)', align: 'right' },
     { header: 'matMul floor ms', align: 'right' },
     ...peers.flatMap((peer): Column[] => [
-      { header: `torch×${peer.threads} grad`, align: 'right' },
-      { header: `torch×${peer.threads} train`, align: 'right' },
-      { header: `ratio×${peer.threads} grad`, align: 'right' },
-      { header: `ratio×${peer.threads} train`, align: 'right' },
+      { header: `torch×${peer.threads} grad (cpu)`, align: 'right' },
+      { header: `torch×${peer.threads} train (cpu)`, align: 'right' },
+      { header: `ratio×${peer.threads} grad (cpu)`, align: 'right' },
+      { header: `ratio×${peer.threads} train (cpu)`, align: 'right' },
     ]),
   ];
+  const ratio = (ours: number, theirs: number | undefined) => (theirs ? (ours / theirs).toFixed(1) : '–');
   const rows = report.rows.map((row) => [
     row.model,
     row.samples > 1 ? `${row.estimator} (${row.samples})` : row.estimator,
-    fmt(row.gradient.ms),
-    fmt(row.train.ms),
+    timing(row.gradient.ms, row.gradient.cpuMs),
+    timing(row.train.ms, row.train.cpuMs),
     fmt(row.floorMs),
     ...peers.flatMap((peer) => {
       const theirs = peerRow(peer, row.model, row.estimator);
-      return [fmt(theirs?.gradientMs), fmt(theirs?.trainMs), fmt(theirs && row.gradient.ms / theirs.gradientMs, 1), fmt(theirs && row.train.ms / theirs.trainMs, 1)];
+      if (!theirs) return ['–', '–', '–', '–'];
+      return [
+        timing(theirs.gradientMs, theirs.gradientCpuMs),
+        timing(theirs.trainMs, theirs.trainCpuMs),
+        `${ratio(row.gradient.ms, theirs.gradientMs)} (${ratio(row.gradient.cpuMs, theirs.gradientCpuMs)})`,
+        `${ratio(row.train.ms, theirs.trainMs)} (${ratio(row.train.cpuMs, theirs.trainCpuMs)})`,
+      ];
     }),
   ]);
   return renderTable(columns, rows, 'markdown');
@@ -131,7 +141,7 @@ function toyTable(report: BackendReport): string {
 function describePeer(peer: PeerReport): string {
   if (!peer.result) return `PyTorch peer, ${peer.threads} thread(s): not run — ${peer.error}`;
   const r = peer.result;
-  return `PyTorch ${r.torch}, ${r.threads} thread(s), BLAS: ${r.blas}; matMul ${r.matmul.shape.join('×')} ${fmt(r.matmul.ms, 3)} ms (${fmt(r.matmul.gflops, 1)} GFLOP/s)`;
+  return `PyTorch ${r.torch}, ${r.threads} thread(s), BLAS: ${r.blas}${r.blasThreads ? ` (${r.blasThreads})` : ''}; data: ${r.data ?? 'not stated'}; matMul ${r.matmul.shape.join('×')} ${fmt(r.matmul.ms, 3)} ms (${fmt(r.matmul.gflops, 1)} GFLOP/s)`;
 }
 
 async function run(argv: readonly string[]): Promise<string> {
@@ -153,7 +163,7 @@ async function run(argv: readonly string[]): Promise<string> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverage: os.loadavg() },
     node: process.version,
     tfjs: tf.version.tfjs,
-    note: 'wasm runs one thread in Node; times are medians of wall-clock milliseconds per step, batch 50, random Bernoulli(0.5) pixels',
+    note: 'wasm runs one thread in Node; times are medians per step of wall-clock and of process CPU milliseconds, batch 50, random Bernoulli(0.5) pixels',
     settings: { steps: options.steps, warmup: options.warmup, cpuSteps: options['cpu-steps'], batch: 50 },
     peakRssMB,
     backends: reports,

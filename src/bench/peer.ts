@@ -12,6 +12,9 @@ export interface PeerRow {
   estimator: string;
   gradientMs: number;
   trainMs: number;
+  /** CPU-time medians, when the peer reports them. */
+  gradientCpuMs?: number;
+  trainCpuMs?: number;
   elbo: number;
 }
 
@@ -19,6 +22,8 @@ export interface PeerResult {
   torch: string;
   threads: number;
   blas: string;
+  blasThreads?: string;
+  data?: string;
   matmul: { shape: number[]; ms: number; gflops: number };
   rows: PeerRow[];
 }
