@@ -163,7 +163,7 @@ async function run(argv: readonly string[]): Promise<string> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverage: os.loadavg() },
     node: process.version,
     tfjs: tf.version.tfjs,
-    note: 'wasm runs one thread in Node; times are medians per step of wall-clock and of process CPU milliseconds, batch 50, random Bernoulli(0.5) pixels',
+    note: 'wasm runs one thread in Node; times are medians per step of wall-clock and of process CPU milliseconds, batch 50 (rows[].data says which images)',
     settings: { steps: options.steps, warmup: options.warmup, cpuSteps: options['cpu-steps'], batch: 50 },
     peakRssMB,
     backends: reports,
@@ -176,7 +176,7 @@ async function run(argv: readonly string[]): Promise<string> {
     if (report.error) return `## tfjs ${report.backend}: not available — ${report.error}`;
     const m = report.matmul!;
     return [
-      `## tfjs ${report.backend} (tfjs ${tf.version.tfjs}; plain matMul ${m.shape.join('×')} ${fmt(m.ms, 3)} ms = ${fmt(m.gflops, 1)} GFLOP/s)`,
+      `## tfjs ${report.backend} (tfjs ${tf.version.tfjs}; plain matMul ${m.shape.join('×')} ${fmt(m.ms, 3)} ms = ${fmt(m.gflops, 1)} GFLOP/s; data: ${report.rows[0]?.data ?? '–'})`,
       '',
       stepTable(report, peers),
       '',

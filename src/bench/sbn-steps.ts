@@ -3,6 +3,8 @@
  * `gradients()` and Adam step, and the matMul floor of a step (its matMul FLOPs at the
  * backend's measured plain-matMul rate).
  */
+import * as fs from 'fs';
+import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs';
 import { uniformArray } from '../core/random';
 import { createSbnVae, type SbnVae } from '../models/sbn-vae';
@@ -19,10 +21,25 @@ export function createBenchVae(model: BenchModel, seed: number): SbnVae {
   return createSbnVae({ visible: VISIBLE, latent, kind: model === 'nonlinear' ? 'nonlinear' : 'linear', seed });
 }
 
-/** `[n, 784]` pixels drawn Bernoulli(0.5) from `seed`. */
-export function binaryBatch(n: number, seed: number): tf.Tensor2D {
+/** Where the PyTorch peer reads its images; the benchmark uses the same batch when present. */
+export const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
+
+/**
+ * `[n, 784]` binary pixels, the peer's batch: the first n Fashion-MNIST training images with
+ * pixel > 127 when `FASHION_MNIST` exists, else Bernoulli(0.5) pixels drawn from `seed`.
+ */
+export function binaryBatch(n: number, seed: number): { x: tf.Tensor2D; data: string } {
+  if (fs.existsSync(FASHION_MNIST)) {
+    const bytes = zlib.gunzipSync(fs.readFileSync(FASHION_MNIST));
+    const count = bytes.readUInt32BE(4);
+    if (bytes.readUInt32BE(0) !== 2051 || count < n) throw new Error(`${FASHION_MNIST}: expected an idx3 file of >= ${n} images`);
+    const pixels = bytes.subarray(16, 16 + n * VISIBLE);
+    const x = tf.tensor2d(Float32Array.from(pixels, (value) => (value > 127 ? 1 : 0)), [n, VISIBLE]);
+    return { x, data: `fashion-mnist train[0:${n}] > 0.5` };
+  }
   const u = uniformArray(n * VISIBLE, seed);
-  return tf.tensor2d(Float32Array.from(u, (value) => (value < 0.5 ? 1 : 0)), [n, VISIBLE]);
+  const x = tf.tensor2d(Float32Array.from(u, (value) => (value < 0.5 ? 1 : 0)), [n, VISIBLE]);
+  return { x, data: `Bernoulli(0.5) pixels, seed ${seed} (${FASHION_MNIST} not found)` };
 }
 
 /** Draws per example: leave-one-out needs two. */
@@ -100,12 +117,14 @@ export interface SbnStepResult {
   matMulMFlop: number;
   /** The ELBO estimate after the training steps (mean over the batch), a sanity check. */
   elbo: number;
+  /** The batch: Fashion-MNIST images or random pixels. */
+  data: string;
 }
 
 /** Times `gradients()` and `gradients()` + Adam for one model and estimator on the current backend. */
 export async function benchSbnStep(model: BenchModel, estimator: string, warmup: number, steps: number): Promise<SbnStepResult> {
   const vae = createBenchVae(model, 1);
-  const x = binaryBatch(50, 2);
+  const { x, data } = binaryBatch(50, 2);
   const samples = samplesFor(estimator);
   let seed = 1;
   const gradientStep = () => {
@@ -130,5 +149,5 @@ export async function benchSbnStep(model: BenchModel, estimator: string, warmup:
   adam.dispose();
   x.dispose();
   vae.dispose();
-  return { model, estimator, samples, gradient, train, matMulMFlop: flops / 1e6, elbo };
+  return { model, estimator, samples, gradient, train, matMulMFlop: flops / 1e6, elbo, data };
 }
