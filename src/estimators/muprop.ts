@@ -19,14 +19,19 @@ import type { EstimatorContext, EstimatorOutput, EstimatorSpec, TaylorExpansion 
 function localExpansion(context: EstimatorContext): TaylorExpansion {
   const point = tf.sigmoid(context.logits).reshape([-1, context.d]) as tf.Tensor2D;
   let value: tf.Tensor | undefined;
-  const slope = differentiateThrough(context, () =>
-    tf.grad((zBar: tf.Tensor) => {
-      const values = context.f(zBar as tf.Tensor2D);
-      value = tf.keep(values.clone());
-      return tf.sum(values);
-    })(point),
-  );
-  return { point, value: value!, slope };
+  try {
+    const slope = differentiateThrough(context, () =>
+      tf.grad((zBar: tf.Tensor) => {
+        const values = context.f(zBar as tf.Tensor2D);
+        value = tf.keep(values.clone());
+        return tf.sum(values);
+      })(point),
+    );
+    return { point, value: value!, slope };
+  } catch (error) {
+    value?.dispose(); // kept, so no scope frees it when f turns out not to be differentiable
+    throw error;
+  }
 }
 
 /** `[f(z) − f(z̄) − f'(z̄)ᵀ(z − z̄)] (z − σ(φ)) + f'(z̄) ⊙ σ'(φ)`, one row per draw. */
