@@ -64,7 +64,7 @@ export interface TaylorExpansion {
  * Rows: `u` has `rows = samples × examples` rows; row r belongs to example `r mod examples`
  * (draw `⌊r / examples⌋` of it). `logits` is `[d]` (one problem, as in `estimate`) or
  * `[rows, d]` (a layer of a network, one row of logits per draw). `f` is called on `[k·rows, d]`
- * (k = 1, or 2 for an antithetic pair) and row j of its input belongs to row `j mod rows`.
+ * (k = 1, or 2 for stacked evaluations) and row j of its input belongs to row `j mod rows`.
  */
 export interface EstimatorContext {
   readonly name: string;
