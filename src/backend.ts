@@ -2,10 +2,10 @@
  * Backend selection. tfjs-node (native TensorFlow) is used when it is installed and loads;
  * otherwise the WebAssembly backend; otherwise the pure-JavaScript cpu backend.
  * `STOCHGRAD_BACKEND=tensorflow|wasm|cpu` forces one. It also registers stochgrad's faster
- * kernel gradients (`core/fast-gradients.ts`).
+ * gradients and kernels (`core/fast-path.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { useFastGradients } from './core/fast-gradients';
+import { useFastPath } from './core/fast-path';
 
 /** The backends stochgrad knows, in order of preference. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -66,7 +66,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const candidates = forced ? [parseBackendName(forced, source)] : BACKENDS;
   for (const name of candidates) {
     if (await activate(name)) {
-      useFastGradients(true);
+      useFastPath(true);
       if (options.log ?? true) console.log(`stochgrad: using the ${name} backend`);
       return name;
     }

@@ -4,14 +4,14 @@
  * - logBernoulli's hand-written gradient against autodiff of its formula;
  * - chainGradients (signals off the tape, one forward pass) against the straightforward surrogate
  *   (path sampled first, logits recomputed under the tape);
- * - every network estimator on every SBN VAE kind, fast gradients on and off.
+ * - every network estimator on every SBN VAE kind, fast path on and off.
  * Not timed: `npm run bench` measures the speed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { logBernoulli } from '../src/core/bernoulli';
-import { fastGradientsEnabled, useFastGradients } from '../src/core/fast-gradients';
+import { fastPathEnabled, useFastPath } from '../src/core/fast-path';
 import { DEFAULT_SETTINGS, layerGradient, NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../src/estimators/layer';
 import { completion, meanFieldExpansions, pathObjective, samplePath, tileRows, type Chain } from '../src/models/chain';
 import { chainGradients, chainNoise } from '../src/models/chain-gradients';
@@ -21,7 +21,7 @@ import { deriveSeed } from '../src/core/seeds';
 import { setupBackend } from './support';
 
 before(setupBackend);
-after(() => useFastGradients(true));
+after(() => useFastPath(true));
 
 /** Float32 agreement: the products sum in a different order, so allow a few ulps of the scale. */
 function assertClose(actual: tf.Tensor, expected: tf.Tensor, label: string): void {
@@ -39,8 +39,8 @@ function seeded(shape: number[], seed: number): tf.Tensor {
 }
 
 describe('fast-path: kernels', () => {
-  test('fast-path: initBackend registers the fast gradients', () => {
-    assert.equal(fastGradientsEnabled(), true);
+  test('fast-path: initBackend registers the fast path', () => {
+    assert.equal(fastPathEnabled(), true);
   });
 
   for (const [transposeA, transposeB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
@@ -52,9 +52,9 @@ describe('fast-path: kernels', () => {
         const dy = seeded([...batch, m, n], 3);
         const gradients = () => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, transposeA, transposeB))([a, b], dy);
         const fast = gradients();
-        useFastGradients(false);
+        useFastPath(false);
         const reference = gradients();
-        useFastGradients(true);
+        useFastPath(true);
         assertClose(fast[0], reference[0], 'dA');
         assertClose(fast[1], reference[1], 'dB');
         tf.dispose([a, b, dy, ...fast, ...reference]);
@@ -152,7 +152,7 @@ describe('fast-path: chainGradients equals the straightforward surrogate', () =>
   }
 });
 
-describe('fast-path: SBN VAE gradients with the fast gradients on and off', () => {
+describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
   const kinds = [
     { label: 'linear', latent: [5], kind: 'linear' as const },
     { label: 'nonlinear', latent: [5], kind: 'nonlinear' as const },
@@ -167,9 +167,9 @@ describe('fast-path: SBN VAE gradients with the fast gradients on and off', () =
         const run = () => model.gradients(estimator, x, { samples: 2, seed: 21 });
         const fast = run();
         model.setState(state);
-        useFastGradients(false);
+        useFastPath(false);
         const reference = run();
-        useFastGradients(true);
+        useFastPath(true);
         assertClose(fast.objective, reference.objective, `${estimator} objective`);
         for (const name of Object.keys(model.parameters)) assertClose(fast.gradients[name], reference.gradients[name], `${estimator} ${name}`);
         tf.dispose([fast.objective, reference.objective, ...Object.values(fast.gradients), ...Object.values(reference.gradients)]);
