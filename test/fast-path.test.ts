@@ -1,6 +1,7 @@
 /**
  * The fast gradient path against tfjs's default autodiff, same seeds, float tolerance:
- * - the registered BatchMatMul gradient (explicit transposes on wasm) against tfjs's own;
+ * - the registered BatchMatMul gradient (explicit transposes on wasm) against tfjs's own, and the
+ *   zero-copy Identity kernel;
  * - logBernoulli's hand-written gradient against autodiff of its formula;
  * - chainGradients (signals off the tape, one forward pass) against the straightforward surrogate
  *   (path sampled first, logits recomputed under the tape);
@@ -61,6 +62,19 @@ describe('fast-path: kernels', () => {
       });
     }
   }
+
+  test('fast-path: a clone (Identity) keeps its values after the original is disposed, and frees them after', () => {
+    const before = tf.memory().numTensors;
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const y = tf.clone(x);
+    x.dispose();
+    assert.deepEqual(y.arraySync(), [[1, 2, 3], [4, 5, 6]]);
+    const z = tf.add(y, 1);
+    y.dispose();
+    assert.deepEqual(z.arraySync(), [[2, 3, 4], [5, 6, 7]]);
+    z.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
 
   test("fast-path: logBernoulli's gradient equals autodiff of z·φ − softplus(φ), broadcast and relaxed z included", () => {
     const formula = (z: tf.Tensor, phi: tf.Tensor) => tf.sum(tf.sub(tf.mul(z, phi), tf.softplus(phi)), -1);
