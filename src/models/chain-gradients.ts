@@ -56,6 +56,15 @@ function namedGradients(value: () => tf.Scalar, parameters: Readonly<Record<stri
 }
 
 /**
+ * Layer `layer`'s logits for `rows` rows. The first layer's parent is the tiled input, whose
+ * copies are the same examples: its logits are computed once per example and tiled (rows do not
+ * interact), which saves the copies' forward and backward work when samples > 1.
+ */
+function layerLogits(chain: Chain, layer: number, parent: tf.Tensor2D, rows: number): tf.Tensor2D {
+  return layer === 0 ? tileRows(chain.logits(0, chain.input), rows) : chain.logits(layer, parent);
+}
+
+/**
  * Samples the path on the tape: the logits of every layer stay differentiable (the surrogate's
  * `φ_l(θ)`), while the samples and the logits the estimator and the log q terms see are
  * untaped copies (constants). One forward pass serves the estimate and the surrogate.
@@ -65,7 +74,7 @@ function tapedPath(chain: Chain, noise: readonly tf.Tensor2D[], rows: number): {
   const logits: tf.Tensor2D[] = [];
   let parent = tileRows(chain.input, rows);
   chain.units.forEach((_, layer) => {
-    const phi = chain.logits(layer, parent);
+    const phi = layerLogits(chain, layer, parent, rows);
     const z = untaped(() => bernoulliFromNoise(phi, noise[layer]));
     logits.push(phi);
     path.parents.push(parent);
@@ -132,7 +141,7 @@ function pathwiseGradients(
     let parent = tileRows(chain.input, rows);
     const terms: tf.Tensor1D[] = [];
     chain.units.forEach((_, layer) => {
-      const logits = chain.logits(layer, parent);
+      const logits = layerLogits(chain, layer, parent, rows);
       const z = estimator.sample(logits, noise[layer], options.settings);
       terms.push(chain.term(layer, parent, z, logits));
       parent = z;
