@@ -1,0 +1,476 @@
+#!/usr/bin/python3
+"""PyTorch peer of stochgrad's sigmoid-belief-net VAE benchmark.
+
+Models (parameters stored [in, out], so a dense layer is ``addmm(b, z, w)``):
+  linear     784-200:      q(z1|x), p(z1) = Bernoulli(sigma(prior.b)), p(x|z1)
+  two-layer  784-200-200:  linear plus q(z2|z1), p(z1|z2) and the prior on z2
+  nonlinear  784-(200-200 LeakyReLU(0.3))-200 on both sides, one stochastic layer
+
+Objective per example and sample: F = log p(x, z) - log q(z|x), with the Bernoulli
+log-probability ``z*phi - softplus(phi)`` summed over units; the batch objective (ELBO) is the
+mean of F over examples and samples.
+
+Decoder and prior parameters get the ordinary gradient of F with the sampled z held fixed.
+Each stochastic layer l of the encoder, with logits phi_l, gets an estimate g_l of
+dELBO/dphi_l, pushed into its parameters through the surrogate ``sum(g_l.detach() * phi_l)``.
+The learning signal of layer l is its downstream objective (every term of F that depends on
+z_l or a later layer); later layers are re-sampled from the same uniforms.
+
+Prints one JSON object on stdout; human-readable notes go to stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gzip
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+import torch.nn.functional as nnf
+
+MODELS = ('linear', 'nonlinear', 'two-layer')
+ESTIMATORS = ('reinforce-loo', 'muprop', 'arm', 'disarm', 'st')
+FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz'
+LEAK = 0.3
+
+
+# ----------------------------------------------------------------------------------- model
+
+@dataclass
+class SBN:
+    """A sigmoid-belief-net VAE: named parameters and the encoder/decoder maps.
+
+    Layer l (1-based) of the encoder maps z_{l-1} (z_0 = x) to the logits of z_l; layer l of
+    the decoder maps z_l to the logits of z_{l-1}. ``prior.b`` holds the logits of the top
+    layer z_L.
+    """
+    kind: str
+    layers: int
+    params: dict[str, torch.Tensor] = field(default_factory=dict)
+
+    def dense(self, name: str, z: torch.Tensor) -> torch.Tensor:
+        return torch.addmm(self.params[name + '.b'], z, self.params[name + '.w'])
+
+    def hidden(self, name: str, z: torch.Tensor) -> torch.Tensor:
+        """Two LeakyReLU(0.3) dense layers ``name.h1``, ``name.h2`` (nonlinear model only)."""
+        h = nnf.leaky_relu(self.dense(name + '.h1', z), LEAK)
+        return nnf.leaky_relu(self.dense(name + '.h2', h), LEAK)
+
+    def encode(self, layer: int, parent: torch.Tensor) -> torch.Tensor:
+        """Logits of q(z_layer | z_{layer-1} = parent)."""
+        if self.kind == 'nonlinear':
+            parent = self.hidden('q1', parent)
+        return self.dense(f'q{layer}', parent)
+
+    def decode(self, layer: int, z: torch.Tensor) -> torch.Tensor:
+        """Logits of p(z_{layer-1} | z_layer = z); z_0 is x."""
+        if self.kind == 'nonlinear':
+            z = self.hidden('p1', z)
+        return self.dense(f'p{layer}', z)
+
+    def prior(self) -> torch.Tensor:
+        return self.params['prior.b']
+
+
+def glorot(fan_in: int, fan_out: int, generator: torch.Generator, dtype: torch.dtype) -> torch.Tensor:
+    limit = (6.0 / (fan_in + fan_out)) ** 0.5
+    return (torch.rand(fan_in, fan_out, generator=generator, dtype=dtype) * 2 - 1) * limit
+
+
+def make_model(kind: str, visible: int = 784, latent: int = 200, hidden: int = 200,
+               seed: int = 1, dtype: torch.dtype = torch.float32) -> SBN:
+    """Glorot-uniform weights (seeded), zero biases; every parameter requires grad."""
+    if kind not in MODELS:
+        raise ValueError(f'model: expected one of {", ".join(MODELS)}, got {kind!r}')
+    shapes: dict[str, tuple[int, int]] = {}
+    if kind == 'nonlinear':
+        shapes.update({'q1.h1': (visible, hidden), 'q1.h2': (hidden, hidden), 'q1': (hidden, latent),
+                       'p1.h1': (latent, hidden), 'p1.h2': (hidden, hidden), 'p1': (hidden, visible)})
+    else:
+        shapes.update({'q1': (visible, latent), 'p1': (latent, visible)})
+    if kind == 'two-layer':
+        shapes.update({'q2': (latent, latent), 'p2': (latent, latent)})
+    generator = torch.Generator().manual_seed(seed)
+    params: dict[str, torch.Tensor] = {}
+    for name, (fan_in, fan_out) in shapes.items():
+        params[name + '.w'] = glorot(fan_in, fan_out, generator, dtype)
+        params[name + '.b'] = torch.zeros(fan_out, dtype=dtype)
+    params['prior.b'] = torch.zeros(latent, dtype=dtype)
+    for tensor in params.values():
+        tensor.requires_grad_(True)
+    return SBN(kind, 2 if kind == 'two-layer' else 1, params)
+
+
+def log_bernoulli(z: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """sum_i z_i phi_i - softplus(phi_i), one value per row."""
+    return (z * logits - nnf.softplus(logits)).sum(-1)
+
+
+def sample(u: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """z = 1[u < sigma(phi)]."""
+    return (u < torch.sigmoid(logits)).to(logits.dtype)
+
+
+def straight_through(hard: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """Value ``hard`` exactly (phi - phi.detach() is exactly 0), gradient dz/dphi := 1."""
+    return hard + (logits - logits.detach())
+
+
+# --------------------------------------------------------------------------------- rollout
+
+@dataclass
+class Rollout:
+    """A path from layer ``first`` to the top: z, logits and the terms of F.
+
+    ``zs[k]``/``phis[k]`` are z_k and phi_k for k >= first (index 0 unused). ``log_p`` carries
+    the gradient of the decoder/prior terms; ``terms[k]`` = log p(z_{k-1}|z_k) - log q(z_k|.)
+    (the prior added to the top one), detached unless straight-through.
+    """
+    zs: list[torch.Tensor | None]
+    phis: list[torch.Tensor | None]
+    log_p: torch.Tensor
+    terms: list[torch.Tensor]
+
+    def downstream(self, layer: int) -> torch.Tensor:
+        """The terms of F that depend on z_layer or later, one value per row."""
+        return sum(self.terms[layer:])
+
+
+def rollout(model: SBN, parent: torch.Tensor, first: int, z_first: torch.Tensor,
+            phi_first: torch.Tensor, us: list[torch.Tensor | None], st: bool = False) -> Rollout:
+    """Completes the path from z_{first-1} = parent and z_first, re-sampling later layers
+    from ``us[k]`` (common random numbers). With ``st`` the samples are straight-through and
+    log q keeps its gradient; otherwise log q is a detached value (encoder parameters get
+    their gradient from the surrogate only)."""
+    zs: list[torch.Tensor | None] = [None] * (model.layers + 1)
+    phis: list[torch.Tensor | None] = [None] * (model.layers + 1)
+    terms: list[torch.Tensor] = [torch.zeros(())] * (model.layers + 1)
+    zs[first - 1], zs[first], phis[first] = parent, z_first, phi_first
+    log_p = 0
+    for k in range(first, model.layers + 1):
+        if k > first:
+            phis[k] = model.encode(k, zs[k - 1])
+            hard = sample(us[k], phis[k].detach())
+            zs[k] = straight_through(hard, phis[k]) if st else hard
+        p_k = log_bernoulli(zs[k - 1], model.decode(k, zs[k]))
+        q_k = log_bernoulli(zs[k], phis[k] if st else phis[k].detach())
+        if k == model.layers:
+            p_k = p_k + log_bernoulli(zs[k], model.prior())
+        log_p = log_p + p_k
+        terms[k] = p_k - q_k if st else (p_k - q_k).detach()
+    return Rollout(zs, phis, log_p, terms)
+
+
+def uniforms(model: SBN, rows: int, latent: int, generator: torch.Generator,
+             dtype: torch.dtype) -> list[torch.Tensor | None]:
+    return [None] + [torch.rand(rows, latent, generator=generator, dtype=dtype)
+                     for _ in range(model.layers)]
+
+
+# ------------------------------------------------------------------------------ estimators
+# Each returns (loss, elbo): ``loss.backward()`` leaves minus the ascent direction in every
+# parameter's .grad; ``elbo`` is the detached batch objective of the samples used.
+
+Estimator = Callable[[SBN, torch.Tensor, torch.Generator], tuple[torch.Tensor, torch.Tensor]]
+
+
+def disarm_weights(u: torch.Tensor, phi: torch.Tensor, b: torch.Tensor, twin: torch.Tensor,
+                   f_b: torch.Tensor, f_twin: torch.Tensor) -> torch.Tensor:
+    """1/2 (f(b) - f(b~)) (-1)^{b~} 1[b != b~] sigma(|phi|)."""
+    sign = 1 - 2 * twin
+    differ = (b != twin).to(phi.dtype)
+    return (0.5 * (f_b - f_twin)).unsqueeze(1) * sign * differ * torch.sigmoid(phi.abs())
+
+
+def arm_weights(u: torch.Tensor, phi: torch.Tensor, b: torch.Tensor, twin: torch.Tensor,
+                f_b: torch.Tensor, f_twin: torch.Tensor) -> torch.Tensor:
+    """(f(1[u > sigma(-phi)]) - f(1[u < sigma(phi)])) (u - 1/2)."""
+    return (f_twin - f_b).unsqueeze(1) * (u - 0.5)
+
+
+def antithetic(twin_of: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+               weights: Callable[..., torch.Tensor]) -> Estimator:
+    """ARM-style estimator: per layer, the pair (b, twin) from one u, evaluated as one
+    stacked batch of 2 x rows. The layer-1 pair pass carries the decoder gradient and the
+    objective (mean over both members, each a sample from q)."""
+
+    def estimate(model: SBN, x: torch.Tensor, generator: torch.Generator):
+        rows = x.shape[0]
+        us = uniforms(model, rows, model.params['prior.b'].shape[0], generator, x.dtype)
+        pair_us = [None] + [torch.cat([u, u]) for u in us[1:]]
+        phi1 = model.encode(1, x)
+        with torch.no_grad():
+            b1, twin1 = sample(us[1], phi1), twin_of(us[1], phi1)
+        first = rollout(model, torch.cat([x, x]), 1, torch.cat([b1, twin1]),
+                        torch.cat([phi1, phi1]), pair_us)
+        phis = [phi1] + [first.phis[k][:rows] for k in range(2, model.layers + 1)]
+        with torch.no_grad():
+            f = objective = first.downstream(1)
+            signals = [weights(us[1], phi1, b1, twin1, f[:rows], f[rows:])]
+            for layer in range(2, model.layers + 1):
+                phi, parent = phis[layer - 1], first.zs[layer - 1][:rows]
+                b, twin = first.zs[layer][:rows], twin_of(us[layer], phi)
+                pair = rollout(model, torch.cat([parent, parent]), layer, torch.cat([b, twin]),
+                               torch.cat([phi, phi]), pair_us)
+                f = pair.downstream(layer)
+                signals.append(weights(us[layer], phi, b, twin, f[:rows], f[rows:]))
+        surrogate = sum((g * phi).sum() for g, phi in zip(signals, phis)) / rows
+        loss = -(first.log_p.mean() + surrogate)
+        return loss, objective.mean()
+
+    return estimate
+
+
+def reinforce_loo(samples: int = 2) -> Estimator:
+    """(f_k - mean of the other samples' f) (z - sigma(phi)), K samples per example."""
+
+    def estimate(model: SBN, x: torch.Tensor, generator: torch.Generator):
+        rows = x.shape[0] * samples
+        us = uniforms(model, rows, model.params['prior.b'].shape[0], generator, x.dtype)
+        phi1 = model.encode(1, x).repeat(samples, 1)  # row k*B + n: sample k of example n
+        z1 = sample(us[1], phi1.detach())
+        path = rollout(model, x.repeat(samples, 1), 1, z1, phi1, us)
+        with torch.no_grad():
+            signals = []
+            for layer in range(1, model.layers + 1):
+                f = path.downstream(layer).view(samples, -1)
+                others = (f.sum(0, keepdim=True) - f) / (samples - 1)
+                phi = path.phis[layer]
+                signals.append((f - others).view(-1, 1) * (path.zs[layer] - torch.sigmoid(phi)))
+        surrogate = sum((g * path.phis[layer]).sum() for layer, g in enumerate(signals, start=1))
+        loss = -(path.log_p.mean() + surrogate / rows)
+        return loss, path.downstream(1).mean()
+
+    return estimate
+
+
+def muprop(model: SBN, x: torch.Tensor, generator: torch.Generator):
+    """[f(z) - f(zbar) - f'_l.(z_l - zbar_l)] (z_l - sigma(phi_l)) + f'_l * sigma'(phi_l).
+
+    The learning signal is the full F. zbar is the mean-field pass (each layer outputs
+    sigma(phi) of the previous mean-field layer) and f'_l = dF(zbar)/dzbar_l, the total
+    derivative through the later mean-field layers, by autograd (no parameter gradient).
+    """
+    rows = x.shape[0]
+    means, phi_bars, f_bar = [x], [], 0
+    for layer in range(1, model.layers + 1):
+        phi_bar = model.encode(layer, means[-1])
+        z_bar = torch.sigmoid(phi_bar)
+        f_bar = f_bar + log_bernoulli(means[-1], model.decode(layer, z_bar)) \
+            - log_bernoulli(z_bar, phi_bar)
+        means.append(z_bar)
+        phi_bars.append(phi_bar)
+    f_bar = f_bar + log_bernoulli(means[-1], model.prior())
+    slopes = torch.autograd.grad(f_bar.sum(), means[1:])
+
+    us = uniforms(model, rows, model.params['prior.b'].shape[0], generator, x.dtype)
+    phi1 = phi_bars[0]  # the sampled parent of layer 1 is x, as in the mean-field pass
+    path = rollout(model, x, 1, sample(us[1], phi1.detach()), phi1, us)
+    with torch.no_grad():
+        f = path.downstream(1) - f_bar
+        signals = []
+        for layer, slope in enumerate(slopes, start=1):
+            z, p = path.zs[layer], torch.sigmoid(path.phis[layer])
+            residual = f - (slope * (z - means[layer])).sum(1)
+            signals.append(residual.unsqueeze(1) * (z - p) + slope * p * (1 - p))
+    surrogate = sum((g * path.phis[layer]).sum() for layer, g in enumerate(signals, start=1))
+    loss = -(path.log_p.mean() + surrogate / rows)
+    return loss, path.downstream(1).mean()
+
+
+def st(model: SBN, x: torch.Tensor, generator: torch.Generator):
+    """Straight-through (identity): hard samples forward, dz/dphi := 1, full F backward."""
+    us = uniforms(model, x.shape[0], model.params['prior.b'].shape[0], generator, x.dtype)
+    phi1 = model.encode(1, x)
+    z1 = straight_through(sample(us[1], phi1.detach()), phi1)
+    path = rollout(model, x, 1, z1, phi1, us, st=True)
+    objective = path.downstream(1).mean()
+    return -objective, objective.detach()
+
+
+def make_estimator(name: str) -> Estimator:
+    if name == 'disarm':
+        return antithetic(lambda u, phi: sample(1 - u, phi), disarm_weights)
+    if name == 'arm':
+        return antithetic(lambda u, phi: (u > torch.sigmoid(-phi)).to(phi.dtype), arm_weights)
+    if name == 'reinforce-loo':
+        return reinforce_loo(2)
+    if name == 'muprop':
+        return muprop
+    if name == 'st':
+        return st
+    raise ValueError(f'estimator: expected one of {", ".join(ESTIMATORS)}, got {name!r}')
+
+
+# ------------------------------------------------------------------------------- benchmark
+
+def load_batch(rows: int, seed: int) -> tuple[torch.Tensor, str]:
+    """The first ``rows`` Fashion-MNIST training images, pixel/255 > 0.5; without the files,
+    seeded Bernoulli(0.5) pixels."""
+    if os.path.exists(FASHION_MNIST):
+        with gzip.open(FASHION_MNIST, 'rb') as stream:
+            header = stream.read(16)
+            count = int.from_bytes(header[4:8], 'big')
+            if int.from_bytes(header[:4], 'big') != 2051 or count < rows:
+                raise ValueError(f'{FASHION_MNIST}: expected an idx3 file of >= {rows} images')
+            pixels = torch.frombuffer(bytearray(stream.read(rows * 784)), dtype=torch.uint8)
+        return (pixels.view(rows, 784) > 127).to(torch.float32), f'fashion-mnist train[0:{rows}] > 0.5'
+    generator = torch.Generator().manual_seed(seed)
+    return (torch.rand(rows, 784, generator=generator) < 0.5).to(torch.float32), \
+        f'Bernoulli(0.5) pixels, seed {seed} ({FASHION_MNIST} not found)'
+
+
+def loaded_blas() -> list[str]:
+    """Real paths of the BLAS libraries mapped into this process (libblas.so.3 is whatever
+    Debian's alternatives, or LD_LIBRARY_PATH, resolve it to)."""
+    with open('/proc/self/maps') as maps:
+        paths = {line.split()[-1] for line in maps if '/' in line}
+    return sorted({os.path.realpath(p) for p in paths if 'blas' in os.path.basename(p).lower()})
+
+
+def blas_name() -> str:
+    """BLAS_INFO from torch's build configuration and the BLAS actually loaded."""
+    info = next((part.split('=', 1)[1] for part in torch.__config__.show().replace(',', ' ').split()
+                 if part.startswith('BLAS_INFO=')), 'unknown')
+    described = []
+    for path in loaded_blas():
+        owner = subprocess.run(['dpkg', '-S', path], capture_output=True, text=True).stdout
+        described.append(f'{path} ({owner.split(":")[0] if owner else "no Debian package"})')
+    return f'BLAS_INFO={info}; loaded: ' + (', '.join(described) or 'none')
+
+
+def set_blas_threads(threads: int) -> str:
+    """torch.set_num_threads does not reach a BLAS torch was not built against; OpenBLAS
+    (if loaded) is told directly. The reference BLAS is single-threaded."""
+    openblas = [path for path in loaded_blas() if 'openblas' in os.path.basename(path)]
+    if not openblas:
+        return 'BLAS single-threaded (reference BLAS): only torch\'s own kernels use the threads'
+    ctypes.CDLL(openblas[0]).openblas_set_num_threads(threads)
+    return f'openblas_set_num_threads({threads})'
+
+
+def median_ms(samples_ns: list[int]) -> float:
+    return statistics.median(samples_ns) / 1e6
+
+
+def time_matmul(repeats: int = 2000) -> dict:
+    """x @ W, 50 x 784 by 784 x 200, float32, median of ``repeats`` after 100 warm-ups."""
+    generator = torch.Generator().manual_seed(7)
+    x = torch.rand(50, 784, generator=generator)
+    w = torch.rand(784, 200, generator=generator)
+    times, cpu_times = [], []
+    with torch.no_grad():
+        for i in range(repeats + 100):
+            start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
+            x @ w
+            end, cpu_end = time.perf_counter_ns(), time.process_time_ns()
+            if i >= 100:
+                times.append(end - start)
+                cpu_times.append(cpu_end - cpu_start)
+    ms = median_ms(times)
+    return {'shape': [50, 784, 200], 'ms': round(ms, 5), 'gflops': round(2 * 50 * 784 * 200 / ms / 1e6, 3),
+            'cpuMs': round(median_ms(cpu_times), 5)}
+
+
+def time_training(kind: str, estimator: str, x: torch.Tensor, steps: int, warmup: int,
+                  seed: int) -> dict:
+    """Median gradient step (uniforms, forward, estimator, backward into every .grad) and
+    training step (the same plus Adam(lr=1e-4).step() and zero_grad), over ``steps`` timed
+    steps of one training run after ``warmup`` untimed ones. ``elbo`` is the mean batch
+    objective over the timed steps. ``*CpuMs`` are the same medians of the process's CPU time
+    (all threads): at one thread, a stand-in for wall time that a busy machine disturbs less."""
+    model = make_model(kind, seed=seed)
+    estimate = make_estimator(estimator)
+    optimizer = torch.optim.Adam(model.params.values(), lr=1e-4)
+    generator = torch.Generator().manual_seed(seed + 1)
+    wall: dict[str, list[int]] = {'gradient': [], 'train': []}
+    cpu: dict[str, list[int]] = {'gradient': [], 'train': []}
+    elbos = []
+    for step in range(warmup + steps):
+        start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
+        loss, elbo = estimate(model, x, generator)
+        loss.backward()
+        middle, cpu_middle = time.perf_counter_ns(), time.process_time_ns()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        end, cpu_end = time.perf_counter_ns(), time.process_time_ns()
+        if step >= warmup:
+            wall['gradient'].append(middle - start)
+            wall['train'].append(end - start)
+            cpu['gradient'].append(cpu_middle - cpu_start)
+            cpu['train'].append(cpu_end - cpu_start)
+            elbos.append(elbo.item())
+    return {'model': kind, 'estimator': estimator, 'gradientMs': round(median_ms(wall['gradient']), 4),
+            'trainMs': round(median_ms(wall['train']), 4), 'elbo': round(statistics.fmean(elbos), 3),
+            'gradientCpuMs': round(median_ms(cpu['gradient']), 4),
+            'trainCpuMs': round(median_ms(cpu['train']), 4)}
+
+
+def names(text: str, allowed: tuple[str, ...], argument: str) -> list[str]:
+    chosen = [name.strip() for name in text.split(',') if name.strip()]
+    unknown = [name for name in chosen if name not in allowed]
+    if unknown or not chosen:
+        raise SystemExit(f'{argument}: expected a comma-separated subset of {",".join(allowed)}, '
+                         f'got {text!r}')
+    return chosen
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--models', default=','.join(MODELS))
+    parser.add_argument('--estimators', default=','.join(ESTIMATORS))
+    parser.add_argument('--batch', type=int, default=50)
+    parser.add_argument('--steps', type=int, default=60)
+    parser.add_argument('--warmup', type=int, default=10)
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--seed', type=int, default=1)
+    args = parser.parse_args(argv)
+    args.models = names(args.models, MODELS, '--models')
+    args.estimators = names(args.estimators, ESTIMATORS, '--estimators')
+    for option in ('batch', 'steps', 'threads'):
+        if getattr(args, option) < 1:
+            parser.error(f'--{option}: expected a positive integer')
+    if args.warmup < 0:
+        parser.error('--warmup: expected a non-negative integer')
+    return args
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    blas_threads = set_blas_threads(args.threads)
+    x, data = load_batch(args.batch, args.seed)
+    blas = blas_name()
+    load_before = os.getloadavg()[0]
+    print(f'torch {torch.__version__}, {torch.get_num_threads()} thread(s), {blas}; {blas_threads}; '
+          f'{os.cpu_count()} CPUs, load average {load_before:.2f}', file=sys.stderr)
+    print(f'data: {data}; batch {args.batch}, {args.warmup} warm-up + {args.steps} timed steps',
+          file=sys.stderr)
+    matmul = time_matmul()
+    print(f'matmul 50x784x200: {matmul["ms"]:.4f} ms, {matmul["gflops"]:.2f} GFLOP/s '
+          f'(CPU {matmul["cpuMs"]:.4f} ms)', file=sys.stderr)
+    rows = []
+    print(f'{"model":<10} {"estimator":<14} {"gradient ms":>12} {"train ms":>10} {"elbo":>10} '
+          f'{"gradient CPU ms":>16} {"train CPU ms":>13}', file=sys.stderr)
+    for kind in args.models:
+        for estimator in args.estimators:
+            row = time_training(kind, estimator, x, args.steps, args.warmup, args.seed)
+            rows.append(row)
+            print(f'{kind:<10} {estimator:<14} {row["gradientMs"]:>12.3f} {row["trainMs"]:>10.3f} '
+                  f'{row["elbo"]:>10.2f} {row["gradientCpuMs"]:>16.3f} {row["trainCpuMs"]:>13.3f}',
+                  file=sys.stderr)
+    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas,
+                      'blasThreads': blas_threads, 'data': data, 'batch': args.batch,
+                      'loadAverage': [round(load_before, 2), round(os.getloadavg()[0], 2)], 'steps': args.steps, 'warmup': args.warmup,
+                      'matmul': matmul, 'rows': rows}))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
