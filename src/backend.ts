@@ -1,9 +1,11 @@
 /**
  * Backend selection. tfjs-node (native TensorFlow) is used when it is installed and loads;
  * otherwise the WebAssembly backend; otherwise the pure-JavaScript cpu backend.
- * `STOCHGRAD_BACKEND=tensorflow|wasm|cpu` forces one.
+ * `STOCHGRAD_BACKEND=tensorflow|wasm|cpu` forces one. It also registers stochgrad's faster
+ * gradients and kernels (`core/fast-path.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { useFastPath } from './core/fast-path';
 
 /** The backends stochgrad knows, in order of preference. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -64,6 +66,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const candidates = forced ? [parseBackendName(forced, source)] : BACKENDS;
   for (const name of candidates) {
     if (await activate(name)) {
+      useFastPath(true);
       if (options.log ?? true) console.log(`stochgrad: using the ${name} backend`);
       return name;
     }

@@ -1,10 +1,11 @@
 /**
  * The antithetic pair shared by ARM and DisARM: `b = 1[u < σ(φ)]` and its twin
- * `b̃ = 1[1 − u < σ(φ)] = 1[u > σ(−φ)]`, evaluated in one call of f. Both estimators are
+ * `b̃ = 1[1 − u < σ(φ)] = 1[u > σ(−φ)]`, evaluated with common random numbers. Both estimators are
  * unbiased, make two evaluations of f per estimate and never differentiate it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliFromNoise } from '../core/bernoulli';
+import { drawnSample } from './drawn-sample';
 import type { EstimatorContext, EstimatorSpec } from './types';
 
 export interface AntitheticPair {
@@ -16,10 +17,11 @@ export interface AntitheticPair {
 }
 
 function evaluatePair(context: EstimatorContext): AntitheticPair {
-  const b = bernoulliFromNoise(context.logits, context.u);
+  const b = drawnSample(context);
   const twin = bernoulliFromNoise(context.logits, tf.sub(1, context.u));
-  const [fB, fTwin] = tf.split(context.f(tf.concat([b, twin], 0)), 2) as tf.Tensor1D[];
-  return { b, twin, fB, fTwin };
+  // Two calls rather than one stacked call: inside a network, f(b) at the path's own sample is
+  // already known, so only the twin costs a forward pass.
+  return { b, twin, fB: context.f(b), fTwin: context.f(twin) };
 }
 
 /** An estimator built from the evaluated antithetic pair. */

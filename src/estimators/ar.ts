@@ -3,7 +3,7 @@
  * Unbiased; one evaluation of f, which need not be differentiable.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bernoulliFromNoise } from '../core/bernoulli';
+import { drawnSample } from './drawn-sample';
 import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
 
 export const ar: EstimatorSpec = {
@@ -14,7 +14,7 @@ export const ar: EstimatorSpec = {
   evaluationsPerSample: 1,
   minSamples: 1,
   run(context: EstimatorContext): EstimatorOutput {
-    const values = context.f(bernoulliFromNoise(context.logits, context.u));
+    const values = context.f(drawnSample(context));
     return { perSample: tf.mul(values.expandDims(1), tf.sub(1, tf.mul(2, context.u))) as tf.Tensor2D };
   },
 };

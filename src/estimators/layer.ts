@@ -61,6 +61,8 @@ export interface LayerProblem {
   samples: number;
   examples: number;
   settings: EstimatorSettings;
+  /** The layer's sampled `1[u < σ(φ)]` (the network's path), at which `f`'s value may be cached. */
+  sample?: tf.Tensor2D;
   /** MuProp's expansion point, from the network's mean-field pass. */
   expansion?: TaylorExpansion;
   /** Moving-average baseline state of this layer (reinforce-ema, reinforce-optimal). */
@@ -69,15 +71,21 @@ export interface LayerProblem {
   seed: number;
 }
 
+/** Throws unless `samples` draws per example are enough for `estimator` (e.g. leave-one-out's 2). */
+export function checkLayerSamples(estimator: Extract<NetworkEstimator, { kind: 'signal' }>, samples: number): void {
+  const { spec, name } = estimator;
+  if (samples < spec.minSamples) {
+    throw new ArgumentError('options.samples', `estimator ${JSON.stringify(name)} needs samples >= ${spec.minSamples}, got ${samples}`);
+  }
+}
+
 /** `ĝ_φ` for one layer, `[rows, d]`, and the updated baseline state. */
 export function layerGradient(
   estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
   problem: LayerProblem,
 ): { gradient: tf.Tensor2D; baseline?: BaselineState } {
   const { spec, name } = estimator;
-  if (problem.samples < spec.minSamples) {
-    throw new ArgumentError('options.samples', `estimator ${JSON.stringify(name)} needs samples >= ${spec.minSamples}, got ${problem.samples}`);
-  }
+  checkLayerSamples(estimator, problem.samples);
   const [rows, d] = problem.u.shape;
   if (rows !== problem.samples * problem.examples) {
     throw new ArgumentError('u', messages.shape(`[samples × examples, d] = [${problem.samples * problem.examples}, ${d}]`, problem.u.shape));
@@ -95,6 +103,7 @@ export function layerGradient(
     ...problem.settings,
     baseline: problem.baseline,
     expansion: problem.expansion,
+    sample: problem.sample,
     conditionalNoise: () => {
       throw new ArgumentError('estimator', `${name} needs conditional noise, which networks do not provide`);
     },

@@ -7,7 +7,8 @@
  * (`context.expansion`): any point, value and slope independent of z keep it unbiased.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bernoulliFromNoise, bernoulliScore, sigmoidDerivative } from '../core/bernoulli';
+import { bernoulliScore, sigmoidDerivative } from '../core/bernoulli';
+import { drawnSample } from './drawn-sample';
 import { differentiateThrough } from './autodiff';
 import type { EstimatorContext, EstimatorOutput, EstimatorSpec, TaylorExpansion } from './types';
 
@@ -28,14 +29,14 @@ function localExpansion(context: EstimatorContext): TaylorExpansion {
     );
     return { point, value: value!, slope };
   } catch (error) {
-    value?.dispose();
+    value?.dispose(); // kept, so no scope frees it when f turns out not to be differentiable
     throw error;
   }
 }
 
 /** `[f(z) − f(z̄) − f'(z̄)ᵀ(z − z̄)] (z − σ(φ)) + f'(z̄) ⊙ σ'(φ)`, one row per draw. */
 function tayloredScore(context: EstimatorContext, { point, value, slope }: TaylorExpansion): tf.Tensor2D {
-  const z = bernoulliFromNoise(context.logits, context.u);
+  const z = drawnSample(context);
   const values = context.f(z);
   const score = bernoulliScore(z, context.logits);
   const taylor = tf.add(value, tf.sum(tf.mul(tf.sub(z, point), slope), 1));

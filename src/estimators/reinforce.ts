@@ -5,7 +5,8 @@
  * in (reinforce-ema, reinforce-optimal, reinforce-loo); without one the variance is high.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bernoulliFromNoise, bernoulliScore } from '../core/bernoulli';
+import { bernoulliScore } from '../core/bernoulli';
+import { drawnSample } from './drawn-sample';
 import type { BaselineState, EstimatorContext, EstimatorSpec } from './types';
 
 /** A baseline for draw k, `[samples, 1]` (shared) or `[samples, d]` (per unit), from the draws. */
@@ -25,7 +26,7 @@ export function scoreFunction(title: string, reference: string, minSamples: numb
     evaluationsPerSample: 1,
     minSamples,
     run(context) {
-      const z = bernoulliFromNoise(context.logits, context.u);
+      const z = drawnSample(context);
       const values = context.f(z);
       const score = bernoulliScore(z, context.logits);
       if (!baseline) return { perSample: tf.mul(values.expandDims(1), score) as tf.Tensor2D };

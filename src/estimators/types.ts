@@ -64,7 +64,7 @@ export interface TaylorExpansion {
  * Rows: `u` has `rows = samples × examples` rows; row r belongs to example `r mod examples`
  * (draw `⌊r / examples⌋` of it). `logits` is `[d]` (one problem, as in `estimate`) or
  * `[rows, d]` (a layer of a network, one row of logits per draw). `f` is called on `[k·rows, d]`
- * (k = 1, or 2 for an antithetic pair) and row j of its input belongs to row `j mod rows`.
+ * (k = 1, or 2 for stacked evaluations) and row j of its input belongs to row `j mod rows`.
  */
 export interface EstimatorContext {
   readonly name: string;
@@ -85,6 +85,11 @@ export interface EstimatorContext {
   readonly eta: number;
   readonly baseline?: BaselineState;
   readonly surrogate?: (relaxed: tf.Tensor2D) => tf.Tensor1D;
+  /**
+   * The draw `1[u < σ(φ)]` when the caller already holds it (a network's sampled path): the
+   * estimators evaluate f at this very tensor, so the caller's f may reuse its value there.
+   */
+  readonly sample?: tf.Tensor2D;
   /** MuProp: an expansion point from outside instead of f at `σ(φ)`. */
   readonly expansion?: TaylorExpansion;
   /** A second, independent `[samples, d]` set of uniforms (REBAR's `v`). */
