@@ -98,3 +98,10 @@ export type { UnitName, UnitSettings } from './core/units';
 export { normalQuantileTensor } from './metrics/normal';
 export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
 export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';
+
+// MuProp and SBN VAE notebooks: the curvature sweep (MuProp against REINFORCE as f bends) and
+// experiments over several seeds summarised as mean ± standard error
+export { curvatureObjective, curvatureSweep } from './metrics/curvature-sweep';
+export type { CurvatureSweepConfig, CurvatureSweepRow } from './metrics/curvature-sweep';
+export { meanCurves, runSeeds, summarizeSeeds } from './train/seeds';
+export type { SeededRun, SeedSummaryRow } from './train/seeds';
