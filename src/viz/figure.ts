@@ -49,6 +49,8 @@ export interface Axis {
   showline?: boolean;
   ticks?: '' | 'outside' | 'inside';
   automargin?: boolean;
+  /** How tick exponents are written; the house style is `'power'` (10³), never SI prefixes (µ). */
+  exponentformat?: 'none' | 'e' | 'E' | 'power' | 'SI' | 'B';
 }
 
 export interface Margin {

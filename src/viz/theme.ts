@@ -48,7 +48,10 @@ function houseAxis(title: string | undefined, range?: [number, number], log?: bo
   };
   if (title != null) axis.title = { text: title };
   if (range != null) axis.range = log ? [Math.log10(range[0]), Math.log10(range[1])] : range;
-  if (log) axis.type = 'log';
+  if (log) {
+    axis.type = 'log';
+    axis.exponentformat = 'power';
+  }
   return axis;
 }
 
