@@ -26,7 +26,8 @@ export function createParameters(specs: readonly ParameterSpec[], seed: number):
       const u = uniformArray(size, deriveSeed(seed, k));
       for (let i = 0; i < size; i++) values[i] = (2 * u[i] - 1) * limit;
     }
-    parameters[spec.name] = tf.variable(tf.tensor(values, spec.shape), true);
+    // tidy disposes the initial tensor; the variable holds its own copy and survives.
+    parameters[spec.name] = tf.tidy(() => tf.variable(tf.tensor(values, spec.shape), true));
   });
   return parameters;
 }
