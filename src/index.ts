@@ -117,3 +117,13 @@ export type { UnitMoments } from './core/unit-moments';
 export { normalCdf } from './metrics/normal';
 export { sampleUnit } from './metrics/unit-samples';
 export type { MeanWithError, UnitSample, UnitSampleOptions } from './metrics/unit-samples';
+
+// MuProp and SBN VAE notebooks: the curvature sweep (MuProp against REINFORCE as f bends) and
+// experiments over several seeds summarised as mean ± standard error, and a model's estimated
+// gradient against the exact one, parameter by parameter
+export { curvatureObjective, curvatureSweep } from './metrics/curvature-sweep';
+export type { CurvatureSweepConfig, CurvatureSweepRow } from './metrics/curvature-sweep';
+export { meanCurves, runSeeds, summarizeSeeds } from './train/seeds';
+export type { SeededRun, SeedSummaryRow } from './train/seeds';
+export { parameterAgreement } from './metrics/parameter-agreement';
+export type { ParameterAgreement, ParameterAgreementOptions } from './metrics/parameter-agreement';

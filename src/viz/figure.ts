@@ -52,7 +52,7 @@ export interface Axis {
   showline?: boolean;
   ticks?: '' | 'outside' | 'inside';
   automargin?: boolean;
-  /** How tick labels write large and small numbers; the house style uses 'power' on log axes. */
+  /** How tick exponents are written; the house style is `'power'` (10³), never SI prefixes (µ). */
   exponentformat?: 'none' | 'e' | 'E' | 'power' | 'SI' | 'B';
 }
 
