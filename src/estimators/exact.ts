@@ -34,22 +34,39 @@ export function logProbabilities(configurations: Float32Array, phi: Float32Array
   return out;
 }
 
-/** Expectation and exact gradient in float64. */
-export function enumerate(f: Objective, logits: tf.Tensor1D): { expectation: number; gradient: Float64Array } {
+/** Every configuration with its probability and f value: the table both oracles sum over. */
+export interface Enumeration {
+  d: number;
+  /** Row k holds configuration k (`[2^d · d]`, unit 0 the least significant bit). */
+  configurations: Float32Array;
+  /** `p(z_k)` in float64. */
+  p: Float64Array;
+  /** `f(z_k)`. */
+  f: Float32Array;
+  sigma: number[];
+}
+
+/** Enumerates the `2^d` configurations of `logits` and evaluates f on all of them in one call. */
+export function enumerateConfigurations(f: Objective, logits: tf.Tensor1D): Enumeration {
   checkLogits(logits);
   const d = logits.shape[0];
   if (d > MAX_ENUMERATION_UNITS) throw new ArgumentError('logits', messages.enumerationSize(d, MAX_ENUMERATION_UNITS));
   const phi = logits.dataSync() as Float32Array;
   const configurations = allConfigurations(d);
   const checked = checkedObjective(f);
-  const values = tf.tidy(() => checked(tf.tensor2d(configurations, [2 ** d, d])).dataSync());
+  const values = tf.tidy(() => checked(tf.tensor2d(configurations, [2 ** d, d])).dataSync()) as Float32Array;
   if (!values.every(Number.isFinite)) throw new ArgumentError('f', messages.nonFinite('f(z) for every configuration'));
-  const logP = logProbabilities(configurations, phi);
-  const sigma = Array.from(phi, (x) => 1 / (1 + Math.exp(-x)));
+  const p = logProbabilities(configurations, phi).map(Math.exp);
+  return { d, configurations, p, f: values, sigma: Array.from(phi, (x) => 1 / (1 + Math.exp(-x))) };
+}
+
+/** Expectation and exact gradient in float64. */
+export function enumerate(f: Objective, logits: tf.Tensor1D): { expectation: number; gradient: Float64Array } {
+  const { d, configurations, p, f: values, sigma } = enumerateConfigurations(f, logits);
   let expectation = 0;
   const gradient = new Float64Array(d);
-  for (let k = 0; k < logP.length; k++) {
-    const weight = Math.exp(logP[k]) * values[k];
+  for (let k = 0; k < p.length; k++) {
+    const weight = p[k] * values[k];
     expectation += weight;
     for (let i = 0; i < d; i++) gradient[i] += weight * (configurations[k * d + i] - sigma[i]);
   }

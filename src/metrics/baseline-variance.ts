@@ -12,10 +12,9 @@
  * `Var = C_i − B_i² / A_i`. With one unit, `b* = (1 − σ) f(1) + σ f(0)` and the minimum is 0.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, messages } from '../errors';
-import { allConfigurations, logProbabilities, MAX_ENUMERATION_UNITS } from '../estimators/exact';
-import { checkedObjective, type Objective } from '../estimators/objective';
-import { checkLogits } from '../estimators/validate';
+import { ArgumentError } from '../errors';
+import { enumerateConfigurations, type Enumeration } from '../estimators/exact';
+import type { Objective } from '../estimators/objective';
 
 /** The exact variance curve of one unit's score-function estimate against a constant baseline. */
 export interface BaselineVarianceCurve {
@@ -43,28 +42,6 @@ export interface BaselineVarianceCurve {
 function checkFinite(argument: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new ArgumentError(argument, `expected a finite number, got ${String(value)}`);
   return value;
-}
-
-/** The distribution of one unit's estimate: probabilities, f values and scores of every configuration. */
-interface Enumeration {
-  p: Float64Array;
-  f: Float32Array;
-  configurations: Float32Array;
-  sigma: number[];
-  d: number;
-}
-
-function enumerateConfigurations(f: Objective, logits: tf.Tensor1D): Enumeration {
-  checkLogits(logits);
-  const d = logits.shape[0];
-  if (d > MAX_ENUMERATION_UNITS) throw new ArgumentError('logits', messages.enumerationSize(d, MAX_ENUMERATION_UNITS));
-  const phi = logits.dataSync() as Float32Array;
-  const configurations = allConfigurations(d);
-  const checked = checkedObjective(f);
-  const values = tf.tidy(() => checked(tf.tensor2d(configurations, [2 ** d, d])).dataSync()) as Float32Array;
-  if (!values.every(Number.isFinite)) throw new ArgumentError('f', messages.nonFinite('f(z) for every configuration'));
-  const p = logProbabilities(configurations, phi).map(Math.exp);
-  return { p, f: values, configurations, sigma: Array.from(phi, (x) => 1 / (1 + Math.exp(-x))), d };
 }
 
 function curveOf(e: Enumeration, unit: number): BaselineVarianceCurve {

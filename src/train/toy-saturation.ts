@@ -17,11 +17,12 @@ export interface SaturationEstimator {
   samples?: number;
 }
 
-export interface ToySaturationOptions {
+/** What every batch of toy runs takes: the toy, the estimators and the SGD budget. */
+export interface ToyRunOptions {
   p0: number;
   /** Names, or `{ estimator, samples }` for estimators that need more draws (reinforce-loo: 2). */
   estimators: (string | SaturationEstimator)[];
-  /** Runs per estimator, with seeds `seed, seed + 1, …`. Default 10. */
+  /** Runs per estimator, with seeds `seed, seed + 1, …`. */
   seeds?: number;
   /** Step budget of each run. Default 2000. */
   steps?: number;
@@ -31,6 +32,10 @@ export interface ToySaturationOptions {
   samples?: number;
   /** First seed. Default 0. */
   seed?: number;
+}
+
+/** Runs per estimator default to 10. */
+export interface ToySaturationOptions extends ToyRunOptions {
   /** The threshold on σ(φ). Default 0.9. */
   threshold?: number;
 }

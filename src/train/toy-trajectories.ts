@@ -13,23 +13,11 @@ import { ArgumentError, checkInteger, checkPositive } from '../errors';
 import { closedFormGradient } from '../metrics/compare';
 import { createToyModel } from '../models/toy-model';
 import { createOptimizer } from './optimizer';
-import type { SaturationEstimator } from './toy-saturation';
+import type { SaturationEstimator, ToyRunOptions } from './toy-saturation';
 import { stepSeed } from './train';
 
-export interface ToyTrajectoryOptions {
-  p0: number;
-  /** Names, or `{ estimator, samples }` (reinforce-loo needs samples ≥ 2). */
-  estimators: (string | SaturationEstimator)[];
-  /** Runs per estimator, with seeds `seed, seed + 1, …`. Default 5. */
-  seeds?: number;
-  /** SGD steps of each run. Default 2000. */
-  steps?: number;
-  /** SGD step size. Default 1. */
-  lr?: number;
-  /** Draws per step. Default 1. */
-  samples?: number;
-  /** First seed. Default 0. */
-  seed?: number;
+/** Runs per estimator default to 5. */
+export interface ToyTrajectoryOptions extends ToyRunOptions {
   /** Record σ(φ) every this many steps (and at steps 0 and `steps`). Default 10. */
   every?: number;
 }
