@@ -45,11 +45,13 @@ function houseAxis(title: string | undefined, range?: [number, number], log?: bo
     gridcolor: '#e6e6e6',
     zeroline: false,
     automargin: true,
-    exponentformat: 'power', // 10^-6, never SI prefixes such as µ
   };
   if (title != null) axis.title = { text: title };
   if (range != null) axis.range = log ? [Math.log10(range[0]), Math.log10(range[1])] : range;
-  if (log) axis.type = 'log';
+  if (log) {
+    axis.type = 'log';
+    axis.exponentformat = 'power'; // 10^−6, never Plotly's SI prefixes (µ, m)
+  }
   return axis;
 }
 
