@@ -68,12 +68,12 @@ describe('viz: chart builders', () => {
     assert.equal(typeof figs[0].layout.font?.family, 'string');
   });
 
-  test('log axes label ticks as powers of ten, never SI prefixes', () => {
+  test('axes label ticks as powers of ten, never SI prefixes (µ, m), log and linear alike', () => {
     const fig = scatterChart({ x: [1e-4, 1], y: [1e-6, 1] }, { logX: true, logY: true });
     assert.equal(fig.layout.xaxis?.type, 'log');
     assert.equal(fig.layout.xaxis?.exponentformat, 'power');
     assert.equal(fig.layout.yaxis?.exponentformat, 'power');
-    assert.equal(lineChart({ x: [1, 2], y: [3, 4] }).layout.yaxis?.exponentformat, undefined);
+    assert.equal(lineChart({ x: [1, 2], y: [3e-6, 4e-6] }).layout.yaxis?.exponentformat, 'power');
   });
 
   test('scatter labels become per-point text; a wrong count names the series', () => {

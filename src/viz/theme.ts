@@ -45,13 +45,11 @@ function houseAxis(title: string | undefined, range?: [number, number], log?: bo
     gridcolor: '#e6e6e6',
     zeroline: false,
     automargin: true,
+    exponentformat: 'power', // 10^−6, never Plotly's default SI prefixes (µ, m), on every axis
   };
   if (title != null) axis.title = { text: title };
   if (range != null) axis.range = log ? [Math.log10(range[0]), Math.log10(range[1])] : range;
-  if (log) {
-    axis.type = 'log';
-    axis.exponentformat = 'power'; // 10^−6, never Plotly's SI prefixes (µ, m)
-  }
+  if (log) axis.type = 'log';
   return axis;
 }
 
