@@ -84,10 +84,11 @@ function firstSaturation(p0: number, estimator: string, samples: number, seed: n
   }
 }
 
-function checkEstimators(list: unknown, samples: number): SaturationEstimator[] {
+/** The estimator list of a batch of toy runs, each with its draws per step (default `samples`). */
+export function checkToyEstimators(list: unknown, samples: number): Required<SaturationEstimator>[] {
   if (!Array.isArray(list) || list.length === 0) throw new ArgumentError('options.estimators', 'expected a non-empty array of estimator names');
   return list.map((item, i) => {
-    const entry: SaturationEstimator = typeof item === 'string' ? { estimator: item } : item;
+    const entry = (typeof item === 'string' ? { estimator: item } : item) as SaturationEstimator | null;
     if (entry == null || typeof entry.estimator !== 'string') {
       throw new ArgumentError(`options.estimators[${i}]`, 'expected a name or { estimator, samples }');
     }
@@ -106,8 +107,8 @@ export function toySaturation(options: ToySaturationOptions): SaturationRow[] {
   checkInteger('options.samples', samples, 1);
   checkInteger('options.seed', seed, 0);
   if (!(threshold > 0 && threshold < 1)) throw new ArgumentError('options.threshold', `expected a number in (0, 1), got ${threshold}`);
-  return checkEstimators(options.estimators, samples).map(({ estimator, samples: draws }) => {
-    const runs = Array.from({ length: seeds }, (_, s) => firstSaturation(p0, estimator, draws!, seed + s, steps, lr, threshold));
+  return checkToyEstimators(options.estimators, samples).map(({ estimator, samples: draws }) => {
+    const runs = Array.from({ length: seeds }, (_, s) => firstSaturation(p0, estimator, draws, seed + s, steps, lr, threshold));
     const firstStep = runs.map((run) => run.firstStep);
     const reached = firstStep.filter((x): x is number => x !== null);
     return {

@@ -13,7 +13,7 @@ import { ArgumentError, checkInteger, checkPositive } from '../errors';
 import { closedFormGradient } from '../metrics/compare';
 import { createToyModel } from '../models/toy-model';
 import { createOptimizer } from './optimizer';
-import type { SaturationEstimator, ToyRunOptions } from './toy-saturation';
+import { checkToyEstimators, type ToyRunOptions } from './toy-saturation';
 import { stepSeed } from './train';
 
 /** Runs per estimator default to 5. */
@@ -124,17 +124,6 @@ function runOnce(p0: number, estimator: string, samples: number, seed: number, s
   }
 }
 
-function checkEstimators(list: unknown, samples: number): Required<SaturationEstimator>[] {
-  if (!Array.isArray(list) || list.length === 0) throw new ArgumentError('options.estimators', 'expected a non-empty array of estimator names');
-  return list.map((item, i) => {
-    const entry = (typeof item === 'string' ? { estimator: item } : item) as SaturationEstimator | null;
-    if (entry == null || typeof entry.estimator !== 'string') {
-      throw new ArgumentError(`options.estimators[${i}]`, 'expected a name or { estimator, samples }');
-    }
-    return { estimator: entry.estimator, samples: checkInteger(`options.estimators[${i}].samples`, entry.samples ?? samples, 1) };
-  });
-}
-
 /** Every estimator on every seed; one trajectory per (estimator, seed), estimator-major. */
 export function toyTrajectories(options: ToyTrajectoryOptions): ToyTrajectory[] {
   if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected an object with p0 and estimators');
@@ -145,7 +134,7 @@ export function toyTrajectories(options: ToyTrajectoryOptions): ToyTrajectory[] 
   checkInteger('options.samples', samples, 1);
   checkInteger('options.seed', seed, 0);
   const keep = recordedSteps(steps, every);
-  return checkEstimators(options.estimators, samples).flatMap(({ estimator, samples: draws }) =>
+  return checkToyEstimators(options.estimators, samples).flatMap(({ estimator, samples: draws }) =>
     Array.from({ length: seeds }, (_, s) => runOnce(p0, estimator, draws, seed + s, steps, lr, keep)),
   );
 }
