@@ -11,8 +11,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { logBernoulli } from '../src/core/bernoulli';
-import { fastPathEnabled, useFastPath } from '../src/core/fast-path';
+import { bernoulliFromNoise, logBernoulli, sumSoftplus } from '../src/core/bernoulli';
+import { defineOp } from '../src/core/custom-op';
+import { denseProduct, fastPathEnabled, product, useFastPath } from '../src/core/fast-path';
+import { uint32Stream, uniformArray } from '../src/core/random';
 import { DEFAULT_SETTINGS, layerGradient, NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../src/estimators/layer';
 import { completion, meanFieldExpansions, pathObjective, samplePath, tileRows, type Chain } from '../src/models/chain';
 import { chainGradients, chainNoise } from '../src/models/chain-gradients';
@@ -63,6 +65,18 @@ describe('fast-path: kernels', () => {
     }
   }
 
+  test("fast-path: LeakyRelu's gradient equals tfjs's, zeros and both signs included", () => {
+    const x = tf.tensor2d([[-2, -0.5, 0, 0.5, 3], [0, 1e-30, -1e-30, 7, -7]]);
+    const dy = seeded([2, 5], 13);
+    const gradient = () => tf.grad((input: tf.Tensor) => tf.leakyRelu(input, 0.3))(x, dy);
+    const fast = gradient();
+    useFastPath(false);
+    const reference = gradient();
+    useFastPath(true);
+    assert.deepEqual(Array.from(fast.dataSync()), Array.from(reference.dataSync()));
+    tf.dispose([x, dy, fast, reference]);
+  });
+
   test('fast-path: a clone (Identity) keeps its values after the original is disposed, and frees them after', () => {
     const before = tf.memory().numTensors;
     const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
@@ -96,6 +110,134 @@ describe('fast-path: kernels', () => {
     assert.equal(tf.memory().numTensors, before);
     tf.dispose(cases.flat());
   });
+});
+
+/** softplus in float64. */
+const softplus64 = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+
+describe('fast-path: elementwise replacements', () => {
+  // Large enough for the chunked products (≥ 4096 logits): chunks of 56 (784 units), 50 (200
+  // units), 7 (width 7) and 1 (prime width 67 > 64); logits up to ±100, where σ(|φ|) rounds to 1.
+  const cases: [string, number[], number][] = [
+    ['[6, 784], |φ| < 8', [6, 784], 8],
+    ['[30, 200], |φ| < 100', [30, 200], 100],
+    ['[70, 67] (prime width), |φ| < 30', [70, 67], 30],
+    ['[300, 3, 7], |φ| < 3', [300, 3, 7], 3],
+    ['[4, 200] (the plain kernel below 4096 logits), |φ| < 5', [4, 200], 5],
+  ];
+  for (const [label, shape, scale] of cases) {
+    test(`fast-path: sumSoftplus is as accurate as float32's Σ softplus against float64, ${label}`, () => {
+      const logits = tf.mul(seeded(shape, 5), scale);
+      const values = logits.dataSync();
+      const got = tf.tidy(() => sumSoftplus(logits)).dataSync();
+      const plain = tf.tidy(() => tf.sum(tf.softplus(logits), -1)).dataSync();
+      const d = shape[shape.length - 1];
+      let worstFast = 0;
+      let worstPlain = 0;
+      for (let r = 0; r < got.length; r++) {
+        let exact = 0;
+        for (let i = r * d; i < (r + 1) * d; i++) exact += softplus64(values[i]);
+        const ulp = 2 ** (Math.floor(Math.log2(Math.max(exact, 2 ** -126))) - 23);
+        worstFast = Math.max(worstFast, Math.abs(got[r] - exact) / ulp);
+        worstPlain = Math.max(worstPlain, Math.abs(plain[r] - exact) / ulp);
+      }
+      // In ulps of the exact sum: no worse than 4× the plain float32 formula, or 8 ulps.
+      assert.ok(worstFast <= Math.max(4 * worstPlain, 8), `worst error ${worstFast} ulps; the plain formula's ${worstPlain}`);
+      logits.dispose();
+    });
+  }
+
+  test('fast-path: bernoulliFromNoise is exactly 1[u < σ(φ)], ties and extremes included', () => {
+    const logits = tf.tensor2d([[-30, -4, -1e-3, 0, 0, 0, 1e-3, 2, 30, 0]]);
+    const sigma = tf.sigmoid(logits);
+    // u equal to σ(φ) (a tie: 0), just below, and uniform draws
+    const u = tf.concat([sigma, tf.mul(sigma, 1 - 2 ** -23), tf.tensor2d(uniformArray(10, 3), [1, 10])], 0);
+    const tiled = tf.concat([logits, logits, logits], 0);
+    const fast = bernoulliFromNoise(tiled, u);
+    const reference = tf.cast(tf.less(u, tf.sigmoid(tiled)), 'float32');
+    assert.deepEqual(Array.from(fast.dataSync()), Array.from(reference.dataSync()));
+    assert.deepEqual(Array.from(fast.dataSync()).slice(0, 10), new Array(10).fill(0));
+    tf.dispose([logits, sigma, u, tiled, fast, reference]);
+  });
+
+  test('fast-path: the inlined uniform generator draws what uint32Stream draws', () => {
+    for (const seed of [0, 1, 2 ** 32 - 1, 123456789]) {
+      const next = uint32Stream(seed);
+      const expected = Float32Array.from({ length: 5000 }, () => ((next() >>> 9) + 0.5) / 2 ** 23);
+      assert.deepEqual(uniformArray(5000, seed), expected, `seed ${seed}`);
+    }
+  });
+});
+
+describe('fast-path: custom ops and products', () => {
+  test('fast-path: defineOp computes only the gradients that are needed, and leaks nothing', () => {
+    const calls = { a: 0, b: 0 };
+    const op = defineOp({
+      kernelName: 'StochgradTestProduct',
+      inputs: ['a', 'b'],
+      forward: ({ a, b }) => tf.mul(a, b),
+      gradients: {
+        a: (dy, { b }) => (calls.a++, tf.mul(dy, b)),
+        b: (dy, { a }) => (calls.b++, tf.mul(dy, a)),
+      },
+    });
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.tensor1d([4, 5, 6]);
+    const before = tf.memory().numTensors;
+    const onlyA = tf.grad((x: tf.Tensor) => tf.sum(op({ a: x, b })))(a);
+    assert.deepEqual(Array.from(onlyA.dataSync()), [4, 5, 6]);
+    assert.deepEqual(calls, { a: 1, b: 0 });
+    const both = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(op({ a: x, b: y })))([a, b]);
+    assert.deepEqual(both.map((g) => Array.from(g.dataSync())), [[4, 5, 6], [1, 2, 3]]);
+    assert.deepEqual(calls, { a: 2, b: 1 });
+    tf.dispose([onlyA, ...both]);
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([a, b]);
+  });
+
+  test("fast-path: dense's value and its gradients (x, w, b) equal tfjs's autodiff of x·w + b", () => {
+    const parameters = createParameters(denseSpecs('layer', 7, 5), 3);
+    parameters['layer.b'].assign(tf.tensor1d([0.1, -0.2, 0.3, 0.4, -0.5]));
+    const x = seeded([4, 7], 6);
+    const dy = seeded([4, 5], 7);
+    const run = () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(dense(parameters, 'layer', x as tf.Tensor2D), dy)) as tf.Scalar);
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(dense(parameters, 'layer', input as tf.Tensor2D), dy)))(x);
+      return [value, grads[parameters['layer.w'].name], grads[parameters['layer.b'].name], dx];
+    };
+    const fast = run();
+    useFastPath(false);
+    const reference = run();
+    useFastPath(true);
+    ['value', 'dw', 'db', 'dx'].forEach((label, k) => assertClose(fast[k], reference[k], label));
+    tf.dispose([x, dy, ...fast, ...reference]);
+    Object.values(parameters).forEach((p) => p.dispose());
+  });
+
+  test('fast-path: denseProduct gives bit-identical results before and after it starts reusing a packed weight', () => {
+    const x = seeded([50, 30], 8) as tf.Tensor2D;
+    const w = seeded([30, 40], 9) as tf.Tensor2D;
+    const bias = seeded([40], 10) as tf.Tensor1D;
+    const results = [1, 2, 3, 4].map(() => tf.tidy(() => Array.from(denseProduct(x, w, bias).dataSync())));
+    results.slice(1).forEach((r) => assert.deepEqual(r, results[0]));
+    const reference = tf.tidy(() => tf.add(tf.matMul(x, w), bias));
+    assertClose(tf.tensor2d(results[0], [50, 40]), reference, 'x·w + b');
+    tf.dispose([x, w, bias, reference]);
+  });
+
+  // Shapes on either side of product's choice between the direct and the flipped form.
+  for (const [label, [m, k, n]] of [['few rows, wide right operand: flipped', [2, 40, 30]], ['many rows: direct', [40, 6, 3]], ['square', [8, 8, 8]]] as const) {
+    test(`fast-path: product equals tfjs's matMul for every transpose flag (${label} ${m}×${k}×${n})`, () => {
+      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        const a = seeded(ta ? [k, m] : [m, k], 11);
+        const b = seeded(tb ? [n, k] : [k, n], 12);
+        const got = product(a, b, ta, tb);
+        const expected = tf.matMul(a, b, ta, tb);
+        assertClose(got, expected, `transposeA ${ta}, transposeB ${tb}`);
+        tf.dispose([a, b, got, expected]);
+      }
+    });
+  }
 });
 
 /** A two-layer SBN (6–4–3) as a bare chain: its own reference surrogate below. */

@@ -197,33 +197,29 @@ def arm_weights(u: torch.Tensor, phi: torch.Tensor, b: torch.Tensor, twin: torch
 
 def antithetic(twin_of: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
                weights: Callable[..., torch.Tensor]) -> Estimator:
-    """ARM-style estimator: per layer, the pair (b, twin) from one u, evaluated as one
-    stacked batch of 2 x rows. The layer-1 pair pass carries the decoder gradient and the
-    objective (mean over both members, each a sample from q)."""
+    """ARM-style estimator, per layer the pair (b, twin) from one u. The path (b at every
+    layer) runs with autograd on: it gives the decoder gradient, the objective and f(b) of
+    every layer. Each layer's twin is completed under no_grad, one extra pass per layer, the
+    later layers re-sampled from the same uniforms."""
 
     def estimate(model: SBN, x: torch.Tensor, generator: torch.Generator):
         rows = x.shape[0]
         us = uniforms(model, rows, model.params['prior.b'].shape[0], generator, x.dtype)
-        pair_us = [None] + [torch.cat([u, u]) for u in us[1:]]
         phi1 = model.encode(1, x)
         with torch.no_grad():
-            b1, twin1 = sample(us[1], phi1), twin_of(us[1], phi1)
-        first = rollout(model, torch.cat([x, x]), 1, torch.cat([b1, twin1]),
-                        torch.cat([phi1, phi1]), pair_us)
-        phis = [phi1] + [first.phis[k][:rows] for k in range(2, model.layers + 1)]
+            b1 = sample(us[1], phi1)
+        path = rollout(model, x, 1, b1, phi1, us)
+        phis = [path.phis[k] for k in range(1, model.layers + 1)]
         with torch.no_grad():
-            f = objective = first.downstream(1)
-            signals = [weights(us[1], phi1, b1, twin1, f[:rows], f[rows:])]
-            for layer in range(2, model.layers + 1):
-                phi, parent = phis[layer - 1], first.zs[layer - 1][:rows]
-                b, twin = first.zs[layer][:rows], twin_of(us[layer], phi)
-                pair = rollout(model, torch.cat([parent, parent]), layer, torch.cat([b, twin]),
-                               torch.cat([phi, phi]), pair_us)
-                f = pair.downstream(layer)
-                signals.append(weights(us[layer], phi, b, twin, f[:rows], f[rows:]))
+            signals = []
+            for layer in range(1, model.layers + 1):
+                phi, parent, b = path.phis[layer], path.zs[layer - 1], path.zs[layer]
+                twin = twin_of(us[layer], phi)
+                f_twin = rollout(model, parent, layer, twin, phi, us).downstream(layer)
+                signals.append(weights(us[layer], phi, b, twin, path.downstream(layer), f_twin))
         surrogate = sum((g * phi).sum() for g, phi in zip(signals, phis)) / rows
-        loss = -(first.log_p.mean() + surrogate)
-        return loss, objective.mean()
+        loss = -(path.log_p.mean() + surrogate)
+        return loss, path.downstream(1).mean()
 
     return estimate
 
@@ -360,18 +356,18 @@ def median_ms(samples_ns: list[int]) -> float:
     return statistics.median(samples_ns) / 1e6
 
 
-def time_matmul(repeats: int = 2000) -> dict:
-    """x @ W, 50 x 784 by 784 x 200, float32, median of ``repeats`` after 100 warm-ups."""
+def time_matmul(repeats: int = 2000, warmup: int = 100) -> dict:
+    """x @ W, 50 x 784 by 784 x 200, float32, median of ``repeats`` after ``warmup`` untimed."""
     generator = torch.Generator().manual_seed(7)
     x = torch.rand(50, 784, generator=generator)
     w = torch.rand(784, 200, generator=generator)
     times, cpu_times = [], []
     with torch.no_grad():
-        for i in range(repeats + 100):
+        for i in range(repeats + warmup):
             start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
             x @ w
             end, cpu_end = time.perf_counter_ns(), time.process_time_ns()
-            if i >= 100:
+            if i >= warmup:
                 times.append(end - start)
                 cpu_times.append(cpu_end - cpu_start)
     ms = median_ms(times)
@@ -379,38 +375,80 @@ def time_matmul(repeats: int = 2000) -> dict:
             'cpuMs': round(median_ms(cpu_times), 5)}
 
 
+class TrainingRun:
+    """One training run of a model and estimator (Adam, lr 1e-4), timed step by step: each step
+    is uniforms, forward, estimator and backward into every .grad (the gradient step), then
+    ``Adam.step()`` and ``zero_grad`` (the training step). Successive calls continue the run."""
+
+    def __init__(self, kind: str, estimator: str, x: torch.Tensor, seed: int):
+        self.kind, self.estimator, self.x = kind, estimator, x
+        self.model = make_model(kind, seed=seed)
+        self.estimate = make_estimator(estimator)
+        self.optimizer = torch.optim.Adam(self.model.params.values(), lr=1e-4)
+        self.generator = torch.Generator().manual_seed(seed + 1)
+
+    def steps(self, count: int) -> dict[str, list]:
+        """Runs ``count`` steps; per step the wall and process CPU nanoseconds of the gradient
+        step and the whole training step, and the batch objective."""
+        out: dict[str, list] = {'gradientNs': [], 'trainNs': [], 'gradientCpuNs': [], 'trainCpuNs': [],
+                                'elbo': []}
+        for _ in range(count):
+            start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
+            loss, elbo = self.estimate(self.model, self.x, self.generator)
+            loss.backward()
+            middle, cpu_middle = time.perf_counter_ns(), time.process_time_ns()
+            self.optimizer.step()
+            self.optimizer.zero_grad(set_to_none=True)
+            end, cpu_end = time.perf_counter_ns(), time.process_time_ns()
+            out['gradientNs'].append(middle - start)
+            out['trainNs'].append(end - start)
+            out['gradientCpuNs'].append(cpu_middle - cpu_start)
+            out['trainCpuNs'].append(cpu_end - cpu_start)
+            out['elbo'].append(elbo.item())
+        return out
+
+
+def summarize(kind: str, estimator: str, timed: dict[str, list]) -> dict:
+    """Medians (ms) of the timed steps and the mean objective."""
+    return {'model': kind, 'estimator': estimator, 'gradientMs': round(median_ms(timed['gradientNs']), 4),
+            'trainMs': round(median_ms(timed['trainNs']), 4), 'elbo': round(statistics.fmean(timed['elbo']), 3),
+            'gradientCpuMs': round(median_ms(timed['gradientCpuNs']), 4),
+            'trainCpuMs': round(median_ms(timed['trainCpuNs']), 4)}
+
+
 def time_training(kind: str, estimator: str, x: torch.Tensor, steps: int, warmup: int,
                   seed: int) -> dict:
-    """Median gradient step (uniforms, forward, estimator, backward into every .grad) and
-    training step (the same plus Adam(lr=1e-4).step() and zero_grad), over ``steps`` timed
-    steps of one training run after ``warmup`` untimed ones. ``elbo`` is the mean batch
-    objective over the timed steps. ``*CpuMs`` are the same medians of the process's CPU time
-    (all threads): at one thread, a stand-in for wall time that a busy machine disturbs less."""
-    model = make_model(kind, seed=seed)
-    estimate = make_estimator(estimator)
-    optimizer = torch.optim.Adam(model.params.values(), lr=1e-4)
-    generator = torch.Generator().manual_seed(seed + 1)
-    wall: dict[str, list[int]] = {'gradient': [], 'train': []}
-    cpu: dict[str, list[int]] = {'gradient': [], 'train': []}
-    elbos = []
-    for step in range(warmup + steps):
-        start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
-        loss, elbo = estimate(model, x, generator)
-        loss.backward()
-        middle, cpu_middle = time.perf_counter_ns(), time.process_time_ns()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        end, cpu_end = time.perf_counter_ns(), time.process_time_ns()
-        if step >= warmup:
-            wall['gradient'].append(middle - start)
-            wall['train'].append(end - start)
-            cpu['gradient'].append(cpu_middle - cpu_start)
-            cpu['train'].append(cpu_end - cpu_start)
-            elbos.append(elbo.item())
-    return {'model': kind, 'estimator': estimator, 'gradientMs': round(median_ms(wall['gradient']), 4),
-            'trainMs': round(median_ms(wall['train']), 4), 'elbo': round(statistics.fmean(elbos), 3),
-            'gradientCpuMs': round(median_ms(cpu['gradient']), 4),
-            'trainCpuMs': round(median_ms(cpu['train']), 4)}
+    """Medians over ``steps`` timed steps of one training run after ``warmup`` untimed ones.
+    ``*CpuMs`` are the same medians of the process's CPU time (all threads): at one thread, a
+    stand-in for wall time that a busy machine disturbs less."""
+    run = TrainingRun(kind, estimator, x, seed)
+    run.steps(warmup)
+    return summarize(kind, estimator, run.steps(steps))
+
+
+def serve(x: torch.Tensor, data: str, seed: int) -> None:
+    """``--serve``: the benchmark's interleaved mode. Prints one JSON line describing torch, then
+    answers one JSON request per stdin line with one JSON line:
+    ``{"steps": n, "model", "estimator", "threads"}`` continues that training run (created on
+    first use) by n steps and returns the per-step lists of ``TrainingRun.steps``;
+    ``{"matmul": repeats, "threads"}`` returns ``time_matmul(repeats)``."""
+    runs: dict[tuple, TrainingRun] = {}
+    print(json.dumps({'torch': torch.__version__, 'blas': blas_name(), 'data': data, 'cpus': os.cpu_count()}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        threads = int(request.get('threads', 1))
+        torch.set_num_threads(threads)
+        blas_threads = set_blas_threads(threads)
+        if 'matmul' in request:
+            reply = time_matmul(int(request['matmul']), warmup=10)
+        else:
+            key = (request['model'], request['estimator'], threads)
+            if key not in runs:
+                runs[key] = TrainingRun(request['model'], request['estimator'], x, seed)
+            reply = runs[key].steps(int(request['steps']))
+        reply['threads'] = torch.get_num_threads()
+        reply['blasThreads'] = blas_threads
+        print(json.dumps(reply), flush=True)
 
 
 def names(text: str, allowed: tuple[str, ...], argument: str) -> list[str]:
@@ -431,6 +469,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument('--warmup', type=int, default=10)
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--seed', type=int, default=1)
+    parser.add_argument('--serve', action='store_true',
+                        help='answer timing requests on stdin (the benchmark\'s interleaved mode)')
     args = parser.parse_args(argv)
     args.models = names(args.models, MODELS, '--models')
     args.estimators = names(args.estimators, ESTIMATORS, '--estimators')
@@ -444,6 +484,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
+    if args.serve:
+        x, data = load_batch(args.batch, args.seed)
+        serve(x, data, args.seed)
+        return
     torch.set_num_threads(args.threads)
     blas_threads = set_blas_threads(args.threads)
     x, data = load_batch(args.batch, args.seed)

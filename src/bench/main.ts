@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: SBN VAE training steps on every available tfjs backend next to the PyTorch
- * peer (`bench/peer/sbn_vae.py`, one and two threads), the matMul floor of each step, peak RSS,
- * and estimates per second on ARM's toy. Prints tables and writes `bench/results.json`.
- * `node dist/bench/main.js --help` lists the options.
+ * peer (`bench/peer/sbn_vae.py`, one and two threads, stepped in the same rounds), the matMul
+ * floor of each step, peak RSS, and estimates per second on ARM's toy. Prints tables and writes
+ * `bench/results.json`. `node dist/bench/main.js --help` lists the options.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,10 +14,11 @@ import { NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../estimators/layer';
 import type { EstimatorName } from '../estimators/registry';
 import { compareEstimators } from '../metrics/compare';
 import { optionsHelp, parseOptions, type OptionsSpec } from '../cli/options';
-import { renderTable, type Column } from '../cli/table';
 import { describeError, exitCodeFor } from '../cli/usage-error';
-import { runPeer, type PeerResult } from './peer';
-import { BENCH_MODELS, benchSbnStep, matMulRate, type MatMulRate, type SbnStepResult } from './sbn-steps';
+import { startPeer, type PeerServer } from './peer';
+import { describePeer, fmt, LEGEND, stepTable, toyTable, type BackendReport } from './report';
+import { benchRow, PEER_THREADS, peerReports, type BenchRow, type PeerReport, type PeerSamples } from './rounds';
+import { BENCH_MODELS, MATMUL_SHAPE, median, type BenchModel } from './sbn-steps';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -38,52 +39,46 @@ const OPTIONS = {
     validate: (name: string, option: string) => void networkEstimator(name, option),
   },
   steps: { kind: 'integer', min: 1, default: 60, help: 'timed steps per row (the median is reported)' },
+  round: { kind: 'integer', min: 1, default: 5, help: 'steps per round: stochgrad and the peer alternate round by round' },
   warmup: { kind: 'integer', min: 0, default: 10, help: 'untimed steps before timing' },
   'cpu-steps': { kind: 'integer', min: 1, default: 5, help: 'timed steps per row on the slow cpu backend' },
-  peer: { kind: 'choice', choices: ['on', 'off'], default: 'on', help: 'run the PyTorch peer with 1 and 2 threads' },
+  peer: { kind: 'choice', choices: ['on', 'off'], default: 'on', help: 'step the PyTorch peer (1 and 2 threads) in the same rounds' },
   out: { kind: 'list', default: ['bench/results.json'], help: 'where to write the JSON results' },
   help: { kind: 'flag', help: 'print this help' },
 } as const satisfies OptionsSpec;
 
-interface BackendReport {
-  backend: string;
-  matmul?: MatMulRate;
-  rows: (SbnStepResult & { floorMs: number })[];
-  toy?: { estimator: string; estimatesPerSecond: number }[];
-  error?: string;
-}
+type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>;
 
-interface PeerReport {
-  threads: number;
-  result?: PeerResult;
-  error?: string;
-}
-
-const fmt = (value: number | undefined, digits = 2) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
-
-async function benchBackend(name: BackendName, options: ReturnType<typeof parseOptions<typeof OPTIONS>>): Promise<BackendReport> {
+async function benchBackend(name: BackendName, options: Options, peer: PeerServer | undefined, peerSamples: Map<string, PeerSamples>): Promise<BackendReport> {
   try {
     await initBackend({ backend: name, log: false });
   } catch (error) {
     return { backend: name, rows: [], error: (error as Error).message };
   }
-  const steps = name === 'cpu' ? options['cpu-steps'] : options.steps;
-  const warmup = name === 'cpu' ? Math.min(options.warmup, 2) : options.warmup;
-  const matmul = matMulRate();
-  const rows: BackendReport['rows'] = [];
-  for (const model of options.models as (typeof BENCH_MODELS)[number][]) {
+  const slow = name === 'cpu';
+  const steps = slow ? options['cpu-steps'] : options.steps;
+  const warmup = slow ? Math.min(options.warmup, 2) : options.warmup;
+  // The peer is interleaved with the first fast backend only; the slow cpu rows are compared with it too.
+  const interleaved = slow || peerSamples.size > 0 ? undefined : peer;
+  const rows: BenchRow[] = [];
+  for (const model of options.models as BenchModel[]) {
     for (const estimator of options.estimators) {
-      const row = await benchSbnStep(model, estimator, warmup, steps);
-      rows.push({ ...row, floorMs: row.matMulMFlop / matmul.gflops });
-      process.stderr.write(`bench: ${name} ${model} ${estimator}: gradients ${fmt(row.gradient.ms)} ms, train ${fmt(row.train.ms)} ms\n`);
+      const row = await benchRow(model, estimator, steps, warmup, options.round, interleaved, peerSamples);
+      rows.push(row);
+      process.stderr.write(
+        `bench: ${name} ${model} ${estimator}: gradients ${fmt(row.gradient.ms)} ms (in training ${fmt(row.gradientInTraining.ms)}), ` +
+          `train ${fmt(row.train.ms)} ms, floor ${fmt(row.floorMs)} ms\n`,
+      );
     }
   }
+  const matmul = rows.length > 0 ? { ...rows[0].matmul, ms: median(rows.map((r) => r.matmul.ms)) } : undefined;
+  if (matmul) matmul.gflops = (2 * MATMUL_SHAPE[0] * MATMUL_SHAPE[1] * MATMUL_SHAPE[2]) / (matmul.ms * 1e6);
   const comparison = await compareEstimators({
     estimators: options.estimators as EstimatorName[],
     logit: 0,
     p0: 0.49,
     units: 1,
-    samples: name === 'cpu' ? 2000 : 20000,
+    samples: slow ? 2000 : 20000,
     seed: 1,
     repeats: 5,
   });
@@ -91,80 +86,35 @@ async function benchBackend(name: BackendName, options: ReturnType<typeof parseO
   return { backend: name, matmul, rows, toy };
 }
 
-function peerRow(peer: PeerReport | undefined, model: string, estimator: string) {
-  return peer?.result?.rows.find((row) => row.model === model && row.estimator === estimator);
-}
-
-/** "wall (cpu)" milliseconds. */
-const timing = (wall: number | undefined, cpu: number | undefined) => `${fmt(wall)} (${fmt(cpu)})`;
-
-function stepTable(report: BackendReport, peers: PeerReport[]): string {
-  const columns: Column[] = [
-    { header: 'model' },
-    { header: 'estimator' },
-    { header: 'grad ms (cpu)', align: 'right' },
-    { header: 'train ms (cpu)', align: 'right' },
-    { header: 'matMul floor ms', align: 'right' },
-    ...peers.flatMap((peer): Column[] => [
-      { header: `torch×${peer.threads} grad (cpu)`, align: 'right' },
-      { header: `torch×${peer.threads} train (cpu)`, align: 'right' },
-      { header: `ratio×${peer.threads} grad (cpu)`, align: 'right' },
-      { header: `ratio×${peer.threads} train (cpu)`, align: 'right' },
-    ]),
-  ];
-  const ratio = (ours: number, theirs: number | undefined) => (theirs ? (ours / theirs).toFixed(1) : '–');
-  const rows = report.rows.map((row) => [
-    row.model,
-    row.samples > 1 ? `${row.estimator} (${row.samples})` : row.estimator,
-    timing(row.gradient.ms, row.gradient.cpuMs),
-    timing(row.train.ms, row.train.cpuMs),
-    fmt(row.floorMs),
-    ...peers.flatMap((peer) => {
-      const theirs = peerRow(peer, row.model, row.estimator);
-      if (!theirs) return ['–', '–', '–', '–'];
-      return [
-        timing(theirs.gradientMs, theirs.gradientCpuMs),
-        timing(theirs.trainMs, theirs.trainCpuMs),
-        `${ratio(row.gradient.ms, theirs.gradientMs)} (${ratio(row.gradient.cpuMs, theirs.gradientCpuMs)})`,
-        `${ratio(row.train.ms, theirs.trainMs)} (${ratio(row.train.cpuMs, theirs.trainCpuMs)})`,
-      ];
-    }),
-  ]);
-  return renderTable(columns, rows, 'markdown');
-}
-
-function toyTable(report: BackendReport): string {
-  const rows = (report.toy ?? []).map((row) => [row.estimator, row.estimatesPerSecond.toExponential(2)]);
-  return renderTable([{ header: 'estimator' }, { header: "estimates/s on ARM's toy", align: 'right' }], rows, 'markdown');
-}
-
-function describePeer(peer: PeerReport): string {
-  if (!peer.result) return `PyTorch peer, ${peer.threads} thread(s): not run — ${peer.error}`;
-  const r = peer.result;
-  return `PyTorch ${r.torch}, ${r.threads} thread(s), BLAS: ${r.blas}${r.blasThreads ? ` (${r.blasThreads})` : ''}; data: ${r.data ?? 'not stated'}; matMul ${r.matmul.shape.join('×')} ${fmt(r.matmul.ms, 3)} ms (${fmt(r.matmul.gflops, 1)} GFLOP/s)`;
-}
-
 async function run(argv: readonly string[]): Promise<string> {
   const options = parseOptions(argv, OPTIONS);
   if (options.help) return ['usage: npm run bench -- [options]', '', 'options:', optionsHelp(OPTIONS)].join('\n');
+  let peer: PeerServer | undefined;
+  let peerError: string | undefined;
+  if (options.peer === 'on') {
+    process.stderr.write('bench: starting the PyTorch peer\n');
+    ({ peer, error: peerError } = await startPeer(ROOT, 50));
+    if (peerError) process.stderr.write(`bench: PyTorch peer not run: ${peerError}\n`);
+  }
+  const peerSamples = new Map<string, PeerSamples>();
   const reports: BackendReport[] = [];
-  for (const backend of options.backends) reports.push(await benchBackend(backend as BackendName, options));
-  const peers: PeerReport[] =
-    options.peer === 'on'
-      ? [1, 2].map((threads) => {
-          process.stderr.write(`bench: PyTorch peer with ${threads} thread(s)\n`);
-          const peer = runPeer({ root: ROOT, models: options.models, estimators: options.estimators, batch: 50, steps: options.steps, warmup: options.warmup, threads });
-          return { threads, ...peer };
-        })
-      : [];
+  let peers: PeerReport[] = options.peer === 'on' ? PEER_THREADS.map((threads) => ({ threads, error: peerError })) : [];
+  try {
+    for (const backend of options.backends) reports.push(await benchBackend(backend as BackendName, options, peer, peerSamples));
+    if (peer) peers = await peerReports(peer, peerSamples, options.models, options.estimators);
+  } finally {
+    peer?.close();
+  }
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverage: os.loadavg() },
     node: process.version,
     tfjs: tf.version.tfjs,
-    note: 'wasm runs one thread in Node; times are medians per step of wall-clock and of process CPU milliseconds, batch 50 (rows[].data says which images)',
-    settings: { steps: options.steps, warmup: options.warmup, cpuSteps: options['cpu-steps'], batch: 50 },
+    note:
+      'wasm runs one thread in Node; times are medians per step of wall-clock and of process CPU milliseconds, batch 50 ' +
+      '(rows[].data says which images); stochgrad and the peer are stepped in interleaved rounds of settings.round steps',
+    settings: { steps: options.steps, warmup: options.warmup, round: options.round, cpuSteps: options['cpu-steps'], batch: 50 },
     peakRssMB,
     backends: reports,
     peers,
@@ -174,9 +124,9 @@ async function run(argv: readonly string[]): Promise<string> {
   fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   const sections = reports.map((report) => {
     if (report.error) return `## tfjs ${report.backend}: not available — ${report.error}`;
-    const m = report.matmul!;
+    const m = report.matmul;
     return [
-      `## tfjs ${report.backend} (tfjs ${tf.version.tfjs}; plain matMul ${m.shape.join('×')} ${fmt(m.ms, 3)} ms = ${fmt(m.gflops, 1)} GFLOP/s; data: ${report.rows[0]?.data ?? '–'})`,
+      `## tfjs ${report.backend} (tfjs ${tf.version.tfjs}; plain matMul ${m ? `${m.shape.join('×')} ${fmt(m.ms, 3)} ms = ${fmt(m.gflops, 1)} GFLOP/s` : '–'}; data: ${report.rows[0]?.data ?? '–'})`,
       '',
       stepTable(report, peers),
       '',
@@ -185,6 +135,8 @@ async function run(argv: readonly string[]): Promise<string> {
   });
   return [
     ...sections,
+    '',
+    LEGEND,
     '',
     ...peers.map(describePeer),
     `peak RSS ${fmt(peakRssMB, 0)} MB; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs; results in ${path.relative(process.cwd(), out)}`,

@@ -1,21 +1,30 @@
 /**
- * The PyTorch peer (`bench/peer/sbn_vae.py`): runs it with a given thread count and parses the
- * one JSON object it prints. The interpreter is `STOCHGRAD_PYTHON`, else the first of `python3`,
- * `/usr/bin/python3` that imports torch.
+ * The PyTorch peer (`bench/peer/sbn_vae.py --serve`): one Python process that the benchmark
+ * keeps open and asks, round by round, for a few more timed steps of a training run, so that its
+ * steps and stochgrad's are measured interleaved, under the same machine conditions. The
+ * interpreter is `STOCHGRAD_PYTHON`, else the first of `python3`, `/usr/bin/python3` that
+ * imports torch.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as readline from 'readline';
 
 export interface PeerRow {
   model: string;
   estimator: string;
   gradientMs: number;
   trainMs: number;
-  /** CPU-time medians, when the peer reports them. */
   gradientCpuMs?: number;
   trainCpuMs?: number;
   elbo: number;
+}
+
+export interface PeerMatMul {
+  shape: number[];
+  ms: number;
+  gflops: number;
+  cpuMs?: number;
 }
 
 export interface PeerResult {
@@ -24,8 +33,25 @@ export interface PeerResult {
   blas: string;
   blasThreads?: string;
   data?: string;
-  matmul: { shape: number[]; ms: number; gflops: number };
+  matmul: PeerMatMul;
   rows: PeerRow[];
+}
+
+/** What the peer reports for `steps` more steps of one training run: per step, nanoseconds. */
+export interface PeerSteps {
+  gradientNs: number[];
+  trainNs: number[];
+  gradientCpuNs: number[];
+  trainCpuNs: number[];
+  elbo: number[];
+  threads: number;
+  blasThreads: string;
+}
+
+export interface PeerInfo {
+  torch: string;
+  blas: string;
+  data: string;
 }
 
 /** A python with torch, or why there is none. */
@@ -38,37 +64,45 @@ export function findTorchPython(): { python?: string; reason?: string } {
   return { reason: `no python with torch among ${candidates.join(', ')} (set STOCHGRAD_PYTHON, or apt-get install python3-torch)` };
 }
 
-export interface PeerOptions {
-  root: string;
-  models: readonly string[];
-  estimators: readonly string[];
-  batch: number;
-  steps: number;
-  warmup: number;
-  threads: number;
+export interface PeerServer {
+  info: PeerInfo;
+  /** `steps` more steps of the (model, estimator) run at `threads` threads (created on first use). */
+  steps(model: string, estimator: string, threads: number, steps: number): Promise<PeerSteps>;
+  matMul(threads: number, repeats: number): Promise<PeerMatMul & { blasThreads: string }>;
+  close(): void;
 }
 
-/** Runs the peer; returns its result or an error message naming what is missing. */
-export function runPeer(options: PeerOptions): { result?: PeerResult; error?: string } {
-  const script = path.join(options.root, 'bench', 'peer', 'sbn_vae.py');
-  if (!fs.existsSync(script)) return { error: `${script} is missing (the PyTorch peer; merge branch peer)` };
+/** Starts the peer on the benchmark's batch size; resolves once it has described itself. */
+export async function startPeer(root: string, batch: number): Promise<{ peer?: PeerServer; error?: string }> {
+  const script = path.join(root, 'bench', 'peer', 'sbn_vae.py');
+  if (!fs.existsSync(script)) return { error: `${script} is missing (the PyTorch peer)` };
   const { python, reason } = findTorchPython();
   if (!python) return { error: reason };
-  const args = [
-    script,
-    '--models', options.models.join(','),
-    '--estimators', options.estimators.join(','),
-    '--batch', String(options.batch),
-    '--steps', String(options.steps),
-    '--warmup', String(options.warmup),
-    '--threads', String(options.threads),
-  ];
-  const run = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) return { error: `${python} ${args.join(' ')} failed (exit ${run.status}): ${(run.stderr || '').trim().slice(-500)}` };
+  const child: ChildProcessWithoutNullStreams = spawn(python, [script, '--serve', '--batch', String(batch)], { stdio: 'pipe' });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async <T>(): Promise<T> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`the PyTorch peer (${python} ${script} --serve) exited: ${stderr.trim().slice(-500)}`);
+    return JSON.parse(line.value) as T;
+  };
+  const ask = <T>(request: object): Promise<T> => {
+    child.stdin.write(`${JSON.stringify(request)}\n`);
+    return next<T>();
+  };
   try {
-    const start = run.stdout.indexOf('{');
-    return { result: JSON.parse(run.stdout.slice(start)) as PeerResult };
+    const info = await next<PeerInfo>();
+    return {
+      peer: {
+        info,
+        steps: (model, estimator, threads, steps) => ask<PeerSteps>({ model, estimator, threads, steps }),
+        matMul: (threads, repeats) => ask({ matmul: repeats, threads }),
+        close: () => child.stdin.end(),
+      },
+    };
   } catch (error) {
-    return { error: `could not parse the peer's output as JSON: ${(error as Error).message}` };
+    child.kill();
+    return { error: (error as Error).message };
   }
 }

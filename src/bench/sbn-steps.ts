@@ -53,6 +53,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Per-step wall-clock and process CPU milliseconds. */
+export interface StepSamples {
+  wall: number[];
+  cpu: number[];
+}
+
 export interface StepTiming {
   /** Median wall-clock milliseconds of the timed steps. */
   ms: number;
@@ -60,20 +66,20 @@ export interface StepTiming {
   cpuMs: number;
 }
 
-/** Runs `step` `warmup` times untimed, then `steps` times timed. */
-export function timeSteps(step: () => void, warmup: number, steps: number): StepTiming {
-  for (let k = 0; k < warmup; k++) step();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let k = 0; k < steps; k++) {
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    step();
-    const used = process.cpuUsage(cpuStart);
-    wall.push(performance.now() - start);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  return { ms: median(wall), cpuMs: median(cpu) };
+export const emptySamples = (): StepSamples => ({ wall: [], cpu: [] });
+
+export function summarizeSamples(samples: StepSamples): StepTiming {
+  return { ms: median(samples.wall), cpuMs: median(samples.cpu) };
+}
+
+/** Runs `step` once and appends its wall and CPU time to `into`. */
+function timed(step: () => void, into: StepSamples): void {
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  step();
+  const used = process.cpuUsage(cpuStart);
+  into.wall.push(performance.now() - start);
+  into.cpu.push((used.user + used.system) / 1000);
 }
 
 /** FLOPs of the matMuls `run` executes (2·m·k·n each, from the profiled shapes). */
@@ -98,56 +104,92 @@ export interface MatMulRate {
   gflops: number;
 }
 
-/** The backend's plain `matMul` rate on `[m, k] · [k, n]` (median of `repeats` calls). */
-export function matMulRate(m = 50, k = VISIBLE, n = 200, repeats = 50): MatMulRate {
+export const MATMUL_SHAPE: [number, number, number] = [50, VISIBLE, 200];
+
+/**
+ * The backend's plain `matMul` `[m, k] · [k, n]` (the benchmark's 50×784×200, weights reused as
+ * a layer's are): `time()` appends one call's wall milliseconds to `samples`.
+ */
+export function createMatMulProbe(): { time(into: StepSamples): void; rate(samples: StepSamples): MatMulRate; dispose(): void } {
+  const [m, k, n] = MATMUL_SHAPE;
   const a = tf.randomUniform([m, k]);
   const b = tf.randomUniform([k, n]);
-  const { ms } = timeSteps(() => tf.tidy(() => void tf.matMul(a, b).dataSync()), 5, repeats);
-  tf.dispose([a, b]);
-  return { shape: [m, k, n], ms, gflops: (2 * m * k * n) / (ms * 1e6) };
+  const call = () => tf.tidy(() => void tf.matMul(a, b).dataSync());
+  for (let i = 0; i < 3; i++) call();
+  return {
+    time: (into) => timed(call, into),
+    rate: (samples) => {
+      const ms = median(samples.wall);
+      return { shape: [m, k, n], ms, gflops: (2 * m * k * n) / (ms * 1e6) };
+    },
+    dispose: () => tf.dispose([a, b]),
+  };
 }
 
-export interface SbnStepResult {
+/** One benchmark row: a model and estimator, stepped at fixed parameters and in training. */
+export interface SbnBench {
   model: BenchModel;
   estimator: string;
   samples: number;
-  gradient: StepTiming;
-  train: StepTiming;
-  /** Million FLOPs of the step's matMuls (gradients() only). */
-  matMulMFlop: number;
-  /** The ELBO estimate after the training steps (mean over the batch), a sanity check. */
-  elbo: number;
   /** The batch: Fashion-MNIST images or random pixels. */
   data: string;
+  /** Million FLOPs of a `gradients()` step's matMuls. */
+  matMulMFlop: number;
+  /** One `gradients()` call at the initial parameters, timed into `into`. */
+  gradientStep(into: StepSamples): void;
+  /**
+   * One training step (`gradients()` then Adam) of a run from the same initial parameters: the
+   * `gradients()` part timed into `gradient` (parameters fresh from the last update) and the
+   * whole step into `train`.
+   */
+  trainStep(gradient: StepSamples, train: StepSamples): void;
+  /** The batch objective of the last training step. */
+  elbo(): number;
+  dispose(): void;
 }
 
-/** Times `gradients()` and `gradients()` + Adam for one model and estimator on the current backend. */
-export async function benchSbnStep(model: BenchModel, estimator: string, warmup: number, steps: number): Promise<SbnStepResult> {
-  const vae = createBenchVae(model, 1);
+export async function createSbnBench(model: BenchModel, estimator: string): Promise<SbnBench> {
+  const fixed = createBenchVae(model, 1);
+  const trained = createBenchVae(model, 1);
   const { x, data } = binaryBatch(50, 2);
   const samples = samplesFor(estimator);
+  const adam = createOptimizer({ kind: 'adam', lr: 1e-3 });
   let seed = 1;
-  const gradientStep = () => {
-    const result = vae.gradients(estimator, x, { samples, seed: seed++ });
-    result.objective.dataSync();
-    tf.dispose([result.objective, ...Object.values(result.gradients)]);
-  };
+  let elbo = NaN;
   const flops = await matMulFlops(() => {
-    const result = vae.gradients(estimator, x, { samples, seed: seed++ });
+    const result = fixed.gradients(estimator, x, { samples, seed: seed++ });
     return [result.objective, ...Object.values(result.gradients)];
   });
-  const gradient = timeSteps(gradientStep, warmup, steps);
-  const adam = createOptimizer({ kind: 'adam', lr: 1e-3 });
-  let elbo = NaN;
-  const trainStep = () => {
-    const result = vae.gradients(estimator, x, { samples, seed: seed++ });
-    adam.step(vae.parameters, result.gradients);
-    elbo = result.objective.dataSync()[0];
+  const release = (result: { objective: tf.Scalar; gradients: Record<string, tf.Tensor> }) =>
     tf.dispose([result.objective, ...Object.values(result.gradients)]);
+  return {
+    model,
+    estimator,
+    samples,
+    data,
+    matMulMFlop: flops / 1e6,
+    gradientStep: (into) =>
+      timed(() => {
+        const result = fixed.gradients(estimator, x, { samples, seed: seed++ });
+        result.objective.dataSync();
+        release(result);
+      }, into),
+    trainStep: (gradient, train) =>
+      timed(() => {
+        let result: ReturnType<SbnVae['gradients']> | undefined;
+        timed(() => {
+          result = trained.gradients(estimator, x, { samples, seed: seed++ });
+        }, gradient);
+        adam.step(trained.parameters, result!.gradients);
+        elbo = result!.objective.dataSync()[0];
+        release(result!);
+      }, train),
+    elbo: () => elbo,
+    dispose: () => {
+      adam.dispose();
+      x.dispose();
+      fixed.dispose();
+      trained.dispose();
+    },
   };
-  const train = timeSteps(trainStep, warmup, steps);
-  adam.dispose();
-  x.dispose();
-  vae.dispose();
-  return { model, estimator, samples, gradient, train, matMulMFlop: flops / 1e6, elbo, data };
 }

@@ -9,6 +9,7 @@
  *   so on wasm the products transpose explicitly and multiply without flags; other backends keep
  *   tfjs's formulas. With batch dimensions that broadcast, the flipped form (see `product`) is
  *   exact too: `(XY)ᵀ = YᵀXᵀ` holds batch by batch.
+ * - LeakyRelu gradient: with Step, Mul and Add instead of Greater and Select (see below).
  * - Identity kernel on wasm: tfjs clones every tensor the gradient tape saves through Identity,
  *   which wasm implements as a copy. Tensors are immutable (a Variable's assign swaps its data),
  *   so the zero-copy identity of the cpu backend — a new reference to the same data, as wasm's
@@ -29,20 +30,55 @@ function transposeLastTwo(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, perm);
 }
 
+/** Elements of `x`'s matrices times its batch. */
+const size = (x: tf.Tensor) => x.size;
+
+/**
+ * Relative cost per element of preparing a fresh right-hand operand: wasm's matMul (XNNPACK's
+ * fully-connected operator) packs its right operand into an operator before multiplying, and
+ * keeps the operator until that tensor is disposed; packing measured 4–12 ns an element against
+ * 1–2 for a transpose.
+ */
+const PACK_COST = 6;
+
 /**
  * `op(a) · op(b)` with `op` the transpose when its flag is set; on the slow backends with
- * explicit transposes, either directly or as `(op(b)ᵀ · op(a)ᵀ)ᵀ`, whichever moves fewer
- * elements (for `dy · Wᵀ` with a wide weight W, transposing dy and the result is cheaper).
+ * explicit transposes, either directly or as `(op(b)ᵀ · op(a)ᵀ)ᵀ`, whichever moves and packs
+ * fewer elements (for `dy · Wᵀ` with a wide weight W, transposing dy and the result is cheaper).
  */
-function product(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+export function product(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
   if (!EXPLICIT_TRANSPOSE_BACKENDS.includes(tf.getBackend())) return tf.matMul(a, b, transposeA, transposeB);
-  const direct = (transposeA ? a.size : 0) + (transposeB ? b.size : 0);
   const rows = a.shape[a.rank - (transposeA ? 1 : 2)];
   const cols = b.shape[b.rank - (transposeB ? 2 : 1)];
   const batch = Math.max(a.size / (a.shape[a.rank - 1] * a.shape[a.rank - 2]), b.size / (b.shape[b.rank - 1] * b.shape[b.rank - 2]));
-  const flipped = (transposeA ? 0 : a.size) + (transposeB ? 0 : b.size) + batch * rows * cols;
+  const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0) + PACK_COST * size(b);
+  const flipped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) + batch * rows * cols + PACK_COST * size(a);
   if (direct <= flipped) return tf.matMul(transposeA ? transposeLastTwo(a) : a, transposeB ? transposeLastTwo(b) : b);
   return transposeLastTwo(tf.matMul(transposeB ? b : transposeLastTwo(b), transposeA ? a : transposeLastTwo(a)));
+}
+
+/** How many times each weight's data has been the right operand of `denseProduct`. */
+const weightUses = new WeakMap<object, number>();
+
+/** Uses of the same weight data after which `denseProduct` lets wasm pack and keep it. */
+const REUSES_TO_PACK = 2;
+
+/**
+ * `x · w + bias` for a layer's weight `w` (`[in, out]`). wasm packs `w` the first time it is the
+ * right operand (about as long as the product itself) and reuses the packing while `w`'s data
+ * lives; a training step replaces every weight, so each would be packed again for one or two
+ * products. The first `REUSES_TO_PACK` products with the same data therefore run as
+ * `(wᵀ · xᵀ)ᵀ`, which packs the small `xᵀ` instead; later ones (fixed parameters: evaluation,
+ * repeated estimates) use `w` directly. Both sum the same products in the same order, so they
+ * agree bit for bit (checked in the tests); the bias is added after the product in both (wasm's
+ * fused bias would round differently), so results never depend on a weight's history.
+ */
+export function denseProduct(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (!EXPLICIT_TRANSPOSE_BACKENDS.includes(tf.getBackend())) return tf.add(tf.matMul(x, w), bias) as tf.Tensor2D;
+  const uses = (weightUses.get(w.dataId) ?? 0) + 1;
+  weightUses.set(w.dataId, uses);
+  const product = uses > REUSES_TO_PACK ? tf.matMul(x, w) : transposeLastTwo(tf.matMul(transposeLastTwo(w), transposeLastTwo(x)));
+  return tf.add(product, bias) as tf.Tensor2D;
 }
 
 /** tfjs's BatchMatMul gradient (the same four cases), its products through `product`. */
@@ -60,6 +96,20 @@ const batchMatMulGradient: GradConfig = {
   },
 };
 
+/**
+ * LeakyRelu's gradient `dy · (x > 0 ? 1 : α)` as `dy · (α + (1 − α) step(x))`: tfjs writes it with
+ * Greater and Select, which wasm runs in a generic loop (~10× slower than Step, Mul and Add).
+ */
+const leakyReluGradient: GradConfig = {
+  kernelName: 'LeakyRelu',
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved;
+    const { alpha } = attrs as unknown as { alpha: number };
+    return { x: () => tf.mul(dy as tf.Tensor, tf.add(alpha, tf.mul(1 - alpha, tf.step(x)))) };
+  },
+};
+
 /** Identity as a new reference to the same data (what wasm's Reshape and cpu's Identity do). */
 const wasmIdentity: tf.KernelConfig = {
   kernelName: 'Identity',
@@ -71,7 +121,7 @@ const wasmIdentity: tf.KernelConfig = {
   },
 };
 
-const FAST_GRADIENTS: readonly GradConfig[] = [batchMatMulGradient];
+const FAST_GRADIENTS: readonly GradConfig[] = [batchMatMulGradient, leakyReluGradient];
 const FAST_KERNELS: readonly tf.KernelConfig[] = [wasmIdentity];
 
 interface Originals {

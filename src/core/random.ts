@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 const TWO_POW_23 = 8388608;
+const INVERSE_TWO_POW_23 = 1 / TWO_POW_23; // exact: a power of two
 
 /** A generator of uint32 values from a 32-bit seed (mulberry32). */
 export function uint32Stream(seed: number): () => number {
@@ -24,9 +25,15 @@ export function uint32Stream(seed: number): () => number {
  * (With 24-bit k, values above 1/2 would round, and the largest to exactly 1.)
  */
 export function uniformArray(count: number, seed: number): Float32Array {
-  const next = uint32Stream(seed);
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = ((next() >>> 9) + 0.5) / TWO_POW_23;
+  // uint32Stream's mulberry32, inlined: the same numbers, ~2× faster than a call per draw.
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 9) + 0.5) * INVERSE_TWO_POW_23;
+  }
   return out;
 }
 

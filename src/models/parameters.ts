@@ -1,5 +1,7 @@
 /** Named model parameters: seeded initialisation, shape-checked assignment, dense layers. */
 import * as tf from '@tensorflow/tfjs';
+import { defineOp } from '../core/custom-op';
+import { denseProduct, fastPathEnabled, product } from '../core/fast-path';
 import { uniformArray } from '../core/random';
 import { deriveSeed } from '../core/seeds';
 import { ArgumentError, messages } from '../errors';
@@ -41,9 +43,28 @@ export function denseSpecs(name: string, fanIn: number, fanOut: number): Paramet
   ];
 }
 
-/** `x · name.w + name.b`. */
+/**
+ * `x · w + b` as one op: backpropagation computes only the gradients it needs (not `∂/∂x` of
+ * data), its products with explicit transposes where flagged ones are slow (`product`), and the
+ * forward product avoids re-packing fresh weights on wasm (`denseProduct`).
+ */
+const denseOp = defineOp({
+  kernelName: 'StochgradDense',
+  inputs: ['x', 'w', 'b'],
+  forward: ({ x, w, b }) => denseProduct(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+  gradients: {
+    x: (dy, { w }) => product(dy, w, false, true),
+    w: (dy, { x }) => product(x, dy, true, false),
+    b: (dy) => tf.sum(dy, 0),
+  },
+});
+
+/** `x · name.w + name.b` (tfjs's own ops and autodiff when the fast path is off). */
 export function dense(parameters: Parameters, name: string, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(tf.matMul(x, parameters[`${name}.w`]), parameters[`${name}.b`]) as tf.Tensor2D;
+  const w = parameters[`${name}.w`];
+  const b = parameters[`${name}.b`];
+  if (!fastPathEnabled()) return tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+  return denseOp({ x, w, b }) as tf.Tensor2D;
 }
 
 function shapeOf(value: NestedArray): number[] {

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench` end to end on a tiny budget (its output's shape, not its speed), and the
+ * PyTorch peer's interleaved protocol when a python with torch is present.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { findTorchPython, startPeer } from '../src/bench/peer';
+
+const MAIN = path.join(__dirname, '..', 'src', 'bench', 'main.js');
+const REPO = path.resolve(__dirname, '..', '..');
+
+function bench(args: string[]) {
+  return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, STOCHGRAD_BACKEND: '' } });
+}
+
+test('bench: runs end to end, prints its tables and writes every row with finite times and a floor', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-bench-'));
+  const out = path.join(dir, 'results.json');
+  const run = bench(['--backends', 'wasm', '--models', 'linear,two-layer', '--estimators', 'disarm,reinforce-loo', '--steps', '3', '--round', '2', '--warmup', '1', '--peer', 'off', '--out', out]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /## tfjs wasm/);
+  assert.match(run.stdout, /\| two-layer \| reinforce-loo \(2\) \|/);
+  const results = JSON.parse(fs.readFileSync(out, 'utf8'));
+  assert.deepEqual(results.settings, { steps: 3, warmup: 1, round: 2, cpuSteps: 5, batch: 50 });
+  const wasm = results.backends.find((b: { backend: string }) => b.backend === 'wasm');
+  assert.equal(wasm.rows.length, 4);
+  for (const row of wasm.rows) {
+    for (const key of ['gradient', 'gradientInTraining', 'train']) {
+      assert.ok(row[key].ms > 0 && Number.isFinite(row[key].ms) && row[key].cpuMs >= 0, `${row.model} ${row.estimator} ${key}`);
+    }
+    assert.ok(row.matMulMFlop > 0 && row.floorMs > 0 && row.matmul.gflops > 0, `${row.model} ${row.estimator} floor`);
+    assert.ok(Number.isFinite(row.elbo) && row.elbo < 0, `${row.model} ${row.estimator} elbo`);
+    assert.equal(row.samples, row.estimator === 'reinforce-loo' ? 2 : 1);
+  }
+  // 784·200 products: 5 for DisARM on the linear VAE (encoder, decoder at b and at the twin, two weight gradients)
+  const linear = wasm.rows.find((r: { model: string; estimator: string }) => r.model === 'linear' && r.estimator === 'disarm');
+  assert.equal(linear.matMulMFlop, (5 * 2 * 50 * 784 * 200) / 1e6);
+  assert.deepEqual(results.peers, []);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('bench: bad options are refused with the valid choices', () => {
+  const run = bench(['--models', 'linear,huge']);
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /unknown model "huge"; valid: linear, nonlinear, two-layer/);
+  assert.match(bench(['--help']).stdout, /--round/);
+});
+
+test('bench: the PyTorch peer answers interleaved step requests', { skip: findTorchPython().reason }, async () => {
+  const { peer, error } = await startPeer(REPO, 50);
+  assert.ok(peer, error);
+  try {
+    assert.match(peer.info.torch, /^\d+\.\d+/);
+    const first = await peer.steps('linear', 'disarm', 1, 2);
+    const next = await peer.steps('linear', 'disarm', 1, 3);
+    assert.equal(first.gradientNs.length, 2);
+    assert.equal(next.trainNs.length, 3);
+    assert.ok(next.gradientNs.every((ns, k) => ns > 0 && ns <= next.trainNs[k]));
+    assert.ok(next.elbo.every(Number.isFinite));
+    const matmul = await peer.matMul(1, 20);
+    assert.deepEqual(matmul.shape, [50, 784, 200]);
+    assert.ok(matmul.ms > 0);
+  } finally {
+    peer.close();
+  }
+});
