@@ -9,7 +9,7 @@ import { fastPathEnabled } from './fast-path';
 /** `1[u < σ(φ)]` as float32; `logits` broadcasts against `u`. */
 export function bernoulliFromNoise(logits: tf.Tensor, u: tf.Tensor): tf.Tensor2D {
   // step(σ(φ) − u) is exactly 1[u < σ(φ)] (the float difference of two distinct numbers is never
-  // 0); on wasm, Sub and Step are vectorised while Less and Cast run a generic loop, ~6× slower.
+  // 0); on wasm, Sub and Step are vectorised while Less and Cast run a generic loop, 4–6× slower.
   return tf.step(tf.sub(tf.sigmoid(logits), u)) as tf.Tensor2D;
 }
 
