@@ -381,7 +381,7 @@ class TrainingRun:
     ``Adam.step()`` and ``zero_grad`` (the training step). Successive calls continue the run."""
 
     def __init__(self, kind: str, estimator: str, x: torch.Tensor, seed: int):
-        self.kind, self.estimator, self.x = kind, estimator, x
+        self.x = x
         self.model = make_model(kind, seed=seed)
         self.estimate = make_estimator(estimator)
         self.optimizer = torch.optim.Adam(self.model.params.values(), lr=1e-4)
@@ -433,12 +433,15 @@ def serve(x: torch.Tensor, data: str, seed: int) -> None:
     first use) by n steps and returns the per-step lists of ``TrainingRun.steps``;
     ``{"matmul": repeats, "threads"}`` returns ``time_matmul(repeats)``."""
     runs: dict[tuple, TrainingRun] = {}
+    threads, blas_threads = None, ''
     print(json.dumps({'torch': torch.__version__, 'blas': blas_name(), 'data': data, 'cpus': os.cpu_count()}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        threads = int(request.get('threads', 1))
-        torch.set_num_threads(threads)
-        blas_threads = set_blas_threads(threads)
+        requested = int(request.get('threads', 1))
+        if requested != threads:  # set (and the BLAS looked up) once per change, not per request
+            threads = requested
+            torch.set_num_threads(threads)
+            blas_threads = set_blas_threads(threads)
         if 'matmul' in request:
             reply = time_matmul(int(request['matmul']), warmup=10)
         else:

@@ -18,7 +18,7 @@ import { describeError, exitCodeFor } from '../cli/usage-error';
 import { startPeer, type PeerServer } from './peer';
 import { describePeer, fmt, LEGEND, stepTable, toyTable, type BackendReport } from './report';
 import { benchRow, PEER_THREADS, peerReports, type BenchRow, type PeerReport, type PeerSamples } from './rounds';
-import { BENCH_MODELS, MATMUL_SHAPE, median, type BenchModel } from './sbn-steps';
+import { BENCH_MODELS, matMulRate, median, type BenchModel } from './sbn-steps';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -71,8 +71,7 @@ async function benchBackend(name: BackendName, options: Options, peer: PeerServe
       );
     }
   }
-  const matmul = rows.length > 0 ? { ...rows[0].matmul, ms: median(rows.map((r) => r.matmul.ms)) } : undefined;
-  if (matmul) matmul.gflops = (2 * MATMUL_SHAPE[0] * MATMUL_SHAPE[1] * MATMUL_SHAPE[2]) / (matmul.ms * 1e6);
+  const matmul = rows.length > 0 ? matMulRate(median(rows.map((r) => r.matmul.ms))) : undefined;
   const comparison = await compareEstimators({
     estimators: options.estimators as EstimatorName[],
     logit: 0,

@@ -42,7 +42,7 @@ export const PEER_THREADS = [1, 2];
 
 /** Plain matMuls timed per row at least, for a stable floor even with few steps (cpu). */
 const MIN_PROBES = 20;
-export const rowKey = (model: string, estimator: string, threads: number) => `${model}/${estimator}/${threads}`;
+const rowKey = (model: string, estimator: string, threads: number) => `${model}/${estimator}/${threads}`;
 
 /**
  * One row: rounds of `round` fixed-parameter `gradients()` steps, `round` training steps, a few

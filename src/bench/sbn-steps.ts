@@ -106,6 +106,12 @@ export interface MatMulRate {
 
 export const MATMUL_SHAPE: [number, number, number] = [50, VISIBLE, 200];
 
+/** The rate of the plain matMul `MATMUL_SHAPE` that takes `ms` milliseconds. */
+export function matMulRate(ms: number): MatMulRate {
+  const [m, k, n] = MATMUL_SHAPE;
+  return { shape: [m, k, n], ms, gflops: (2 * m * k * n) / (ms * 1e6) };
+}
+
 /**
  * The backend's plain `matMul` `[m, k] · [k, n]` (the benchmark's 50×784×200, weights reused as
  * a layer's are): `time()` appends one call's wall milliseconds to `samples`.
@@ -118,10 +124,7 @@ export function createMatMulProbe(): { time(into: StepSamples): void; rate(sampl
   for (let i = 0; i < 3; i++) call();
   return {
     time: (into) => timed(call, into),
-    rate: (samples) => {
-      const ms = median(samples.wall);
-      return { shape: [m, k, n], ms, gflops: (2 * m * k * n) / (ms * 1e6) };
-    },
+    rate: (samples) => matMulRate(median(samples.wall)),
     dispose: () => tf.dispose([a, b]),
   };
 }

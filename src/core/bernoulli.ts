@@ -29,7 +29,6 @@ export function logisticNoise(u: tf.Tensor): tf.Tensor2D {
   return tf.sub(tf.log(u), tf.log1p(tf.neg(u))) as tf.Tensor2D;
 }
 
-
 /** Longest run of units whose `σ(|φ|)` are multiplied before one log (see `sumSoftplus`). */
 const SOFTPLUS_CHUNK = 64;
 
@@ -66,7 +65,7 @@ export function sumSoftplus(logits: tf.Tensor): tf.Tensor {
 
 /** `Σ_i z_i φ_i − softplus(φ_i)` over the last axis; `logits` has z's unit axis. */
 function logBernoulliValue(z: tf.Tensor, logits: tf.Tensor): tf.Tensor {
-  if (logits.size < SMALL_SOFTPLUS) return tf.sub(tf.sum(tf.mul(z, logits), -1), tf.sum(tf.softplus(logits), -1));
+  if (logits.size < SMALL_SOFTPLUS) return tf.sub(tf.sum(tf.mul(z, logits), -1), sumSoftplus(logits));
   // z·φ − softplus(φ) = (z·φ − relu(φ)) + log σ(|φ|): one sum over the units, one per chunk
   return tf.add(tf.sum(tf.sub(tf.mul(z, logits), tf.relu(logits)), -1), sumLogSigmoidAbs(logits));
 }

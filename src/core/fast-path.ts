@@ -30,9 +30,6 @@ function transposeLastTwo(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, perm);
 }
 
-/** Elements of `x`'s matrices times its batch. */
-const size = (x: tf.Tensor) => x.size;
-
 /**
  * Relative cost per element of preparing a fresh right-hand operand: wasm's matMul (XNNPACK's
  * fully-connected operator) packs its right operand into an operator before multiplying, and
@@ -51,8 +48,8 @@ export function product(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transpo
   const rows = a.shape[a.rank - (transposeA ? 1 : 2)];
   const cols = b.shape[b.rank - (transposeB ? 2 : 1)];
   const batch = Math.max(a.size / (a.shape[a.rank - 1] * a.shape[a.rank - 2]), b.size / (b.shape[b.rank - 1] * b.shape[b.rank - 2]));
-  const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0) + PACK_COST * size(b);
-  const flipped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) + batch * rows * cols + PACK_COST * size(a);
+  const direct = (transposeA ? a.size : 0) + (transposeB ? b.size : 0) + PACK_COST * b.size;
+  const flipped = (transposeA ? 0 : a.size) + (transposeB ? 0 : b.size) + batch * rows * cols + PACK_COST * a.size;
   if (direct <= flipped) return tf.matMul(transposeA ? transposeLastTwo(a) : a, transposeB ? transposeLastTwo(b) : b);
   return transposeLastTwo(tf.matMul(transposeB ? b : transposeLastTwo(b), transposeA ? a : transposeLastTwo(a)));
 }
