@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { amdState, chromiumSkip, launchChromium, offlinePage } from './browser-support';
 import { ROOT, executeNotebook, exportNotebookHtml } from './notebook-runner';
-import { PLOTLY_BUNDLE_MARKER, PLOTLY_MIME_TYPE } from '../src/viz';
+import { PLOTLY_BUNDLE_MARKER, PLOTLY_MIME_TYPE } from '../src';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '00_setup.ipynb');
 const SCREENSHOT = path.join(ROOT, 'test-artifacts', '00_setup.png');

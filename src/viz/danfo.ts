@@ -3,9 +3,11 @@
  * danfojs declares its types only under package.json "exports", which TypeScript's node10
  * module resolution (used by our tsconfig and by tslab) ignores, so `import "danfojs"` fails
  * to type-check there; this imports the declarations by path instead.
- * The module loads on first use, so importing stochgrad does not pay danfojs's startup cost.
+ * The module loads on first use, so importing stochgrad does not pay danfojs's startup cost. danfojs
+ * is an optional peer dependency: without it, the first use says how to install it.
  */
 import type * as Danfo from '../../node_modules/danfojs/dist/danfojs-browser/src/index';
+import { requirePackage } from '../require-package';
 
 export type DanfoModule = typeof Danfo;
 export type DataFrame = Danfo.DataFrame;
@@ -13,7 +15,7 @@ export type DataFrame = Danfo.DataFrame;
 let loaded: DanfoModule | undefined;
 
 function load(): DanfoModule {
-  loaded ??= require('danfojs') as DanfoModule;
+  loaded ??= requirePackage<DanfoModule>('danfojs', 'dfd (and historyFrame)');
   return loaded;
 }
 
