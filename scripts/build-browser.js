@@ -6,6 +6,7 @@
  *   dist/browser/stochgrad.global.js   a classic script defining `globalThis.stochgrad`
  *   dist/browser/*.wasm                the tfjs wasm binaries, found next to the bundle at run time
  *   dist/browser/mnist-2k.bin          the packed digits `fetchDataset('mnist-2k')` reads
+ *   dist/browser/stochgrad.js.LEGAL.txt  the licence notices of the bundled packages (tfjs: Apache-2.0)
  *
  * Both bundles are self-contained (tfjs included) and minified. The browser entry imports no Node
  * built-in; esbuild fails the build if one creeps in (platform 'browser', nothing external).
@@ -35,20 +36,27 @@ const COMMON = {
   target: ['es2020'],
   minify: true,
   sourcemap: true,
-  legalComments: 'linked',
   logLevel: 'warning',
 };
 
 async function build() {
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
-  await esbuild.build({ ...COMMON, format: 'esm', outfile: path.join(OUT, 'stochgrad.js'), banner: { js: SCRIPT_URL.esm } });
+  await esbuild.build({
+    ...COMMON,
+    format: 'esm',
+    outfile: path.join(OUT, 'stochgrad.js'),
+    banner: { js: SCRIPT_URL.esm },
+    legalComments: 'linked',
+  });
+  // The same code: its third-party licence notices are the ES module's (one copy in the package).
   await esbuild.build({
     ...COMMON,
     format: 'iife',
     globalName: 'stochgrad',
     outfile: path.join(OUT, 'stochgrad.global.js'),
-    banner: { js: SCRIPT_URL.iife },
+    banner: { js: `/*! stochgrad; third-party licences: stochgrad.js.LEGAL.txt */\n${SCRIPT_URL.iife}` },
+    legalComments: 'none',
   });
   for (const name of fs.readdirSync(WASM_DIR).filter((file) => file.endsWith('.wasm'))) {
     fs.copyFileSync(path.join(WASM_DIR, name), path.join(OUT, name));

@@ -1,5 +1,5 @@
 /**
- * Choosing a tfjs backend, the part Node (backend.ts) and browsers (browser/backend.ts) share:
+ * Choosing a tfjs backend, the part Node (backend.ts) and browsers (web/backend.ts) share:
  * try the candidates in order of preference, activate the first that loads, switch on
  * stochgrad's fast path, say which one runs. Each runtime brings its own candidates and the
  * code that makes each one available.

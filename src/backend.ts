@@ -2,7 +2,7 @@
  * Backend selection in Node. tfjs-node (native TensorFlow) is used when it is installed and
  * loads; otherwise the WebAssembly backend; otherwise the pure-JavaScript cpu backend.
  * `STOCHGRAD_BACKEND=tensorflow|wasm|cpu` forces one. It also registers stochgrad's faster
- * gradients and kernels (`core/fast-path.ts`). Browsers have their own list: browser/backend.ts.
+ * gradients and kernels (`core/fast-path.ts`). Browsers have their own list: web/backend.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseName, selectBackend } from './backend-select';

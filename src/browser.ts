@@ -4,9 +4,9 @@
  * data sets over `fetch`, and page glue (drawing figures with the page's Plotly, image grids).
  */
 export * from './universal';
-export { BACKENDS, describeBackend, initBackend, parseBackendName } from './browser/backend';
-export type { BackendName, InitBackendOptions } from './browser/backend';
-export { FETCHABLE_DATASETS, fetchDataset } from './browser/fetch-dataset';
-export type { FetchDatasetOptions } from './browser/fetch-dataset';
-export { libraryFolder, libraryUrl } from './browser/location';
-export { drawFigure, drawImageGrid } from './browser/page';
+export { BACKENDS, describeBackend, initBackend, parseBackendName } from './web/backend';
+export type { BackendName, InitBackendOptions } from './web/backend';
+export { FETCHABLE_DATASETS, fetchDataset } from './web/fetch-dataset';
+export type { FetchDatasetOptions } from './web/fetch-dataset';
+export { libraryFolder, libraryUrl } from './web/location';
+export { drawFigure, drawImageGrid } from './web/page';
