@@ -73,6 +73,8 @@ export { historyCsv } from './train/history';
 export type { TrainRow } from './train/history';
 export { CHECKPOINT_FILE, hasCheckpoint, useCheckpointStorage } from './train/checkpoint';
 export type { CheckpointStorage } from './train/checkpoint';
+export { trainVaeDemo, vaeDemoImages } from './train/vae-demo';
+export type { VaeDemoImages, VaeDemoOptions } from './train/vae-demo';
 export { toySaturation } from './train/toy-saturation';
 export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './train/toy-saturation';
 

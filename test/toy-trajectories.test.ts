@@ -68,7 +68,7 @@ describe('toy trajectories', () => {
   });
 
   test('summarizeTrajectories: fractions, median first step and final range per estimator', () => {
-    const run = (estimator: string, probability: number[]): ToyTrajectory => ({ estimator, seed: 0, samples: 1, step: [0, 10, 20], probability });
+    const run = (estimator: string, probability: number[]): ToyTrajectory => ({ estimator, seed: 0, samples: 1, step: [0, 10, 20], probability, logit: probability.map((p) => Math.log(p / (1 - p))) });
     const [a, b] = summarizeTrajectories([
       run('a', [0.5, 0.95, 0.99]),
       run('b', [0.5, 0.4, 0.1]),

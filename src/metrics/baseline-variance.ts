@@ -95,7 +95,7 @@ export function baselineVariance(f: Objective, logits: tf.Tensor1D): BaselineVar
 }
 
 export interface BaselineVarianceFigureOptions {
-  /** The baselines drawn, `[from, to]`. Default: every unit's b* and E[f] with a margin. */
+  /** The baselines drawn, `[from, to]`. Default: 0 (no baseline), every unit's b* and E[f], with a margin. */
   range?: [number, number];
   /** Points per curve. Default 121. */
   points?: number;
@@ -114,7 +114,7 @@ export function baselineVarianceFigure(curves: readonly BaselineVarianceCurve[],
   if (!Array.isArray(curves) || curves.length === 0) throw new ArgumentError('curves', 'expected the curves of baselineVariance()');
   const points = options.points ?? 121;
   if (!(Number.isInteger(points) && points >= 2)) throw new ArgumentError('options.points', `expected an integer >= 2, got ${String(points)}`);
-  const marks = curves.flatMap((c) => [c.optimalBaseline, c.expectation]);
+  const marks = [0, ...curves.flatMap((c) => [c.optimalBaseline, c.expectation])];
   const [low, high] = [Math.min(...marks), Math.max(...marks)];
   const margin = Math.max(high - low, 1) / 2;
   const [from, to] = options.range ?? [low - margin, high + margin];

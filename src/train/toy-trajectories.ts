@@ -33,6 +33,8 @@ export interface ToyTrajectory {
   step: number[];
   /** σ(φ) after that many steps. */
   probability: number[];
+  /** φ itself (the float32 parameter), from which σ(φ) is computed in float64. */
+  logit: number[];
 }
 
 export interface DeterministicPathOptions {
@@ -146,7 +148,7 @@ export function startToyRun(settings: ToyRunSettings): ToyRun {
   const { p0, estimator, samples, seed, steps, lr, keep } = validatedRun(settings);
   const model = createToyModel({ p0 });
   const optimizer = createOptimizer({ kind: 'sgd', lr });
-  const trajectory: ToyTrajectory = { estimator, seed, samples, step: [], probability: [] };
+  const trajectory: ToyTrajectory = { estimator, seed, samples, step: [], probability: [], logit: [] };
   let t = 0;
   let disposed = false;
   const dispose = () => {
@@ -157,8 +159,10 @@ export function startToyRun(settings: ToyRunSettings): ToyRun {
   };
   const record = () => {
     if (!keep.has(t)) return;
+    const phi = model.parameters.phi.dataSync()[0];
     trajectory.step.push(t);
-    trajectory.probability.push(sigmoid(model.parameters.phi.dataSync()[0]));
+    trajectory.logit.push(phi);
+    trajectory.probability.push(sigmoid(phi));
   };
   try {
     record();
