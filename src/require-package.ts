@@ -5,13 +5,10 @@
  */
 import { MissingPackageError, type OptionalPackage } from './errors';
 
-function isMissing(error: unknown, packageName: string): boolean {
+/** Node could not find `specifier` itself (not some module it imports in turn). */
+function isMissing(error: unknown, specifier: string): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') &&
-    typeof message === 'string' &&
-    message.includes(`'${packageName}`)
-  );
+  return code === 'MODULE_NOT_FOUND' && typeof message === 'string' && message.includes(`'${specifier}'`);
 }
 
 /** `require(specifier)` of `packageName` (or a path inside it) for `what`; see the module comment. */
@@ -19,7 +16,7 @@ export function requirePackage<T>(packageName: OptionalPackage, what: string, sp
   try {
     return require(specifier) as T;
   } catch (error) {
-    if (isMissing(error, packageName)) throw new MissingPackageError(packageName, what);
+    if (isMissing(error, specifier)) throw new MissingPackageError(packageName, what);
     throw error;
   }
 }
@@ -29,7 +26,7 @@ export function resolvePackageFile(packageName: OptionalPackage, what: string, s
   try {
     return require.resolve(specifier);
   } catch (error) {
-    if (isMissing(error, packageName)) throw new MissingPackageError(packageName, what);
+    if (isMissing(error, specifier)) throw new MissingPackageError(packageName, what);
     throw error;
   }
 }

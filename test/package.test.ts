@@ -85,12 +85,6 @@ describe('package', { timeout: 15 * 60_000 }, () => {
     }
   });
 
-  test('package: the optional peers in package.json are the ones the errors name', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional: boolean }> };
-    assert.deepEqual(manifest.peerDependencies, Object.fromEntries(Object.entries(OPTIONAL_PACKAGES).map(([name, p]) => [name, p.version])));
-    for (const name of Object.keys(manifest.peerDependencies)) assert.equal(manifest.peerDependenciesMeta[name]?.optional, true, `${name} optional`);
-  });
-
   test('package: require and import give the API and the numbers of this repository', () => {
     const here = path.join(ROOT, '.build', 'package-smoke');
     fs.mkdirSync(here, { recursive: true });
