@@ -2,15 +2,8 @@
  * live/baseline.html: notebook 02's exact variance of REINFORCE against a constant baseline b
  * (`baselineVariance`, drawn by `baselineVarianceFigure`), for the objective and logits chosen.
  */
-import { $, controls, draw, echoSliders, numberOf, numbersOf, recomputeOnChange, runPage, setStatus, sg, startBackend, state, textOf } from './common';
+import { $, controls, draw, echoSliders, numbersOf, objectiveOfControls, recomputeOnChange, runPage, setStatus, sg, showObjectiveControls, startBackend, state } from './common';
 import type * as Library from '../../src/browser';
-
-function objective(): Library.PlaygroundObjective {
-  const kind = textOf('objective');
-  if (kind === 'quadratic') return { kind, a: numbersOf('a'), b: numberOf('b') };
-  if (kind === 'linear') return { kind, c: numbersOf('c') };
-  return { kind: 'arm-toy', p0: numberOf('p0') };
-}
 
 /** The slider moves the first logit; the text field holds them all. */
 function syncFirstLogit(list: (HTMLInputElement | HTMLSelectElement)[]): void {
@@ -27,11 +20,9 @@ function syncFirstLogit(list: (HTMLInputElement | HTMLSelectElement)[]): void {
 }
 
 async function recompute(): Promise<void> {
-  for (const kind of sg.PLAYGROUND_OBJECTIVES) {
-    document.querySelectorAll<HTMLElement>(`.for-${kind}`).forEach((element) => (element.hidden = textOf('objective') !== kind));
-  }
+  showObjectiveControls();
   const logits = numbersOf('logits');
-  const f = sg.playgroundObjective(objective(), logits.length);
+  const f = sg.playgroundObjective(objectiveOfControls(), logits.length);
   const phi = sg.tf.tensor1d(logits);
   let curves: Library.BaselineVarianceCurve[];
   try {

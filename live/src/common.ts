@@ -116,7 +116,7 @@ export function controls(): Control[] {
   return list;
 }
 
-/** The checked values of the checkboxes named `name`, or the URL's list when it gives one. */
+/** The values of the checked checkboxes named `name` (the URL sets them through `controls()`). */
 export function checked(name: string): string[] {
   return Array.from(document.querySelectorAll<HTMLInputElement>(`input[type=checkbox][name="${name}"]:checked`)).map((box) => box.value);
 }
@@ -209,4 +209,19 @@ export function runPage(main: () => Promise<void>): void {
     showError(error);
     console.error(error);
   });
+}
+
+/** The objective the controls `objective`, `p0`, `a`, `b`, `c` describe, in the library's terms. */
+export function objectiveOfControls(): Library.PlaygroundObjective {
+  const kind = textOf('objective');
+  if (kind === 'quadratic') return { kind, a: numbersOf('a'), b: numberOf('b') };
+  if (kind === 'linear') return { kind, c: numbersOf('c') };
+  return { kind: 'arm-toy', p0: numberOf('p0') };
+}
+
+/** Shows only the controls of the chosen objective (elements of class `for-<kind>`). */
+export function showObjectiveControls(): void {
+  for (const kind of sg.PLAYGROUND_OBJECTIVES) {
+    document.querySelectorAll<HTMLElement>(`.for-${kind}`).forEach((element) => (element.hidden = textOf('objective') !== kind));
+  }
 }

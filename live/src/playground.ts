@@ -1,27 +1,12 @@
 /** live/playground.html: notebook 06's dashboard (`playground(params)`), recomputed on every change. */
-import { $, checkboxes, checked, controls, draw, echoSliders, numberOf, numbersOf, recomputeOnChange, runPage, setStatus, sg, startBackend, state, textOf } from './common';
+import { $, checkboxes, checked, controls, draw, echoSliders, numberOf, numbersOf, objectiveOfControls, recomputeOnChange, runPage, setStatus, sg, showObjectiveControls, startBackend, state } from './common';
 import type * as Library from '../../src/browser';
 
 const DEFAULT_ESTIMATORS = ['reinforce', 'reinforce-loo', 'muprop', 'ar', 'arm', 'disarm', 'st', 'concrete', 'rebar'];
 
-/** The objective of the controls, in the library's terms. */
-function objective(): Library.PlaygroundObjective {
-  const kind = textOf('objective');
-  if (kind === 'quadratic') return { kind, a: numbersOf('a'), b: numberOf('b') };
-  if (kind === 'linear') return { kind, c: numbersOf('c') };
-  return { kind: 'arm-toy', p0: numberOf('p0') };
-}
-
-/** Shows only the controls of the chosen objective. */
-function showObjectiveControls(): void {
-  for (const kind of sg.PLAYGROUND_OBJECTIVES) {
-    document.querySelectorAll<HTMLElement>(`.for-${kind}`).forEach((element) => (element.hidden = textOf('objective') !== kind));
-  }
-}
-
 function params(): Library.PlaygroundParams {
   return {
-    objective: objective(),
+    objective: objectiveOfControls(),
     logits: numbersOf('logits'),
     estimators: checked('estimators') as Library.EstimatorName[],
     samples: numberOf('samples'),
