@@ -11,8 +11,9 @@
  * Screenshots: test-artifacts/live-*.png.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -246,6 +247,45 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
       assert.deepEqual(view.outside, []);
       assert.deepEqual(view.errors, []);
       await view.page.close();
+    }
+  });
+
+  test('live: npm run book -- --serve serves the site on 127.0.0.1 with COOP/COEP and prints the URL', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'book.js'), '--serve', '--no-build', '--out', site, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 30_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /the book is at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`book.js --serve exited (${code}):\n${output}`)));
+      });
+      for (const file of ['index.html', 'live/vae.html', 'stochgrad/tfjs-backend-wasm-threaded-simd.wasm']) {
+        const response = await fetch(`${url}${file}`);
+        assert.equal(response.status, 200, file);
+        assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin', file);
+        assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp', file);
+        await response.arrayBuffer();
+      }
+      assert.equal((await fetch(`${url}stochgrad/stochgrad.global.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
+      assert.equal((await fetch(`${url}stochgrad/tfjs-backend-wasm.wasm`)).headers.get('content-type'), 'application/wasm');
+      for (const raw of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/live/..%2f..%2f..%2fetc%2fpasswd']) {
+        const status = await new Promise<number>((resolve, reject) => {
+          http.get({ host: '127.0.0.1', port: new URL(url).port, path: raw }, (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          }).on('error', reject);
+        });
+        assert.equal(status, 404, `${raw}: nothing outside the site`);
+      }
+    } finally {
+      child.kill('SIGINT');
     }
   });
 

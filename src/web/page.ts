@@ -31,5 +31,7 @@ export function drawImageGrid(canvas: HTMLCanvasElement, values: ArrayLike<numbe
   canvas.style.imageRendering = 'pixelated';
   const context = canvas.getContext('2d');
   if (!context) throw new Error('drawImageGrid: the canvas has no 2d context');
-  context.putImageData(new ImageData(grid.rgba, grid.width, grid.height), 0, 0);
+  const image = context.createImageData(grid.width, grid.height);
+  image.data.set(grid.rgba);
+  context.putImageData(image, 0, 0);
 }
