@@ -231,6 +231,30 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
     await finish(view, 'default-backend');
   });
 
+  test('live: ?backend= runs a page on cpu or webgl too; an unavailable one is a clear error on the page', async () => {
+    for (const backend of ['cpu', 'webgl']) {
+      const view = await open(`baseline.html?backend=${backend}`);
+      const state = await waitFor(view.page, 's.draws >= 1 && s.curves !== undefined');
+      assert.equal(state.backend, backend);
+      assert.match((await view.page.locator('#backend').textContent()) ?? '', new RegExp(`^${backend}`));
+      assert.deepEqual(view.outside, []);
+      assert.deepEqual(view.errors, []);
+      await view.page.close();
+    }
+    const view = await open('baseline.html?backend=webgpu');
+    const hasAdapter = await view.page.evaluate(async () => {
+      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+      return gpu !== undefined && (await gpu.requestAdapter()) !== null;
+    });
+    if (hasAdapter) {
+      assert.equal((await waitFor(view.page, 's.draws >= 1')).backend, 'webgpu');
+    } else {
+      await view.page.locator('#error').waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match((await view.page.locator('#error').textContent()) ?? '', /backend webgpu could not be loaded; this browser offers no WebGPU adapter/);
+    }
+    await view.page.close();
+  });
+
   test('live: opened from file://, a page runs on the cpu backend or says how to serve the book', async () => {
     for (const [name, works] of [['playground.html', true], ['vae.html', false]] as const) {
       const view = await sitePage(browser, pathToFileURL(site).href);
