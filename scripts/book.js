@@ -10,9 +10,14 @@
  *   site/mathjax/          the part of Debian's MathJax 2 the pages use (≈1.4 MB), when installed;
  *                          otherwise pages link the MathJax nbconvert names (a CDN for pip's nbconvert)
  *   site/book.json         what was built: mode, vendored scripts, per notebook its title,
- *                          description, seconds, figures
+ *                          description, seconds, figures; the live pages
+ *   site/live/             the live pages (scripts/live-pages.js): the library runs in the page
+ *   site/stochgrad/        the browser build the live pages load
  *
- * usage: node scripts/book.js [--out DIR] [--notebooks DIR]   (defaults: site/, notebooks/)
+ * usage: node scripts/book.js [--out DIR] [--notebooks DIR] [--live-only] [--serve [--no-build] [--port N]]
+ * (defaults: site/, notebooks/). --live-only skips the notebooks (a site of live pages only);
+ * --serve then serves the site on 127.0.0.1 with COOP/COEP headers (so wasm may use threads) and
+ * prints its URL, until Ctrl-C; --no-build serves an existing site as it is.
  * Committed notebooks are never written: execution writes to temporary copies. A failing notebook
  * stops the build with its name and the failing cell's error; the previous site is left as it was.
  */
@@ -21,6 +26,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { ROOT, BootstrapError, bootstrap, log, runMain } = require('./bootstrap');
+const { liveLinksHtml, writeLivePages } = require('./live-pages');
+const { serveStatic } = require('./serve');
 
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
 const PLOTLY_FILE = 'plotly.min.js';
@@ -43,15 +50,23 @@ const MATHJAX_URL = 'mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
 const PLOTLY_MIME_TYPE = 'application/vnd.plotly.v1+json';
 const CELL_TIMEOUT_S = 3600;
 
-const USAGE = 'usage: node scripts/book.js [--out DIR] [--notebooks DIR]';
+const USAGE = 'usage: node scripts/book.js [--out DIR] [--notebooks DIR] [--live-only] [--serve [--no-build] [--port N]]';
+const FLAGS = { '--live-only': 'liveOnly', '--serve': 'serve', '--no-build': 'noBuild' };
 
 function parseArgs(argv) {
-  const options = { out: path.join(ROOT, 'site'), notebooks: NOTEBOOK_DIR };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = { '--out': 'out', '--notebooks': 'notebooks' }[argv[i]];
+  const options = { out: path.join(ROOT, 'site'), notebooks: NOTEBOOK_DIR, liveOnly: false, serve: false, noBuild: false, port: 8000 };
+  for (let i = 0; i < argv.length; i += 1) {
+    if (FLAGS[argv[i]]) {
+      options[FLAGS[argv[i]]] = true;
+      continue;
+    }
+    const key = { '--out': 'out', '--notebooks': 'notebooks', '--port': 'port' }[argv[i]];
     if (!key || argv[i + 1] == null) throw new BootstrapError(`unexpected argument ${JSON.stringify(argv[i])}; ${USAGE}`);
-    options[key] = path.resolve(argv[i + 1]);
+    options[key] = key === 'port' ? Number(argv[i + 1]) : path.resolve(argv[i + 1]);
+    i += 1;
   }
+  if (!(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) throw new BootstrapError(`--port must be a port number (0-65535); ${USAGE}`);
+  if (options.noBuild && !options.serve) throw new BootstrapError(`--no-build only goes with --serve; ${USAGE}`);
   return options;
 }
 
@@ -158,15 +173,28 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
-/** The exported page with the shared Plotly bundle and a link back to the index. */
-function bookPage(html, useSharedPlotlyBundle) {
+/** The exported page with the shared Plotly bundle, a link back to the index and to its live page. */
+function bookPage(html, useSharedPlotlyBundle, notebook) {
   const shared = useSharedPlotlyBundle(html, PLOTLY_FILE).html;
   const nav = '<nav class="stochgrad-book-nav" style="padding:8px 16px;font-family:sans-serif">' +
-    '<a href="index.html">← stochgrad notebooks</a></nav>';
+    `<a href="index.html">← stochgrad notebooks</a>${liveLinksHtml(notebook)}</nav>`;
   return shared.replace(/<body([^>]*)>/, (tag) => `${tag}\n${nav}`);
 }
 
-function indexPage(entries, mode) {
+function liveList(live) {
+  if (live.length === 0) return '';
+  const rows = live
+    .map((e) => `  <li><a href="${escapeHtml(e.page)}">${escapeHtml(e.title)}</a><br><span class="description">${escapeHtml(e.description)}</span></li>`)
+    .join('\n');
+  return `<h2>Live pages</h2>
+<p>The library itself, running in your browser (no install): change a control and it recomputes.
+Serve the site (<code>npm run book -- --serve</code>) for the fast WebAssembly backend.</p>
+<ul class="live">
+${rows}
+</ul>`;
+}
+
+function indexPage(entries, mode, live) {
   const rows = entries
     .map((e) => `  <li><a href="${escapeHtml(e.page)}">${escapeHtml(e.title)}</a>` +
       ` <span class="time">${escapeHtml(formatSeconds(e.seconds))}</span>` +
@@ -176,20 +204,22 @@ function indexPage(entries, mode) {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <title>stochgrad notebooks</title>
 <style>
 body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
-ol { padding-left: 1.2rem; } li { margin: 0.8rem 0; } a { font-weight: 600; }
+ol, ul { padding-left: 1.2rem; } li { margin: 0.8rem 0; } a { font-weight: 600; }
 .time { color: #777; font-size: 0.9em; margin-left: 0.5em; } .description { color: #444; }
 </style>
 </head>
 <body>
 <h1>stochgrad notebooks</h1>
-<p>Gradient estimators for stochastic binary units. Every notebook was executed for this page
+${entries.length === 0 ? '<p>Gradient estimators for stochastic binary units. This site holds the live pages only (built with --live-only).</p>' : `<p>Gradient estimators for stochastic binary units. Every notebook was executed for this page
 (${mode} mode); the time is its run time, kernel start included.</p>
 <ol class="notebooks">
 ${rows}
-</ol>
+</ol>`}
+${liveList(live)}
 </body>
 </html>
 `;
@@ -204,8 +234,41 @@ function checkReplaceable(out) {
   }
 }
 
+/** Serves `out` until Ctrl-C, printing its URL. */
+async function serve(out, port) {
+  if (!fs.existsSync(path.join(out, 'index.html'))) throw new BootstrapError(`${out} has no index.html; build the book first (npm run book)`);
+  let server;
+  try {
+    server = await serveStatic(out, { port });
+  } catch (error) {
+    if (error.code !== 'EADDRINUSE') throw error;
+    log(`port ${port} is busy; using a free one`);
+    server = await serveStatic(out, { port: 0 });
+  }
+  log(`serving ${path.relative(process.cwd(), out) || out}/ with COOP/COEP (wasm threads allowed); Ctrl-C stops`);
+  console.log(`\nstochgrad: the book is at ${server.url}  (live pages: ${server.url}live/playground.html)\n`);
+  await new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, resolve);
+  });
+  await server.close();
+}
+
+/** A chapter's title from its (unexecuted) notebook, for the live pages' links back. */
+function chapterTitleFrom(notebooks) {
+  return (name) => {
+    const file = path.join(notebooks, name);
+    if (!fs.existsSync(file)) return name.replace(/\.ipynb$/, '');
+    return describeNotebook(JSON.parse(fs.readFileSync(file, 'utf8')), name).title;
+  };
+}
+
 async function main() {
-  const { out, notebooks } = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2));
+  if (!options.noBuild) await build(options);
+  if (options.serve) await serve(options.out, options.port);
+}
+
+async function build({ out, notebooks, liveOnly }) {
   checkReplaceable(out);
   const { python, env: jupyterEnv } = bootstrap();
   const { useSharedPlotlyBundle } = require(path.join(ROOT, 'dist', 'viz', 'bookPage.js'));
@@ -214,11 +277,12 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-book-'));
   const staging = path.join(work, 'site');
   fs.mkdirSync(staging);
-  const vendor = copyVendorScripts(staging);
+  const vendor = liveOnly ? { requireJs: false, mathJax: false } : copyVendorScripts(staging);
   fs.copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js', { paths: [ROOT] }), path.join(staging, PLOTLY_FILE));
 
+  const live = await writeLivePages(staging, chapterTitleFrom(notebooks));
   const entries = [];
-  for (const name of notebookNames(notebooks)) {
+  for (const name of liveOnly ? [] : notebookNames(notebooks)) {
     log(`running ${name} (${mode} mode)`);
     const { executed, seconds } = await executeNotebook(notebooks, name, work, python, env);
     const nb = JSON.parse(fs.readFileSync(executed, 'utf8'));
@@ -227,19 +291,19 @@ async function main() {
     fs.writeFileSync(executed, JSON.stringify(nb));
     const htmlPath = exportHtml(executed, python, env, vendor);
     const page = name.replace(/\.ipynb$/, '.html');
-    fs.writeFileSync(path.join(staging, page), bookPage(fs.readFileSync(htmlPath, 'utf8'), useSharedPlotlyBundle));
+    fs.writeFileSync(path.join(staging, page), bookPage(fs.readFileSync(htmlPath, 'utf8'), useSharedPlotlyBundle, name));
     const figures = countOutputs(nb, (o) => o.data && PLOTLY_MIME_TYPE in o.data);
     entries.push({ notebook: name, page, ...about, seconds, figures });
     log(`  ${name}: ${formatSeconds(seconds)}, ${figures} figure(s)`);
   }
 
-  fs.writeFileSync(path.join(staging, 'index.html'), indexPage(entries, mode));
-  fs.writeFileSync(path.join(staging, 'book.json'), `${JSON.stringify({ mode, vendor, notebooks: entries }, null, 2)}\n`);
+  fs.writeFileSync(path.join(staging, 'index.html'), indexPage(entries, mode, live));
+  fs.writeFileSync(path.join(staging, 'book.json'), `${JSON.stringify({ mode, vendor, notebooks: entries, live }, null, 2)}\n`);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.cpSync(staging, out, { recursive: true });
   fs.rmSync(work, { recursive: true, force: true });
-  log(`wrote ${entries.length} notebook page(s) to ${path.relative(process.cwd(), out) || out}/ (open index.html)`);
+  log(`wrote ${entries.length} notebook page(s) and ${live.length} live page(s) to ${path.relative(process.cwd(), out) || out}/ (open index.html)`);
 }
 
 if (require.main === module) runMain(main);

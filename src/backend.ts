@@ -1,13 +1,13 @@
 /**
- * Backend selection. tfjs-node (native TensorFlow) is used when it is installed and loads;
- * otherwise the WebAssembly backend; otherwise the pure-JavaScript cpu backend.
+ * Backend selection in Node. tfjs-node (native TensorFlow) is used when it is installed and
+ * loads; otherwise the WebAssembly backend; otherwise the pure-JavaScript cpu backend.
  * `STOCHGRAD_BACKEND=tensorflow|wasm|cpu` forces one. It also registers stochgrad's faster
- * gradients and kernels (`core/fast-path.ts`).
+ * gradients and kernels (`core/fast-path.ts`). Browsers have their own list: web/backend.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { useFastPath } from './core/fast-path';
+import { parseName, selectBackend } from './backend-select';
 
-/** The backends stochgrad knows, in order of preference. */
+/** The backends stochgrad knows in Node, in order of preference. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
@@ -18,36 +18,16 @@ export interface InitBackendOptions {
   log?: boolean;
 }
 
-function isBackendName(name: string): name is BackendName {
-  return (BACKENDS as readonly string[]).includes(name);
-}
-
 /** Parses a backend name, throwing an error that lists the valid ones. */
 export function parseBackendName(name: string, source = 'backend'): BackendName {
-  if (isBackendName(name)) return name;
-  throw new Error(
-    `${source} must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(name)}`,
-  );
+  return parseName(BACKENDS, name, source);
 }
 
 /** Makes `name` available to tfjs; returns false when its package is absent or fails to load. */
 function register(name: BackendName): boolean {
-  try {
-    if (name === 'tensorflow') require('@tensorflow/tfjs-node');
-    if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
-    return tf.findBackendFactory(name) != null;
-  } catch {
-    return false;
-  }
-}
-
-async function activate(name: BackendName): Promise<boolean> {
-  if (!register(name)) return false;
-  try {
-    return (await tf.setBackend(name)) && tf.getBackend() === name;
-  } catch {
-    return false;
-  }
+  if (name === 'tensorflow') require('@tensorflow/tfjs-node');
+  if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+  return tf.findBackendFactory(name) != null;
 }
 
 const INSTALL_HINT: Record<BackendName, string> = {
@@ -63,14 +43,10 @@ const INSTALL_HINT: Record<BackendName, string> = {
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
   const forced = options.backend ?? process.env.STOCHGRAD_BACKEND;
   const source = options.backend != null ? 'backend' : 'STOCHGRAD_BACKEND';
-  const candidates = forced ? [parseBackendName(forced, source)] : BACKENDS;
-  for (const name of candidates) {
-    if (await activate(name)) {
-      useFastPath(true);
-      if (options.log ?? true) console.log(`stochgrad: using the ${name} backend`);
-      return name;
-    }
-  }
-  const name = candidates[0];
-  throw new Error(`backend ${name} could not be loaded; install it with: ${INSTALL_HINT[name]}`);
+  return selectBackend({
+    candidates: forced ? [parseBackendName(forced, source)] : BACKENDS,
+    register,
+    hint: (name) => `install it with: ${INSTALL_HINT[name]}`,
+    log: options.log,
+  });
 }

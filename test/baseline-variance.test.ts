@@ -8,7 +8,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, enumerate, estimate, gradientStats, zBound } from '../src';
 import { allConfigurations } from '../src/estimators/exact';
-import { baselineVariance } from '../src/metrics/baseline-variance';
+import { baselineVariance, baselineVarianceFigure } from '../src/metrics/baseline-variance';
 import { setupBackend, sigmoid } from './support';
 
 before(setupBackend);
@@ -113,5 +113,29 @@ describe('baselineVariance: the score-function variance as a quadratic in the ba
     assert.throws(() => baselineVariance(f, bad), (e: Error) => e instanceof ArgumentError);
     bad.dispose();
     assert.equal(tf.memory().numTensors, before);
+  });
+});
+
+describe('baselineVarianceFigure', () => {
+  test('draws each unit\'s exact curve over a range holding 0, b* and E[f], with b* and E[f] marked', () => {
+    const logits = tf.tensor1d(PHI);
+    const curves = baselineVariance(f, logits);
+    logits.dispose();
+    const fig = baselineVarianceFigure(curves, { points: 11 });
+    assert.equal(fig.data.length, 3 + 3 + 1);
+    curves.forEach((c, i) => {
+      const trace = fig.data[i];
+      const x = trace.x as number[];
+      assert.equal(x.length, 11);
+      assert.deepEqual(trace.y, x.map((b) => c.variance(b)));
+      assert.ok(x[0] < Math.min(0, c.optimalBaseline, c.expectation) && x[10] > Math.max(c.optimalBaseline, c.expectation));
+      assert.deepEqual([fig.data[3 + i].x, fig.data[3 + i].y], [[c.optimalBaseline], [c.minimumVariance]]);
+    });
+    assert.deepEqual(fig.data[6].x, [curves[0].expectation]);
+    const one = baselineVarianceFigure([curves[0]], { range: [-1, 4], markExpectation: false });
+    assert.equal(one.data.length, 2);
+    assert.deepEqual([(one.data[0].x as number[])[0], (one.data[0].x as number[])[120]], [-1, 4]);
+    assert.throws(() => baselineVarianceFigure([]), ArgumentError);
+    assert.throws(() => baselineVarianceFigure(curves, { range: [2, 1] }), /options\.range/);
   });
 });

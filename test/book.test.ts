@@ -1,7 +1,8 @@
 /**
  * `npm run book` in fast mode, built into a temporary folder and opened offline in headless
  * Chromium: every notebook has a page whose charts all draw from the one shared Plotly bundle (not
- * inlined), with no error outputs and no console errors, and the index links every notebook.
+ * inlined), with no error outputs and no console errors, and the index links every notebook, the
+ * live pages (test/live.test.ts tests those) and each chapter its live counterpart.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -148,6 +149,25 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
       await page.close();
     });
   }
+
+  test('book: the index lists the live pages and each chapter links its live counterpart', async () => {
+    const live = JSON.parse(fs.readFileSync(path.join(ROOT, 'live', 'pages.json'), 'utf8')) as { page: string; chapters: string[] }[];
+    const { page, errors } = await offlinePage(browser);
+    await page.goto(pathToFileURL(path.join(site, 'index.html')).href, { waitUntil: 'load' });
+    const links = await page.locator('ul.live li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(links, live.map((p) => `live/${p.page}`));
+    for (const link of links) assert.ok(fs.existsSync(path.join(site, link!)), `${link} exists`);
+    for (const name of notebooks) {
+      const html = fs.readFileSync(path.join(site, name.replace(/\.ipynb$/, '.html')), 'utf8');
+      for (const entry of live) {
+        const linked = html.includes(`class="stochgrad-live-link" href="live/${entry.page}"`);
+        assert.equal(linked, entry.chapters.includes(name), `${name} ${linked ? 'links' : 'does not link'} live/${entry.page}`);
+      }
+    }
+    assert.ok(notebooks.filter((name) => live.some((entry) => entry.chapters.includes(name))).length >= 4, 'the chapters have live pages');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 
   test('book: the committed notebooks stay without outputs', () => {
     for (const name of notebooks) {

@@ -1,6 +1,8 @@
 /** Headless Chromium for the browser tests: launch flags, offline pages, console error collection. */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { ROOT } from './notebook-runner';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const LAUNCH_ARGS = [
@@ -63,4 +65,38 @@ export async function amdState(page: Page): Promise<{ requirejs: string; define:
     const w = window as unknown as Record<string, unknown>;
     return { requirejs: typeof w.requirejs, define: typeof w.define, leftover: '__stochgradDefine' in w };
   });
+}
+
+/** scripts/serve.js: the static server of `npm run book -- --serve` (COOP/COEP when isolated). */
+export interface SiteServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function serveSite(root: string, options: { isolated?: boolean } = {}): Promise<SiteServer> {
+  const { serveStatic } = require(path.join(ROOT, 'scripts', 'serve.js')) as { serveStatic: (root: string, options: object) => Promise<SiteServer> };
+  return serveStatic(root, options);
+}
+
+export interface SitePage extends OfflinePage {
+  /** Requests to anything but `siteUrl` (blob: and data: URLs, which the page makes itself, excepted). */
+  outside: string[];
+}
+
+/** A new page whose requests outside `siteUrl` are recorded and aborted, console errors collected. */
+export async function sitePage(browser: Browser, siteUrl: string): Promise<SitePage> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  const errors: string[] = [];
+  const outside: string[] = [];
+  await page.route(() => true, (route) => {
+    const url = route.request().url();
+    if (url.startsWith(siteUrl) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(describeConsole(message));
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return { page, errors, blocked: outside, outside };
 }

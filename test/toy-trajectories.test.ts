@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, closedFormGradient, deterministicStepsTo, deterministicToyPath, summarizeTrajectories, toySaturation, toyTrajectories, type ToyTrajectory } from '../src';
+import { ArgumentError, closedFormGradient, deterministicStepsTo, deterministicToyPath, startToyRun, summarizeTrajectories, toySaturation, toyTrajectories, trajectoryFigure, type ToyTrajectory } from '../src';
 import { setupBackend } from './support';
 
 before(setupBackend);
@@ -68,7 +68,7 @@ describe('toy trajectories', () => {
   });
 
   test('summarizeTrajectories: fractions, median first step and final range per estimator', () => {
-    const run = (estimator: string, probability: number[]): ToyTrajectory => ({ estimator, seed: 0, samples: 1, step: [0, 10, 20], probability });
+    const run = (estimator: string, probability: number[]): ToyTrajectory => ({ estimator, seed: 0, samples: 1, step: [0, 10, 20], probability, logit: probability.map((p) => Math.log(p / (1 - p))) });
     const [a, b] = summarizeTrajectories([
       run('a', [0.5, 0.95, 0.99]),
       run('b', [0.5, 0.4, 0.1]),
@@ -98,5 +98,41 @@ describe('toy trajectories', () => {
     assert.throws(() => toyTrajectories({ p0: 0.49, estimators: ['arm'], every: 0 }), (e: unknown) => e instanceof ArgumentError && e.argument === 'options.every');
     assert.throws(() => toyTrajectories({ p0: 0.49, estimators: ['nope'], steps: 1 }), (e: unknown) => e instanceof ArgumentError);
     assert.throws(() => deterministicStepsTo(0.49, 1), (e: unknown) => e instanceof ArgumentError && e.argument === 'threshold');
+  });
+});
+
+describe('toy runs in chunks and their figure', () => {
+  test('startToyRun advanced in chunks is toyTrajectories step for step, and frees its tensors', () => {
+    const [whole] = toyTrajectories({ p0: 0.45, estimators: ['disarm'], seeds: 1, seed: 3, steps: 57, every: 5 });
+    const before = tf.memory().numTensors;
+    const run = startToyRun({ p0: 0.45, estimator: 'disarm', seed: 3, steps: 57, every: 5 });
+    const taken: number[] = [];
+    while (!run.done) taken.push(run.advance(10));
+    assert.deepEqual(taken, [10, 10, 10, 10, 10, 7]);
+    assert.deepEqual(run.trajectory, whole);
+    assert.deepEqual(whole.logit.map((phi) => 1 / (1 + Math.exp(-phi))), whole.probability);
+    assert.equal(run.advance(10), 0, 'a finished run takes no more steps');
+    assert.equal(tf.memory().numTensors, before, 'a finished run disposed itself');
+    const stopped = startToyRun({ p0: 0.45, estimator: 'arm', steps: 100 });
+    stopped.advance(3);
+    stopped.dispose();
+    assert.equal(tf.memory().numTensors, before, 'dispose frees an unfinished run');
+    assert.throws(() => startToyRun({ p0: Number.NaN, estimator: 'arm' }), ArgumentError);
+    assert.throws(() => run.advance(0), /maxSteps/);
+  });
+
+  test('trajectoryFigure: the dashed exact path, one colour and one legend entry per estimator, x up to the budget', () => {
+    const runs = toyTrajectories({ p0: 0.49, estimators: ['arm', 'st'], seeds: 2, steps: 20, every: 10 });
+    const path = deterministicToyPath(0.49, { steps: 20, every: 10 });
+    const fig = trajectoryFigure(runs, path, { p0: 0.49, steps: 20 });
+    assert.equal(fig.data.length, 5);
+    assert.equal(fig.data[0].line?.dash, 'dash');
+    assert.deepEqual(fig.data[0].y, path.probability);
+    assert.deepEqual(fig.data.slice(1).map((t) => t.name), ['arm', 'arm', 'st', 'st']);
+    assert.deepEqual(fig.data.slice(1).map((t) => t.showlegend), [undefined, false, undefined, false]);
+    assert.equal(fig.data[1].line?.color, fig.data[2].line?.color);
+    assert.notEqual(fig.data[1].line?.color, fig.data[3].line?.color);
+    assert.deepEqual(fig.layout.xaxis?.range, [0, 20]);
+    assert.match(fig.layout.title?.text ?? '', /p0 = 0\.49.*2 seeds each/);
   });
 });

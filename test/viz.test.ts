@@ -19,7 +19,7 @@ import {
   showFigure,
   showTable,
   type Figure,
-} from '../src/viz';
+} from '../src';
 import { sharedPlotlyHead, useSharedPlotlyBundle } from '../src/viz/bookPage';
 import { plotlyBundleHtml } from '../src/viz/plotlyBundle';
 

@@ -6,10 +6,12 @@
 import type { Command } from './command';
 import { compareCommand } from './compare-command';
 import { estimatorsCommand } from './estimators';
+import { initCommand } from './init-command';
+import { notebookCommand } from './notebook-command';
 import { trainCommand } from './train-command';
 import { UsageError, describeError, exitCodeFor } from './usage-error';
 
-export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand, initCommand, notebookCommand];
 
 const HELP_WORDS = ['help', '--help', '-h'];
 

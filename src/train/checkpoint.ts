@@ -1,11 +1,13 @@
 /**
  * Checkpoints of a training run: everything needed to continue it exactly (parameters, the
  * optimiser's slots, the model's own state, the step, the seed, the running objective and the
- * history), as one JSON file `<dir>/checkpoint.json`, written atomically (temporary file,
- * then rename). Float32 values survive JSON exactly; NaN and ±Infinity are tagged.
+ * history), as one JSON text. Float32 values survive JSON exactly; NaN and ±Infinity are tagged.
+ *
+ * Where the text is kept is the runtime's business: a `CheckpointStorage`. The Node entry
+ * registers files (`<dir>/checkpoint.json`, written atomically; checkpoint-files.ts) when it
+ * loads, much as tfjs-node registers its `file://` model handler; without a storage, a run that
+ * asks for checkpoints fails with a clear error instead of this module importing `fs`.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { ArgumentError } from '../errors';
 import type { JsonValue } from '../models/model';
 import type { TrainRow } from './history';
@@ -53,28 +55,60 @@ function decode(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** Writes `checkpoint` to `<dir>/checkpoint.json` atomically, creating `dir`. */
-export function saveCheckpoint(dir: string, checkpoint: Omit<Checkpoint, 'format'>): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, CHECKPOINT_FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, JSON.stringify({ format: FORMAT, ...checkpoint }, encode));
-  fs.renameSync(temporary, file);
+/** Keeps checkpoint texts by directory name. */
+export interface CheckpointStorage {
+  /** Where the checkpoint of `dir` lives, for messages (e.g. `dir/checkpoint.json`). */
+  locate(dir: string): string;
+  /** The text saved for `dir`, or undefined when there is none. */
+  read(dir: string): string | undefined;
+  /** Replaces the text of `dir` (atomically: a crash leaves the old text or the new one). */
+  write(dir: string, text: string): void;
 }
 
-/** Reads `<dir>/checkpoint.json`; a missing or foreign file is an ArgumentError on `argument`. */
+let storage: CheckpointStorage | undefined;
+
+/** Makes `next` the storage of every later checkpoint (undefined: none); returns the previous one. */
+export function useCheckpointStorage(next: CheckpointStorage | undefined): CheckpointStorage | undefined {
+  const previous = storage;
+  storage = next;
+  return previous;
+}
+
+/** The registered storage; an ArgumentError on `argument` when there is none. */
+export function checkpointStorage(argument: string): CheckpointStorage {
+  if (storage) return storage;
+  throw new ArgumentError(
+    argument,
+    'checkpoints need a storage and this runtime has none: in Node, load stochgrad (or stochgrad/node), ' +
+      'which keeps them as files; elsewhere register one with useCheckpointStorage({ locate, read, write })',
+  );
+}
+
+/** Whether `dir` holds a checkpoint (false when no storage is registered). */
+export function hasCheckpoint(dir: string): boolean {
+  return storage?.read(dir) !== undefined;
+}
+
+/** Saves `checkpoint` under `dir`. */
+export function saveCheckpoint(dir: string, checkpoint: Omit<Checkpoint, 'format'>): void {
+  checkpointStorage('options.checkpoint').write(dir, JSON.stringify({ format: FORMAT, ...checkpoint }, encode));
+}
+
+/** Reads the checkpoint of `dir`; a missing or foreign one is an ArgumentError on `argument`. */
 export function loadCheckpoint(dir: string, argument: string): Checkpoint {
-  const file = path.join(dir, CHECKPOINT_FILE);
-  if (!fs.existsSync(file)) {
-    throw new ArgumentError(argument, `no checkpoint at ${file}; a run writes one with train(..., { checkpoint: { dir, every } })`);
+  const store = checkpointStorage(argument);
+  const where = store.locate(dir);
+  const text = store.read(dir);
+  if (text === undefined) {
+    throw new ArgumentError(argument, `no checkpoint at ${where}; a run writes one with train(..., { checkpoint: { dir, every } })`);
   }
   let parsed: Checkpoint;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'), decode) as Checkpoint;
+    parsed = JSON.parse(text, decode) as Checkpoint;
   } catch (error) {
-    throw new ArgumentError(argument, `${file} is not valid JSON (${(error as Error).message})`);
+    throw new ArgumentError(argument, `${where} is not valid JSON (${(error as Error).message})`);
   }
-  if (parsed?.format !== FORMAT) throw new ArgumentError(argument, `${file} is not a stochgrad checkpoint (format ${FORMAT})`);
+  if (parsed?.format !== FORMAT) throw new ArgumentError(argument, `${where} is not a stochgrad checkpoint (format ${FORMAT})`);
   return parsed;
 }
 

@@ -11,6 +11,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, checkPositive } from '../errors';
 import { closedFormGradient } from '../metrics/compare';
+import { lineChart } from '../viz/charts';
+import type { Figure } from '../viz/figure';
+import { HOUSE_COLORS } from '../viz/theme';
 import { createToyModel } from '../models/toy-model';
 import { createOptimizer } from './optimizer';
 import { checkToyEstimators, type ToyRunOptions } from './toy-saturation';
@@ -30,6 +33,8 @@ export interface ToyTrajectory {
   step: number[];
   /** σ(φ) after that many steps. */
   probability: number[];
+  /** φ itself (the float32 parameter), from which σ(φ) is computed in float64. */
+  logit: number[];
 }
 
 export interface DeterministicPathOptions {
@@ -98,29 +103,112 @@ export function deterministicStepsTo(p0: number, threshold: number, lr = 1, maxS
   return null;
 }
 
-/** One SGD run with the estimator's gradients; σ(φ) at the recorded steps. */
-function runOnce(p0: number, estimator: string, samples: number, seed: number, steps: number, lr: number, keep: Set<number>): ToyTrajectory {
+/** One run of a batch of toy runs: the estimator, its draws per step, its seed. */
+export interface ToyRunSettings {
+  p0: number;
+  estimator: string;
+  /** Draws per step. Default 1. */
+  samples?: number;
+  seed?: number;
+  /** Step budget. Default 2000. */
+  steps?: number;
+  /** SGD step size. Default 1. */
+  lr?: number;
+  /** Record σ(φ) every this many steps (and at steps 0 and `steps`). Default 10. */
+  every?: number;
+}
+
+/**
+ * A toy run that advances on request, so a caller can draw its trajectory as it grows and let a
+ * page breathe between chunks; `toyTrajectories` runs the same steps in one go.
+ */
+export interface ToyRun {
+  /** σ(φ) recorded so far (arrays grow as the run advances). */
+  readonly trajectory: ToyTrajectory;
+  /** Steps done. */
+  readonly step: number;
+  readonly done: boolean;
+  /** Takes up to `maxSteps` more steps (never past the budget); returns the steps taken. */
+  advance(maxSteps: number): number;
+  /** Frees the run's tensors; a finished run frees them itself. */
+  dispose(): void;
+}
+
+function validatedRun(settings: ToyRunSettings) {
+  const { p0, estimator, samples = 1, seed = 0, steps = 2000, lr = 1, every = 10 } = settings;
+  if (typeof p0 !== 'number' || !Number.isFinite(p0)) throw new ArgumentError('options.p0', 'expected a finite number');
+  checkCommon(steps, lr, every);
+  checkInteger('options.samples', samples, 1);
+  checkInteger('options.seed', seed, 0);
+  return { p0, estimator, samples, seed, steps, lr, keep: recordedSteps(steps, every) };
+}
+
+/** Starts one SGD run on ARM's toy (φ₀ = 0); see ToyRun. */
+export function startToyRun(settings: ToyRunSettings): ToyRun {
+  const { p0, estimator, samples, seed, steps, lr, keep } = validatedRun(settings);
   const model = createToyModel({ p0 });
   const optimizer = createOptimizer({ kind: 'sgd', lr });
-  const step: number[] = [];
-  const probability: number[] = [];
-  const record = (t: number) => {
-    if (!keep.has(t)) return;
-    step.push(t);
-    probability.push(sigmoid(model.parameters.phi.dataSync()[0]));
-  };
-  try {
-    record(0);
-    for (let t = 0; t < steps; t++) {
-      const { objective, gradients } = model.gradients(estimator, undefined, { samples, seed: stepSeed(seed, t) });
-      optimizer.step(model.parameters, gradients);
-      tf.dispose([objective, ...Object.values(gradients)]);
-      record(t + 1);
-    }
-    return { estimator, seed, samples, step, probability };
-  } finally {
+  const trajectory: ToyTrajectory = { estimator, seed, samples, step: [], probability: [], logit: [] };
+  let t = 0;
+  let disposed = false;
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
     optimizer.dispose();
     model.dispose();
+  };
+  const record = () => {
+    if (!keep.has(t)) return;
+    const phi = model.parameters.phi.dataSync()[0];
+    trajectory.step.push(t);
+    trajectory.logit.push(phi);
+    trajectory.probability.push(sigmoid(phi));
+  };
+  try {
+    record();
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+  return {
+    trajectory,
+    get step() {
+      return t;
+    },
+    get done() {
+      return t >= steps;
+    },
+    advance(maxSteps: number) {
+      checkInteger('maxSteps', maxSteps, 1);
+      if (disposed) return 0;
+      const start = t;
+      try {
+        while (t < steps && t - start < maxSteps) {
+          const { objective, gradients } = model.gradients(estimator, undefined, { samples, seed: stepSeed(seed, t) });
+          optimizer.step(model.parameters, gradients);
+          tf.dispose([objective, ...Object.values(gradients)]);
+          t += 1;
+          record();
+        }
+      } catch (error) {
+        dispose();
+        throw error;
+      }
+      if (t >= steps) dispose();
+      return t - start;
+    },
+    dispose,
+  };
+}
+
+/** One SGD run with the estimator's gradients; σ(φ) at the recorded steps. */
+function runOnce(settings: ToyRunSettings): ToyTrajectory {
+  const run = startToyRun(settings);
+  try {
+    run.advance(settings.steps ?? 2000);
+    return run.trajectory;
+  } finally {
+    run.dispose();
   }
 }
 
@@ -133,10 +221,46 @@ export function toyTrajectories(options: ToyTrajectoryOptions): ToyTrajectory[] 
   checkCommon(steps, lr, every);
   checkInteger('options.samples', samples, 1);
   checkInteger('options.seed', seed, 0);
-  const keep = recordedSteps(steps, every);
   return checkToyEstimators(options.estimators, samples).flatMap(({ estimator, samples: draws }) =>
-    Array.from({ length: seeds }, (_, s) => runOnce(p0, estimator, draws, seed + s, steps, lr, keep)),
+    Array.from({ length: seeds }, (_, s) => runOnce({ p0, estimator, samples: draws, seed: seed + s, steps, lr, every })),
   );
+}
+
+export interface TrajectoryFigureOptions {
+  /** The toy's p0, for the title. */
+  p0: number;
+  /** The x axis ends here (the step budget), so a chart drawn while runs grow keeps its scale. */
+  steps?: number;
+}
+
+/**
+ * σ(φ) over training: the deterministic path (black, dashed) and every run, one colour per
+ * estimator in order of first appearance, one legend entry per estimator.
+ */
+export function trajectoryFigure(runs: readonly ToyTrajectory[], path: { step: number[]; probability: number[] }, options: TrajectoryFigureOptions): Figure {
+  if (!Array.isArray(runs)) throw new ArgumentError('runs', 'expected an array of trajectories');
+  const names = [...new Set(runs.map((run) => run.estimator))];
+  const seeds = new Set(runs.map((run) => run.seed)).size;
+  const fig = lineChart(
+    [
+      { name: 'exact gradient (deterministic path)', x: path.step, y: path.probability, color: '#000000', dash: 'dash' },
+      ...runs.map((run) => ({ name: run.estimator, x: run.step, y: run.probability, color: HOUSE_COLORS[names.indexOf(run.estimator) % HOUSE_COLORS.length] })),
+    ],
+    {
+      title: `SGD on ARM's toy, p0 = ${options.p0}: σ(φ) over training (${seeds} seed${seeds === 1 ? '' : 's'} each)`,
+      xTitle: 'SGD step',
+      yTitle: 'σ(φ)',
+      yRange: [0, 1.02],
+      ...(options.steps !== undefined ? { xRange: [0, options.steps] as [number, number] } : {}),
+    },
+  );
+  const shown = new Set<string>();
+  runs.forEach((run, i) => {
+    if (shown.has(run.estimator)) fig.data[i + 1].showlegend = false;
+    shown.add(run.estimator);
+  });
+  fig.layout.legend = { orientation: 'v', x: 1.02, y: 1, xanchor: 'left', yanchor: 'top' };
+  return fig;
 }
 
 export interface TrajectorySummary {

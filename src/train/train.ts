@@ -16,9 +16,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { uint32Stream } from '../core/random';
+import { yieldToEventLoop } from '../core/yield';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
 import type { Model } from '../models/model';
-import { checkSameRun, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint';
+import { checkpointStorage, checkSameRun, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint';
 import type { TrainRow } from './history';
 import { createOptimizer, OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from './optimizer';
 
@@ -89,6 +90,7 @@ function checkTrainOptions<Batch>(model: Model<Batch>, data: TrainData<Batch>, o
       throw new ArgumentError('options.checkpoint', 'expected { dir, every } with a directory path');
     }
     checkInteger('options.checkpoint.every', checkpoint.every, 1);
+    checkpointStorage('options.checkpoint');
   }
   if (options.resume !== undefined && (typeof options.resume !== 'string' || options.resume === '')) {
     throw new ArgumentError('options.resume', 'expected the directory of a checkpoint');
@@ -216,7 +218,7 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
       const onGrid = evalEvery !== undefined && state.step % evalEvery === 0;
       if (onGrid) record(true);
       if (checkpoint && state.step % checkpoint.every === 0 && state.step < steps) save();
-      if (onGrid) await new Promise((resolve) => setImmediate(resolve));
+      if (onGrid) await yieldToEventLoop();
     }
     if (state.history[state.history.length - 1].step !== state.step) record(false);
     if (checkpoint) save();

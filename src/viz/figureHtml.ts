@@ -1,45 +1,14 @@
 /** A `Figure` as an HTML snippet: a div plus a script that draws into it with Plotly. */
 import { randomBytes } from 'node:crypto';
-import type { Axis, Figure } from './figure';
+import { checkFigure } from './checkFigure';
+import type { Figure } from './figure';
 import { plotlyBundleHtml } from './plotlyBundle';
-import { checkSameLength } from './values';
 
 export interface FigureHtmlOptions {
   /** Element id; defaults to a fresh random one (ids must be unique on the page). */
   id?: string;
   /** Prepend the Plotly bundle (needed once per page). Default false. */
   includeBundle?: boolean;
-}
-
-function checkTitle(title: unknown, name: string): void {
-  if (title == null) return;
-  if (typeof title !== 'object' || typeof (title as { text?: unknown }).text !== 'string') {
-    throw new TypeError(
-      `${name} must be {text: string} (Plotly 3+ ignores plain string titles); got ${JSON.stringify(title)}`,
-    );
-  }
-}
-
-/** Throws a named error for anything Plotly would silently mis-draw. */
-export function checkFigure(fig: Figure, name = 'fig'): void {
-  if (fig == null || typeof fig !== 'object') throw new TypeError(`${name} must be a Figure object`);
-  if (!Array.isArray(fig.data)) throw new TypeError(`${name}.data must be an array of traces`);
-  if (fig.layout == null || typeof fig.layout !== 'object') {
-    throw new TypeError(`${name}.layout must be an object`);
-  }
-  checkTitle(fig.layout.title, `${name}.layout.title`);
-  for (const axis of ['xaxis', 'yaxis'] as const) {
-    checkTitle((fig.layout[axis] as Axis | undefined)?.title, `${name}.layout.${axis}.title`);
-  }
-  fig.data.forEach((trace, i) => {
-    if (trace == null || typeof trace !== 'object') {
-      throw new TypeError(`${name}.data[${i}] must be a trace object`);
-    }
-    const { x, y } = trace;
-    if (trace.type !== 'histogram' && Array.isArray(x) && Array.isArray(y)) {
-      checkSameLength(x, y, `${name}.data[${i}]`);
-    }
-  });
 }
 
 /** JSON that is safe inside an inline <script>; NaN/Infinity serialise as null. */

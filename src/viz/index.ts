@@ -1,4 +1,8 @@
-/** Display helpers: Plotly figures and HTML tables, plus the tslab notebook adapter. */
+/**
+ * Display helpers for every runtime: Plotly figures as plain data (drawn by Plotly wherever it
+ * runs), their validation, and HTML tables. The notebook side — figures as HTML and MIME bundles
+ * carrying the Plotly bundle, the tslab adapter, danfojs — is Node's (src/node.ts).
+ */
 export type {
   Axis,
   Datum,
@@ -17,15 +21,10 @@ export type { ChartOptions } from './theme';
 export { barChart, histogram, lineChart, scatterChart } from './charts';
 export type { BarSeries, HistogramOptions, HistogramSeries, XYSeries } from './charts';
 export type { Numbers, Values } from './values';
-export { checkFigure, figureHtml } from './figureHtml';
-export type { FigureHtmlOptions } from './figureHtml';
-export { PLOTLY_BUNDLE_MARKER, plotlyBundleHtml } from './plotlyBundle';
+export { checkFigure } from './checkFigure';
 export { escapeHtml } from './escapeHtml';
 export { formatNumber } from './formatNumber';
 export { dataFrameHtml } from './table';
 export type { DataFrameLike, TableInput, TableOptions, TableRecord } from './table';
-export { PLOTLY_MIME_TYPE, figureMimeBundle, plotlyJson } from './mimeBundle';
-export type { FigureMimeBundle, PlotlyJson } from './mimeBundle';
-export { figureDisplayBundle, figureDisplayHtml, resetPlotlyBundle, showFigure, showTable } from './tslab';
-export { dfd } from './danfo';
-export type { DanfoModule, DataFrame } from './danfo';
+export { imageGrid } from './imageGrid';
+export type { ImageGrid, ImageGridOptions } from './imageGrid';

@@ -1,5 +1,6 @@
 /** The Plotly browser bundle as inline HTML, so figures render offline (no CDN). */
 import * as fs from 'node:fs';
+import { resolvePackageFile } from '../require-package';
 
 /** Marks the bundle's script tag; tests and `figureHtml` callers can look for it. */
 export const PLOTLY_BUNDLE_MARKER = 'data-stochgrad="plotly-bundle"';
@@ -9,7 +10,7 @@ let bundleText: string | undefined;
 /** The minified plotly.js source, read once per process (≈5 MB). */
 export function plotlyBundleSource(): string {
   if (bundleText == null) {
-    const file = require.resolve('plotly.js-dist-min/plotly.min.js');
+    const file = resolvePackageFile('plotly.js-dist-min', 'a figure carrying the Plotly bundle', 'plotly.js-dist-min/plotly.min.js');
     bundleText = fs.readFileSync(file, 'utf8');
   }
   return bundleText;

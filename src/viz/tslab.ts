@@ -8,6 +8,8 @@
  * internal to tslab (pinned at 1.0.22 in package.json); `kernelWriter` fails with a clear message
  * if a tslab upgrade removes it.
  */
+import { MissingPackageError } from '../errors';
+import { requirePackage } from '../require-package';
 import type { Figure } from './figure';
 import { figureHtml } from './figureHtml';
 import { figureMimeBundle, type FigureMimeBundle } from './mimeBundle';
@@ -58,8 +60,9 @@ function notInKernel(fn: string, reason: string): Error {
 function kernelWriter(fn: string): WriteDisplayData {
   let jupyter: TslabJupyterModule;
   try {
-    jupyter = require('tslab/dist/jupyter') as TslabJupyterModule;
+    jupyter = requirePackage<TslabJupyterModule>('tslab', `${fn}()`, 'tslab/dist/jupyter');
   } catch (e) {
+    if (e instanceof MissingPackageError) throw e;
     throw notInKernel(fn, `cannot load tslab: ${(e as Error).message}`);
   }
   if (!('lastWriteDisplayData' in jupyter)) {

@@ -1,0 +1,41 @@
+/**
+ * stochgrad's Node-only API, the edges of the library: backends for Node (tfjs-node, wasm, cpu),
+ * data sets read from files, checkpoints and histories on disk, the experiments `stochgrad train`
+ * runs, and the notebook display (figures as HTML and MIME bundles with the Plotly bundle, the
+ * tslab adapter, danfojs). Loading this module registers files as the checkpoint storage.
+ * `import … from 'stochgrad'` in Node is this plus the universal API (index.ts).
+ */
+import { useCheckpointStorage } from './train/checkpoint';
+import { fileCheckpointStorage } from './train/checkpoint-files';
+
+useCheckpointStorage(fileCheckpointStorage);
+
+// Backends
+export { BACKENDS, initBackend, parseBackendName } from './backend';
+export type { BackendName, InitBackendOptions } from './backend';
+
+// Data sets from files: by name (mnist-10k, mnist-2k, fashion-mnist, idx:<dir>), IDX files
+export { DATASET_NAMES, loadDataset } from './data/datasets';
+export type { DatasetName, FixedDatasetName } from './data/datasets';
+export { readIdxBytes, readIdxPair } from './data/idx-files';
+export { DATA_DIR_ENV, fashionMnistCandidates } from './data/locate';
+export type { Candidate } from './data/locate';
+export { MNIST_10K_SIZES, MNIST_10K_SPLIT_SEED } from './data/mnist-10k';
+export { validationSize } from './data/idx-dataset';
+
+// Checkpoints and histories on disk; experiments (what `stochgrad train` runs) and seeds
+export { fileCheckpointStorage } from './train/checkpoint-files';
+export { historyFrame, writeHistoryCsv } from './train/history-files';
+export { runExperiment } from './train/experiment';
+export { meanCurves, runSeeds, summarizeSeeds } from './train/seeds';
+export type { SeededRun, SeedSummaryRow } from './train/seeds';
+
+// Notebook display: figures as HTML and MIME bundles (with the Plotly bundle), the tslab adapter, danfojs
+export { figureHtml } from './viz/figureHtml';
+export type { FigureHtmlOptions } from './viz/figureHtml';
+export { PLOTLY_BUNDLE_MARKER, plotlyBundleHtml } from './viz/plotlyBundle';
+export { PLOTLY_MIME_TYPE, figureMimeBundle, plotlyJson } from './viz/mimeBundle';
+export type { FigureMimeBundle, PlotlyJson } from './viz/mimeBundle';
+export { figureDisplayBundle, figureDisplayHtml, resetPlotlyBundle, showFigure, showTable } from './viz/tslab';
+export { dfd } from './viz/danfo';
+export type { DanfoModule, DataFrame } from './viz/danfo';

@@ -1,0 +1,55 @@
+/**
+ * The tslab kernel of a notebook project, registered for that project only: its kernelspec lives
+ * in `<project>/.jupyter/data/kernels/stochgrad-tslab/`, and Jupyter sees it through the
+ * environment `jupyterEnv` gives (JUPYTER_DATA_DIR, JUPYTER_PATH). The kernel runs the project's
+ * own tslab, so notebooks import the project's stochgrad.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { MissingPackageError } from '../errors';
+import { log } from './setup-error';
+
+export const KERNEL_NAME = 'stochgrad-tslab';
+export const KERNEL_DISPLAY_NAME = 'TypeScript (stochgrad)';
+
+/** `<project>/.jupyter/data`: the project's own Jupyter data folder. */
+export function jupyterDataDir(projectDir: string): string {
+  return path.join(projectDir, '.jupyter', 'data');
+}
+
+/** Environment that makes Jupyter see the project's data folder (and thus its kernel). */
+export function jupyterEnv(projectDir: string, baseEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const dataDir = jupyterDataDir(projectDir);
+  return { JUPYTER_DATA_DIR: dataDir, JUPYTER_PATH: [dataDir, baseEnv.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+}
+
+/** tslab's launcher as installed in the project (hoisted or not); a MissingPackageError when absent. */
+export function tslabLauncher(projectDir: string): string {
+  let manifest: string;
+  try {
+    manifest = require.resolve('tslab/package.json', { paths: [projectDir] });
+  } catch {
+    throw new MissingPackageError('tslab', `the notebook kernel of ${projectDir}`);
+  }
+  return path.join(path.dirname(manifest), 'bin', 'tslab');
+}
+
+export function kernelSpec(launcher: string): { argv: string[]; display_name: string; language: string } {
+  return {
+    argv: [process.execPath, launcher, 'kernel', '--config-path', '{connection_file}'],
+    display_name: KERNEL_DISPLAY_NAME,
+    language: 'typescript',
+  };
+}
+
+/** Writes the project's kernel.json (absolute paths) when it differs; `launcher` defaults to the installed tslab. */
+export function ensureKernel(projectDir: string, launcher: string = tslabLauncher(projectDir)): string {
+  const dir = path.join(jupyterDataDir(projectDir), 'kernels', KERNEL_NAME);
+  const file = path.join(dir, 'kernel.json');
+  const content = `${JSON.stringify(kernelSpec(launcher), null, 2)}\n`;
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return file;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, content);
+  log(`registered the Jupyter kernel "${KERNEL_DISPLAY_NAME}" (${KERNEL_NAME}) in ${path.relative(projectDir, dir)}`);
+  return file;
+}

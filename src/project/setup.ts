@@ -1,0 +1,31 @@
+/**
+ * A notebook project ready to open: Node new enough, Jupyter found (or installed), the project's
+ * tslab kernel registered. `npm start` / `npm test` of this repository (scripts/bootstrap.js, after
+ * installing and building) and `stochgrad notebook` in a project made by `stochgrad init` both
+ * come through here, so they set up Jupyter the same way.
+ */
+import { ensureJupyter } from './jupyter';
+import { ensureKernel, jupyterEnv, KERNEL_NAME } from './kernel';
+import { SetupError } from './setup-error';
+
+export interface ProjectSetup {
+  python: string;
+  notebookVersion: string;
+  /** Variables for Jupyter child processes: JUPYTER_DATA_DIR, JUPYTER_PATH, STOCHGRAD_PYTHON, STOCHGRAD_KERNEL. */
+  env: Record<string, string>;
+}
+
+export function checkNodeVersion(version: string = process.versions.node): void {
+  const [major, minor] = version.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    throw new SetupError(`Node.js >= 20.19 is required (found ${version}); install a newer Node.js`);
+  }
+}
+
+/** Brings `projectDir` to a state where its notebooks open; see the module comment. */
+export function setUpProject(projectDir: string): ProjectSetup {
+  checkNodeVersion();
+  const { python, notebookVersion } = ensureJupyter(projectDir);
+  ensureKernel(projectDir);
+  return { python, notebookVersion, env: { ...jupyterEnv(projectDir), STOCHGRAD_PYTHON: python, STOCHGRAD_KERNEL: KERNEL_NAME } };
+}

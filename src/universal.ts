@@ -1,0 +1,131 @@
+/**
+ * stochgrad's universal API: everything that computes, the same in Node and in browsers — the
+ * estimators and the exact oracle, metrics, models, `train()`, toy experiments, the packed-digits
+ * format and the figure builders. Nothing here touches `fs`, `path` or `process`. The Node entry
+ * (node.ts, and index.ts = both) adds backends, files, checkpoints on disk, the CLI's experiments
+ * and the notebook display; the browser entry (browser.ts) adds browser backends, `fetch` and page glue.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+
+// Errors
+export { ArgumentError, MissingPackageError, OPTIONAL_PACKAGES } from './errors';
+export type { OptionalPackage } from './errors';
+
+// Sampling
+export { uniformNoise, uniformArray } from './core/random';
+export { bernoulliFromNoise, bernoulliScore, logBernoulli, logisticNoise } from './core/bernoulli';
+export { straightThroughSample } from './core/straight-through';
+export type { SurrogateDerivative } from './core/straight-through';
+export { yieldToEventLoop } from './core/yield';
+
+// Estimators and the exact oracle
+export { estimate } from './estimators/estimate';
+export { estimators, ESTIMATOR_NAMES, isEstimatorName, lookupEstimator } from './estimators/registry';
+export type { EstimatorName } from './estimators/registry';
+export { blackBox } from './estimators/objective';
+export type { Objective } from './estimators/objective';
+export type { BaselineState, Estimate, EstimateOptions, EstimatorSpec } from './estimators/types';
+export { enumerate, exactExpectation, exactGradient, MAX_ENUMERATION_UNITS } from './estimators/exact';
+
+// Metrics
+export { gradientStats } from './metrics/gradient-stats';
+export type { GradientStats } from './metrics/gradient-stats';
+export { normalQuantile, zBound } from './metrics/normal';
+export { closedFormGradient, compareEstimators } from './metrics/compare';
+export type { CompareConfig, CompareRow, Comparison } from './metrics/compare';
+
+// Models
+export { armToy, linearObjective } from './models/toy';
+export { createSbnVae, SBN_KINDS } from './models/sbn-vae';
+export type { SbnKind, SbnVae, SbnVaeConfig } from './models/sbn-vae';
+export { vaeReconstructions, vaeSamples } from './models/sbn-vae-images';
+export type { VaeImageOptions } from './models/sbn-vae-images';
+export { gradientVariance } from './metrics/gradient-variance';
+export type { GradientVarianceOptions } from './metrics/gradient-variance';
+
+// Estimators inside networks (for building new models)
+export { layerGradient, networkEstimator, NETWORK_ESTIMATOR_NAMES } from './estimators/layer';
+export type { EstimatorSettings, LayerProblem, NetworkEstimator } from './estimators/layer';
+export type { PathwiseSample, TaylorExpansion } from './estimators/types';
+export { completion, meanFieldExpansions, samplePath, tileRows } from './models/chain';
+export type { Chain, Path } from './models/chain';
+export { chainGradients } from './models/chain-gradients';
+export { chainExact } from './models/chain-exact';
+
+// Experiments: the contract between runExperiment (Node) and its front ends
+export { TASK_NAMES } from './train/experiment-types';
+export type { EstimatorRun, ExperimentConfig, ExperimentHooks, HistoryRow, ProgressEvent, TaskName } from './train/experiment-types';
+
+// Display: Plotly figures as data, their validation, HTML tables, image grids
+export * from './viz';
+
+// Training: the toy model, optimisers, the training loop with checkpoints, history, toy saturation
+export type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './models/model';
+export { createToyModel } from './models/toy-model';
+export type { ToyModel, ToyModelOptions, ToySurrogateOptions } from './models/toy-model';
+export { createOptimizer, OPTIMIZER_KINDS } from './train/optimizer';
+export type { Optimizer, OptimizerKind, OptimizerOptions, OptimizerState, SlotValue } from './train/optimizer';
+export { stepSeed, train } from './train/train';
+export type { TrainData, TrainOptions, TrainResult } from './train/train';
+export { historyCsv } from './train/history';
+export type { TrainRow } from './train/history';
+export { CHECKPOINT_FILE, hasCheckpoint, useCheckpointStorage } from './train/checkpoint';
+export type { CheckpointStorage } from './train/checkpoint';
+export { trainVaeDemo, vaeDemoImages } from './train/vae-demo';
+export type { VaeDemoImages, VaeDemoOptions } from './train/vae-demo';
+export { toySaturation } from './train/toy-saturation';
+export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './train/toy-saturation';
+
+// Data in memory: splits, the IDX and packed-digits formats, binarisation, halves, resumable
+// seeded minibatches (data sets by name from files are Node's loadDataset, from URLs the
+// browser's fetchDataset)
+export { disposeDataset, IMAGE_PIXELS, IMAGE_SIDE } from './data/split';
+export type { Dataset, Split } from './data/split';
+export { DataFileError, IDX_FILES, parseIdxImages, parseIdxLabels } from './data/idx';
+export type { IdxImages, IdxLabels } from './data/idx';
+export { packBinaryDigits, parseBinaryDigits } from './data/binary-digits';
+export { MNIST_2K_FILE, MNIST_2K_SIZES } from './data/mnist-2k';
+export { binarize, BINARIZE_MODES } from './data/binarize';
+export type { BinarizeMode, BinarizeOptions } from './data/binarize';
+export { HALF_PIXELS, splitHalves } from './data/halves';
+export { BATCH_BINARIZE_MODES, createBatcher } from './data/batches';
+export type { Batch, BatchBinarize, Batcher, BatcherOptions } from './data/batches';
+
+// Structured output prediction (predict the bottom half of a digit from its top half)
+export { createSop, sopBatchFrom, SOP_KINDS } from './models/sop';
+export type { Sop, SopBatch, SopConfig, SopKind } from './models/sop';
+
+// Conditional computation (Bengio, Léonard & Courville 2013, section 5): gate unit types and the gated classifier
+export { DEFAULT_NOISE, isUnitName, lookupUnit, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES, UNIT_TYPES } from './core/units';
+export type { UnitName, UnitSettings } from './core/units';
+export { normalQuantileTensor } from './metrics/normal';
+export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
+export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';
+
+// ARM's antithetic pair, SGD trajectories on ARM's toy, and the what-if playground (notebooks 04 and 06)
+export { antitheticPair, pairDifferProbability } from './core/antithetic-pair';
+export type { AntitheticSamples } from './core/antithetic-pair';
+export { deterministicStepsTo, deterministicToyPath, startToyRun, summarizeTrajectories, toyTrajectories, trajectoryFigure } from './train/toy-trajectories';
+export type { DeterministicPathOptions, ToyRun, ToyRunSettings, ToyTrajectory, ToyTrajectoryOptions, TrajectorySummary } from './train/toy-trajectories';
+export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './metrics/playground';
+export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './metrics/playground';
+
+// Bengio, Léonard & Courville (2013), notebook 02: the score-function variance as an exact
+// quadratic in the baseline, closed forms of the gate unit types (with the normal CDF behind them)
+// and their Monte Carlo counterparts
+export { baselineVariance, baselineVarianceFigure } from './metrics/baseline-variance';
+export type { BaselineVarianceCurve, BaselineVarianceFigureOptions } from './metrics/baseline-variance';
+export { unitMoments } from './core/unit-moments';
+export type { UnitMoments } from './core/unit-moments';
+export { normalCdf } from './metrics/normal';
+export { sampleUnit } from './metrics/unit-samples';
+export type { MeanWithError, UnitSample, UnitSampleOptions } from './metrics/unit-samples';
+
+// MuProp and SBN VAE notebooks: the curvature sweep (MuProp against REINFORCE as f bends) and a
+// model's estimated gradient against the exact one, parameter by parameter
+export { curvatureObjective, curvatureSweep } from './metrics/curvature-sweep';
+export type { CurvatureSweepConfig, CurvatureSweepRow } from './metrics/curvature-sweep';
+export { parameterAgreement } from './metrics/parameter-agreement';
+export type { ParameterAgreement, ParameterAgreementOptions } from './metrics/parameter-agreement';
