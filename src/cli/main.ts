@@ -7,7 +7,7 @@ import type { Command } from './command';
 import { compareCommand } from './compare-command';
 import { estimatorsCommand } from './estimators';
 import { trainCommand } from './train-command';
-import { UsageError, describeError, exitCodeFor } from './usage-error';
+import { PartialFailure, UsageError, describeError, exitCodeFor } from './usage-error';
 
 export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand];
 
@@ -51,6 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${output}\n`);
     return 0;
   } catch (error) {
+    if (error instanceof PartialFailure) process.stdout.write(`${error.output}\n`);
     process.stderr.write(`${describeError(error)}\n`);
     return exitCodeFor(error);
   }

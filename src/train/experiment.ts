@@ -67,6 +67,7 @@ async function runOne(config: ExperimentConfig, estimator: string, dataset: Data
       seconds: result.seconds,
       summary: task.summarize(result.history),
       history: result.history.map((row) => ({ estimator, ...row })),
+      ...(result.diverged ? { diverged: result.diverged } : {}),
     };
   } finally {
     task.dispose();
