@@ -126,5 +126,7 @@ export { curvatureObjective, curvatureSweep } from './metrics/curvature-sweep';
 export type { CurvatureSweepConfig, CurvatureSweepRow } from './metrics/curvature-sweep';
 export { meanCurves, runSeeds, summarizeSeeds } from './train/seeds';
 export type { SeededRun, SeedSummaryRow } from './train/seeds';
+export { meanAndSe, seedBands } from './metrics/seed-bands';
+export type { MeanSe, SeedBand, SeedBandOptions } from './metrics/seed-bands';
 export { parameterAgreement } from './metrics/parameter-agreement';
 export type { ParameterAgreement, ParameterAgreementOptions } from './metrics/parameter-agreement';

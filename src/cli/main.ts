@@ -6,10 +6,11 @@
 import type { Command } from './command';
 import { compareCommand } from './compare-command';
 import { estimatorsCommand } from './estimators';
+import { sweepCommand } from './sweep-command';
 import { trainCommand } from './train-command';
 import { PartialFailure, UsageError, describeError, exitCodeFor } from './usage-error';
 
-export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand, sweepCommand];
 
 const HELP_WORDS = ['help', '--help', '-h'];
 

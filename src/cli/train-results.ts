@@ -64,8 +64,9 @@ export function summaryTable(runs: readonly EstimatorRun[]): string {
   return renderTable(columns, rows, 'text');
 }
 
-function csvCell(value: string | number | undefined): string {
-  if (value === undefined || (typeof value === 'number' && Number.isNaN(value))) return '';
+/** One CSV cell: quoted when needed; undefined, null and NaN are empty. */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value == null || (typeof value === 'number' && Number.isNaN(value))) return '';
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
