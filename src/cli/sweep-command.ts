@@ -180,7 +180,8 @@ async function runIndexMode(sweep: Sweep, index: number, options: SweepOptions, 
   return output;
 }
 
-function runSlurmMode(sweep: Sweep, options: SweepOptions, cli: string): string {
+async function runSlurmMode(sweep: Sweep, options: SweepOptions, cli: string): Promise<string> {
+  await mergeSweep(sweep); // results.json lists every run (pending) before the first task ends
   const file = writeSbatchScript(sweep, {
     cli,
     node: options.node ?? process.execPath,
