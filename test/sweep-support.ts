@@ -80,9 +80,43 @@ export function mergedWithoutSeconds(dir: string) {
   };
 }
 
+/** The directory of run `index` under `<dir>/runs/`, if it exists yet. */
+export function findRunDir(dir: string, index: number): string | undefined {
+  const runs = path.join(dir, 'runs');
+  const name = fs.existsSync(runs) ? fs.readdirSync(runs).find((entry) => entry.startsWith(`${index}-`)) : undefined;
+  return name === undefined ? undefined : path.join(runs, name);
+}
+
 /** The directory of run `index` under `<dir>/runs/`. */
 export function runDirOf(dir: string, index: number): string {
-  const name = fs.readdirSync(path.join(dir, 'runs')).find((entry) => entry.startsWith(`${index}-`));
-  assert.ok(name, `no directory for run ${index} in ${dir}/runs`);
-  return path.join(dir, 'runs', name);
+  const found = findRunDir(dir, index);
+  assert.ok(found, `no directory for run ${index} in ${dir}/runs`);
+  return found;
+}
+
+/** Whether run `index` has its record (it ended). */
+export function hasRecord(dir: string, index: number): boolean {
+  const run = findRunDir(dir, index);
+  return run !== undefined && fs.existsSync(path.join(run, 'results.json'));
+}
+
+/** Whether run `index` has written a checkpoint (into `<run>/<estimator>/`). */
+export function hasCheckpoint(dir: string, index: number): boolean {
+  const run = findRunDir(dir, index);
+  return run !== undefined && fs.readdirSync(run).some((entry) => fs.existsSync(path.join(run, entry, 'checkpoint.json')));
+}
+
+const references = new Map<string, string>();
+
+/** The output directory of one uninterrupted 2-worker sweep of `plan`, run once per plan and shared. */
+export function referenceSweep(plan: unknown): string {
+  const key = JSON.stringify(plan);
+  const cached = references.get(key);
+  if (cached) return cached;
+  const dir = tempDir();
+  const out = path.join(dir, 'out');
+  const result = stochgrad('sweep', writePlan(dir, plan), '--out', out, '--workers', '2');
+  assert.equal(result.status, 0, result.stderr);
+  references.set(key, out);
+  return out;
 }

@@ -22,9 +22,12 @@ import { PLOTLY_BUNDLE_MARKER } from '../src/viz/plotlyBundle';
 import {
   CLI,
   csvWithoutSeconds,
+  hasCheckpoint,
+  hasRecord,
   jsonWithoutSeconds,
   mergedWithoutSeconds,
   readJson,
+  referenceSweep,
   removeTempDirs,
   runDirOf,
   stochgrad,
@@ -210,12 +213,6 @@ test('sweep: a failing run and a diverging run are marked, the others finish, th
 /** A toy plan of four equal runs long enough to be interrupted (checkpoints every 5% = 1,500 steps). */
 const LONG_TOY = { task: 'toy', base: { steps: 30000, 'eval-every': 1500, p0: 0.45 }, grid: { estimators: ['reinforce', 'disarm'], seed: [1, 2] } };
 
-const hasRecord = (out: string, index: number) => fs.existsSync(path.join(out, 'runs', fs.readdirSync(path.join(out, 'runs')).find((d) => d.startsWith(`${index}-`)) ?? 'none', 'results.json'));
-const hasCheckpoint = (out: string, index: number) => {
-  const name = fs.readdirSync(path.join(out, 'runs')).find((d) => d.startsWith(`${index}-`));
-  return name !== undefined && fs.readdirSync(path.join(out, 'runs', name)).some((entry) => fs.existsSync(path.join(out, 'runs', name, entry, 'checkpoint.json')));
-};
-
 function groupGone(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
@@ -225,16 +222,8 @@ function groupGone(pgid: number): boolean {
   }
 }
 
-let reference: string | undefined;
 /** An uninterrupted sweep of LONG_TOY (run once, shared by the tests that compare with it). */
-function uninterrupted(): string {
-  if (reference) return reference;
-  const dir = tempDir();
-  reference = path.join(dir, 'out');
-  const result = stochgrad('sweep', writePlan(dir, LONG_TOY), '--out', reference, '--workers', '2');
-  assert.equal(result.status, 0, result.stderr);
-  return reference;
-}
+const uninterrupted = () => referenceSweep(LONG_TOY);
 
 test('sweep: killed with SIGKILL mid-way and started again, finished runs are not rerun, the others resume, the results equal an uninterrupted sweep\'s', async () => {
   const dir = tempDir();
@@ -243,7 +232,7 @@ test('sweep: killed with SIGKILL mid-way and started again, finished runs are no
   const { child, done } = stochgradAsync(['sweep', plan, '--out', out, '--workers', '2'], { detached: true });
   const runs = [0, 1, 2, 3];
   await waitFor(
-    () => fs.existsSync(path.join(out, 'runs')) && runs.some((i) => hasRecord(out, i)) && runs.some((i) => !hasRecord(out, i) && hasCheckpoint(out, i)),
+    () => runs.some((i) => hasRecord(out, i)) && runs.some((i) => !hasRecord(out, i) && hasCheckpoint(out, i)),
     120_000,
     'one run finished and another one checkpointed',
   );
@@ -278,7 +267,7 @@ test('sweep: two processes on the same run never corrupt it — the second waits
   const out = path.join(dir, 'out');
   const plan = writePlan(dir, LONG_TOY);
   const first = stochgradAsync(['sweep', plan, '--out', out, '--index', '1']);
-  await waitFor(() => fs.existsSync(path.join(out, 'runs')) && hasCheckpoint(out, 1), 60_000, 'the first process to checkpoint');
+  await waitFor(() => hasCheckpoint(out, 1), 60_000, 'the first process to checkpoint');
   const second = stochgradAsync(['sweep', plan, '--out', out, '--index', '1']);
   const [a, b] = await Promise.all([first.done, second.done]);
   assert.equal(a.code, 0, a.stderr);
@@ -370,14 +359,14 @@ test('sweep progress: plain lines with runs done/running/failed, steps per secon
     '[sweep] run 1 arm_seed-1 diverged at step 60: objective is NaN — runs 1/4 done, 1 running, 0 failed, 1 diverged  25 steps/s  eta 4s\n',
   ]);
   const tty: string[] = [];
-  const live = createSweepProgress({ total: 2, finished: { done: 0, failed: 0, diverged: 0 }, steps: 200 }, { stream: { write: (text: string) => tty.push(text) > 0, isTTY: true }, now: () => now });
+  const live = createSweepProgress({ total: 2, finished: { done: 0, failed: 0, diverged: 0 }, steps: 200 }, { stream: { write: (text: string) => tty.push(text) > 0, isTTY: true, columns: 200 } as { write(text: string): boolean; isTTY: boolean }, now: () => now });
   live.started(0, 'disarm', 100);
   live.progress(0, 100, 100);
   live.finished(0, 'disarm', 'done');
   live.stop();
   const text = tty.join('');
   assert.match(text, /\x1b\[/, 'terminal control codes');
-  assert.match(text, /sweep .* 1\/2 runs {2}0 running {2}0 failed {2}0 diverged/);
+  assert.match(text, /sweep .* 1\/2 runs {2}0 running {2}0 failed {2}0 diverged {2}\? steps\/s {2}eta \?/);
   assert.match(text, /run 0 disarm done/);
 });
 

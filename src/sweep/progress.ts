@@ -157,7 +157,8 @@ class PlainSweepProgress implements SweepProgress {
   stop(): void {}
 }
 
-const SWEEP_FORMAT = 'sweep {bar} {value}/{total} runs  {running} running  {failed} failed  {diverged} diverged  {rate} steps/s  eta {eta}';
+// {eta} is cli-progress's own estimate (from bar values); ours is {left}.
+const SWEEP_FORMAT = 'sweep {bar} {value}/{total} runs  {running} running  {failed} failed  {diverged} diverged  {speed} steps/s  eta {left}';
 const RUN_FORMAT = '  run {index} {label} {bar} {value}/{total}';
 
 class LiveSweepProgress implements SweepProgress {
@@ -174,7 +175,7 @@ class LiveSweepProgress implements SweepProgress {
   private payload() {
     const { rate, eta } = this.tally.speed();
     const { failed, diverged } = this.tally.counts;
-    return { running: this.tally.running.size, failed, diverged, rate: rate === undefined ? '?' : formatNumber(rate, 3), eta: formatDuration(eta) };
+    return { running: this.tally.running.size, failed, diverged, speed: rate === undefined ? '?' : formatNumber(rate, 3), left: formatDuration(eta) };
   }
 
   private refresh(): void {
@@ -206,6 +207,7 @@ class LiveSweepProgress implements SweepProgress {
 
   stop(): void {
     this.refresh();
+    this.bars.update(); // writes the lines logged since the last redraw
     this.bars.stop();
   }
 }
