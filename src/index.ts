@@ -48,8 +48,10 @@ export type { Chain, Path } from './models/chain';
 export { chainGradients } from './models/chain-gradients';
 export { chainExact } from './models/chain-exact';
 
-// Experiments (what `stochgrad train` runs)
+// Experiments (what `stochgrad train` runs) and sweep plans (grids of them, `stochgrad sweep`)
 export { runExperiment } from './train/experiment';
+export { checkpointEvery, expandPlan, loadPlan, parsePlan, PlanError, PLAN_KEYS, planOptionNames, runSlug, SWEEP_OWNED_OPTIONS } from './sweep/plan';
+export type { PlannedRun, PlanValue, SweepPlan } from './sweep/plan';
 export { TASK_NAMES } from './train/experiment-types';
 export type { EstimatorRun, ExperimentConfig, ExperimentHooks, HistoryRow, ProgressEvent, TaskName } from './train/experiment-types';
 

@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { ArgumentError } from '../src';
 import { makeSweepCommand, SWEEP_OPTIONS } from '../src/cli/sweep-command';
 import { exitCodeFor } from '../src/cli/usage-error';
@@ -422,4 +424,32 @@ test('sweep command: runs in-process with a fake runner through --index (the fun
   assert.deepEqual([record.status, record.backend, record.result], ['done', 'fake', { estimator: 'arm', steps: 10, probability: 0.5, seconds: 1 }]);
   assert.equal(await command.run([plan, '--out', out, '--index', '1']), 'run 1 arm_seed-5: done', 'idempotent');
   assert.equal(configs.length, 1);
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+
+test('sweep: the report draws every band chart in Chromium with the network blocked', { skip: fs.existsSync(CHROMIUM) ? false : `no ${CHROMIUM}`, timeout: 180_000 }, async () => {
+  const out = uninterrupted();
+  const report = stochgrad('sweep', path.join(path.dirname(out), 'plan.json'), '--out', out, '--collect', '--report');
+  assert.equal(report.status, 0, report.stderr);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    await page.route(/^https?:/, (route) => {
+      requests.push(route.request().url());
+      return route.abort();
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    await page.goto(pathToFileURL(path.join(out, 'report.html')).href, { waitUntil: 'load' });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.stochgrad-figure')).every((el) => el.querySelector('.main-svg')), undefined, { timeout: 60_000 });
+    assert.equal(await page.locator('.stochgrad-figure').count(), 2, 'trainObjective and probability');
+    assert.equal(await page.locator('.stochgrad-figure .scatterlayer .trace').count(), 2 * 2 * 2, 'per chart and estimator a band and a mean line');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, []);
+  } finally {
+    await browser.close();
+  }
 });
