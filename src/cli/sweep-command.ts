@@ -6,7 +6,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openSweep, runDir, type Sweep } from '../sweep/layout';
+import { openSweep, runDir, sweepFile, type Sweep } from '../sweep/layout';
 import { collectRuns, mergeSweep, type MergedResults } from '../sweep/merge';
 import { runPool } from '../sweep/pool';
 import { createSweepProgress, type SweepProgressOptions } from '../sweep/progress';
@@ -121,7 +121,7 @@ export function sweepTable(sweep: Sweep, merged: MergedResults): string {
 
 /** stdout of the pool and --collect: the table and what was written, or the JSON line. */
 function finish(sweep: Sweep, merged: MergedResults, options: SweepOptions, extra: string[] = []): string {
-  const written = [path.join(sweep.dir, 'results.json'), path.join(sweep.dir, 'results.csv'), path.join(sweep.dir, 'history.csv')];
+  const written = [sweepFile(sweep, 'results'), sweepFile(sweep, 'resultsCsv'), sweepFile(sweep, 'history')];
   if (options.report) written.push(writeSweepReport(sweep, merged));
   const output = options.json
     ? JSON.stringify(merged)

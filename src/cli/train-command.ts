@@ -186,7 +186,8 @@ export interface TrainDependencies {
 
 export type ExperimentRunner = (config: ExperimentConfig, hooks?: ExperimentHooks) => Promise<EstimatorRun[]>;
 
-const defaultInit = (backend: BackendName | undefined) => initBackend({ ...(backend !== undefined ? { backend } : {}), log: false });
+/** Prepares tfjs quietly (the command reports the backend itself); the default of train and sweep runs. */
+export const initCommandBackend = (backend: BackendName | undefined) => initBackend({ ...(backend !== undefined ? { backend } : {}), log: false });
 
 function usage(): string {
   return [
@@ -208,7 +209,7 @@ function usage(): string {
 
 /** The train command around `run` (the real `runExperiment` unless a test injects a fake). */
 export function makeTrainCommand(run: ExperimentRunner = runExperiment, dependencies: TrainDependencies = {}): Command {
-  const init = dependencies.initBackend ?? defaultInit;
+  const init = dependencies.initBackend ?? initCommandBackend;
   return {
     name: 'train',
     summary: 'train a VAE, structured-output, gating or toy model with chosen estimators',

@@ -11,7 +11,8 @@
  *    5% of the steps) and `--resume <run dir>` when a checkpoint exists. Checkpoints are
  *    written atomically by `train`; the numbers are those of an uninterrupted run.
  * 4. Its `history.csv` and `results.json` are written atomically (only while the lock is still
- *    ours), the lock released, and the merged outputs rewritten (`mergeSweep`).
+ *    ours), the lock released, and the merged outputs rewritten (`mergeSweep`) — also when the
+ *    run had been finished already.
  *
  * A failed run (an exception) is recorded as `failed` with the message (the stack goes to
  * `run.log`) and is tried again by the next sweep over the same directory; `done` and
@@ -20,9 +21,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend, type BackendName } from '../backend';
+import type { BackendName } from '../backend';
 import { createProgress, type ProgressStream } from '../cli/progress';
-import { parseTrainArgs, type ExperimentRunner } from '../cli/train-command';
+import { initCommandBackend, parseTrainArgs, type ExperimentRunner } from '../cli/train-command';
 import { historyCsv, resultRecords } from '../cli/train-results';
 import { CHECKPOINT_FILE } from '../train/checkpoint';
 import { runExperiment } from '../train/experiment';
@@ -51,11 +52,7 @@ export interface RunIndexOptions {
   onEvent?: (event: WorkerEvent) => void;
   /** The pool's pid: the run stops when its parent is no longer this process. */
   parentPid?: number;
-  /** Rewrite the merged outputs afterwards (default true). */
-  merge?: boolean;
 }
-
-const defaultInit = (backend: BackendName | undefined) => initBackend({ ...(backend !== undefined ? { backend } : {}), log: false });
 
 /** Appends timestamped lines to `run.log` (and to `echo`). */
 function runLog(dir: string, echo: ProgressStream | undefined) {
@@ -122,7 +119,7 @@ async function train(sweep: Sweep, index: number, dir: string, lock: Lock, optio
   try {
     const prepared = runConfig(sweep, index, dir);
     config = prepared.config;
-    backend = await (options.initBackend ?? defaultInit)(prepared.backend);
+    backend = await (options.initBackend ?? initCommandBackend)(prepared.backend);
     log.line(`run ${index} ${planned.slug} on ${os.hostname()} pid ${process.pid}, ${backend} backend${prepared.resume ? ', resuming from its checkpoint' : ''}`);
     options.onEvent?.({ type: 'start', index, steps: config.steps });
     const progress = createProgress({ stream: log.stream, live: false });
@@ -165,7 +162,7 @@ export async function runIndex(sweep: Sweep, index: number, options: RunIndexOpt
       lock.release();
     }
   }
-  if (options.merge !== false) await mergeSweep(sweep);
+  await mergeSweep(sweep);
   return record;
 }
 
