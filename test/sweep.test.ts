@@ -392,7 +392,7 @@ test('sweep --slurm: the job-array script runs every run by index with absolute 
     '#SBATCH --mem=4G',
     '#SBATCH --account=lab',
     'module load nodejs',
-    `exec /opt/node/bin/node ${CLI} sweep '${plan}' --out ${path.join(dir, 'out')} --index "$SLURM_ARRAY_TASK_ID"`,
+    `exec /opt/node/bin/node ${CLI} sweep '${plan}' --out ${path.join(dir, 'out')} --index $SLURM_ARRAY_TASK_ID`,
   ]) assert.ok(lines.includes(line), `missing ${JSON.stringify(line)} in\n${script}`);
   assert.ok(lines.indexOf('module load nodejs') < lines.findIndex((line) => line.startsWith('exec ')), 'the prologue runs first');
   assert.ok(lines.filter((line) => line.startsWith('#SBATCH')).every((_, i, all) => lines.indexOf(all[i]) < lines.indexOf('set -eu')), '#SBATCH lines before any command');

@@ -71,7 +71,7 @@ export function sbatchScript(sweep: Sweep, options: SlurmOptions): string {
     ...(options.sbatchArgs ?? []).map((arg) => `#SBATCH ${arg}`),
     'set -eu',
     ...(options.prologue ?? []),
-    `exec ${command} "$SLURM_ARRAY_TASK_ID"`,
+    `exec ${command} $SLURM_ARRAY_TASK_ID`,
     '',
   ].join('\n');
 }
