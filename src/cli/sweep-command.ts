@@ -1,8 +1,9 @@
 /**
  * `stochgrad sweep PLAN --out DIR`: a grid of training runs (src/sweep/) on a pool of worker
  * processes, one run by index (`--index I`, what a Slurm array task runs), as a Slurm job array
- * (`--slurm`), or only merging what DIR holds (`--collect`). Exit codes: 0 when every run is
- * done (or pending), 1 when any run failed or diverged, 2 for a bad command line or plan.
+ * (`--slurm`), or only merging what DIR holds (`--collect`). Exit codes: 0 when no run failed
+ * or diverged (pending runs do not count; `--index I` answers for run I), 1 when some did, 2 for
+ * a bad command line or plan.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -70,8 +71,9 @@ function usage(): string {
     'runs are never rerun; a killed sweep, started again, resumes the others from their checkpoints;',
     'failed runs are tried again. Two processes on one run: the second waits for the first.',
     'A run that fails or diverges (NaN or infinite objective or gradient) is marked, the others go',
-    'on, and the exit code is 1 (0: every run done; 2: a bad plan or command line, refused before',
-    'anything runs). Progress goes to stderr; --json prints results.json as the last stdout line.',
+    'on, and the exit code is 1 (0: none failed or diverged; 2: a bad plan or command line,',
+    'refused before anything runs). Progress goes to stderr; --json prints results.json as the',
+    'last stdout line.',
     '',
     'options:',
     optionsHelp(SWEEP_OPTIONS),
