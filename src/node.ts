@@ -27,6 +27,8 @@ export { validationSize } from './data/idx-dataset';
 export { fileCheckpointStorage } from './train/checkpoint-files';
 export { historyFrame, writeHistoryCsv } from './train/history-files';
 export { runExperiment } from './train/experiment';
+export { checkpointEvery, expandPlan, loadPlan, parsePlan, PlanError, PLAN_KEYS, planOptionNames, runSlug, SWEEP_OWNED_OPTIONS } from './sweep/plan';
+export type { PlannedRun, PlanValue, SweepPlan } from './sweep/plan';
 export { meanCurves, runSeeds, summarizeSeeds } from './train/seeds';
 export type { SeededRun, SeedSummaryRow } from './train/seeds';
 

@@ -69,6 +69,7 @@ export { createOptimizer, OPTIMIZER_KINDS } from './train/optimizer';
 export type { Optimizer, OptimizerKind, OptimizerOptions, OptimizerState, SlotValue } from './train/optimizer';
 export { stepSeed, train } from './train/train';
 export type { TrainData, TrainOptions, TrainResult } from './train/train';
+export type { Divergence } from './train/divergence';
 export { historyCsv } from './train/history';
 export type { TrainRow } from './train/history';
 export { CHECKPOINT_FILE, hasCheckpoint, useCheckpointStorage } from './train/checkpoint';
@@ -127,5 +128,7 @@ export type { MeanWithError, UnitSample, UnitSampleOptions } from './metrics/uni
 // model's estimated gradient against the exact one, parameter by parameter
 export { curvatureObjective, curvatureSweep } from './metrics/curvature-sweep';
 export type { CurvatureSweepConfig, CurvatureSweepRow } from './metrics/curvature-sweep';
+export { meanAndSe, seedBands } from './metrics/seed-bands';
+export type { MeanSe, SeedBand, SeedBandOptions } from './metrics/seed-bands';
 export { parameterAgreement } from './metrics/parameter-agreement';
 export type { ParameterAgreement, ParameterAgreementOptions } from './metrics/parameter-agreement';

@@ -18,10 +18,11 @@ import { setupBackend } from './support';
 
 before(setupBackend);
 
+/** Pixels in [0, 1], as `gradients()` requires. */
 const X = [
-  [0.5, -1.0, 1.5],
-  [-0.8, 0.3, 0.9],
-  [1.2, 0.7, -0.4],
+  [0.5, 0.0, 1.0],
+  [0.1, 0.3, 0.9],
+  [1.0, 0.7, 0.2],
 ];
 const Y = [0, 1, 1];
 const CALLS = 250;

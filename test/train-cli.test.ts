@@ -14,7 +14,7 @@ import { parseCommandLine, parseOptions } from '../src/cli/options';
 import { createProgress, formatDuration, progressLine } from '../src/cli/progress';
 import { makeTrainCommand, parseTrainArgs, type ExperimentRunner } from '../src/cli/train-command';
 import { metricCharts, wantsLogAxis } from '../src/cli/train-report';
-import { exitCodeFor, UsageError } from '../src/cli/usage-error';
+import { exitCodeFor, PartialFailure, UsageError } from '../src/cli/usage-error';
 import type { EstimatorRun, ExperimentConfig, HistoryRow, ProgressEvent } from '../src/train/experiment-types';
 import { PLOTLY_BUNDLE_MARKER } from '../src/viz/plotlyBundle';
 
@@ -324,4 +324,24 @@ test('cli: options come from util.parseArgs: both value forms, negative numbers,
   assert.match(message(['--seed', '2']), /missing required option --name <text>/);
   assert.match(message(['-x']), /unknown option -x; valid options are --logit, --seed, --name, --help/);
   assert.match(message(['--name', '']), /option --name expects a non-empty text/);
+});
+
+test('cli: a diverged run is reported on stderr and exits 1; the output is still printed (table or JSON)', async () => {
+  const diverging: ExperimentRunner = async (config) => config.estimators.map((estimator, k): EstimatorRun => ({
+    estimator, steps: k === 0 ? config.steps : 3, seconds: 1, summary: { elbo: -100 - k },
+    history: [{ estimator, step: 0, seconds: 0, elbo: -200 }],
+    ...(k === 1 ? { diverged: { step: 3, reason: 'objective is NaN' } } : {}),
+  }));
+  const command = makeTrainCommand(diverging, { initBackend: async () => 'fake', progress: { stream: captureStream() } });
+  for (const json of [false, true]) {
+    const error = await command.run(['vae', '--estimators', 'arm,disarm', '--steps', '10', ...(json ? ['--json'] : [])]).then(
+      () => assert.fail('a diverged run must fail the command'),
+      (e: unknown) => e as PartialFailure,
+    );
+    assert.ok(error instanceof PartialFailure);
+    assert.equal(exitCodeFor(error), 1);
+    assert.equal(error.message, 'disarm diverged at step 3: objective is NaN');
+    if (json) assert.deepEqual(JSON.parse(error.output).diverged, [{ estimator: 'disarm', step: 3, reason: 'objective is NaN' }]);
+    else assert.match(error.output, /^disarm +3 +-101/m);
+  }
 });

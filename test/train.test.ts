@@ -296,3 +296,54 @@ test('train: toySaturation finds the optimum of an easy toy and none within one 
   assert.throws(() => toySaturation({ p0: 0.2, estimators: [] }), isArgumentError('options.estimators'));
   assert.throws(() => toySaturation({ p0: 0.2, estimators: ['arm'], steps: 0 }), isArgumentError('options.steps'));
 });
+
+/** A one-parameter model whose step `bad` (0-based) gives a non-finite objective or gradient; SGD ascends w by lr per step. */
+function breaksAt(bad: number, where: 'objective' | 'gradient', size = 2) {
+  const w = tf.tidy(() => tf.variable(tf.zeros([size])));
+  let calls = 0;
+  const model = {
+    parameters: { w },
+    setParameters: () => {},
+    gradients: () => {
+      const broken = calls++ === bad;
+      const gradient = new Float32Array(size).fill(1);
+      if (broken && where === 'gradient') gradient[size - 1] = Infinity;
+      return { objective: tf.scalar(broken && where === 'objective' ? NaN : 1), gradients: { w: tf.tensor1d(gradient) } };
+    },
+  };
+  return { model, w };
+}
+
+for (const [where, size, reason] of [
+  ['gradient', 2, /^gradient of w is not finite$/],
+  ['gradient', 10_000, /^gradient of w is not finite$/],
+  ['objective', 2, /^objective is NaN$/],
+] as const) {
+  test(`train: a non-finite ${where} (${size} entries) stops the run at that step, unapplied, with a last history row there`, async () => {
+    const before = tf.memory().numTensors;
+    const { model, w } = breaksAt(7, where, size);
+    const result = await train(model, NO_DATA, {
+      estimator: 'arm', steps: 20, lr: 0.5, seed: 1, optimizer: 'sgd', evalEvery: 5,
+      evaluate: () => ({ w: w.dataSync()[0] }),
+    });
+    assert.equal(result.diverged?.step, 7);
+    assert.match(result.diverged?.reason ?? '', reason);
+    assert.equal(result.steps, 7);
+    assert.deepEqual(result.history.map((row) => row.step), [0, 5, 7]);
+    assert.deepEqual(result.history.map((row) => row.w), [0, 2.5, 3.5], 'steps 0..6 applied, step 7 not');
+    assert.ok(Array.from(w.dataSync()).every((v) => v === 3.5));
+    w.dispose();
+    assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+  });
+}
+
+test('train: a run that never diverges has no diverged field; step 0 can diverge', async () => {
+  const fine = breaksAt(-1, 'objective');
+  const full = await train(fine.model, NO_DATA, { estimator: 'arm', steps: 4, lr: 1, seed: 1, optimizer: 'sgd' });
+  assert.equal(full.diverged, undefined);
+  assert.equal(full.steps, 4);
+  const first = breaksAt(0, 'objective');
+  const stopped = await train(first.model, NO_DATA, { estimator: 'arm', steps: 4, lr: 1, seed: 1, optimizer: 'sgd', evalEvery: 2 });
+  assert.deepEqual([stopped.diverged, stopped.steps, stopped.history.map((row) => row.step)], [{ step: 0, reason: 'objective is NaN' }, 0, [0]]);
+  tf.dispose([fine.w, first.w]);
+});

@@ -14,11 +14,11 @@ import { NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../estimators/layer';
 import type { EstimatorName } from '../estimators/registry';
 import { compareEstimators } from '../metrics/compare';
 import { optionsHelp, parseOptions, type OptionsSpec } from '../cli/options';
-import { describeError, exitCodeFor } from '../cli/usage-error';
 import { startPeer, type PeerServer } from './peer';
 import { describePeer, fmt, LEGEND, stepTable, toyTable, type BackendReport } from './report';
 import { benchRow, PEER_THREADS, peerReports, type BenchRow, type PeerReport, type PeerSamples } from './rounds';
 import { BENCH_MODELS, matMulRate, median, type BenchModel } from './sbn-steps';
+import { runScript } from './script';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -142,12 +142,4 @@ async function run(argv: readonly string[]): Promise<string> {
   ].join('\n');
 }
 
-if (require.main === module) {
-  run(process.argv.slice(2)).then(
-    (output) => process.stdout.write(`${output}\n`),
-    (error) => {
-      process.stderr.write(`${describeError(error)}\n`);
-      process.exitCode = exitCodeFor(error);
-    },
-  );
-}
+if (require.main === module) runScript(run);

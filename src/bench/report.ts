@@ -66,7 +66,7 @@ export function describePeer(peer: PeerReport): string {
 export const LEGEND = [
   'grad ms: median `gradients()` step at fixed parameters (every parameter\'s gradient); floor ms: its matMul FLOPs at the',
   'plain-matMul rate measured in the same rounds; non-matMul: (grad − floor) / grad; grad in training: the same call inside',
-  'training (parameters fresh from the last update); train ms: `gradients()` + Adam. torch×n: the PyTorch peer with n',
+  'training (parameters fresh from the last update); train ms: `gradients()` + divergence check + Adam, as in `train`. torch×n: the PyTorch peer with n',
   'threads, stepped in the same rounds (its grad is its forward + backward inside training); ratio = ours / torch.',
   'Wall-clock medians; CPU-time medians are in the JSON.',
 ].join('\n');

@@ -8,6 +8,7 @@ import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs';
 import { uniformArray } from '../core/random';
 import { createSbnVae, type SbnVae } from '../models/sbn-vae';
+import { nonFiniteStep } from '../train/divergence';
 import { createOptimizer } from '../train/optimizer';
 
 export const BENCH_MODELS = ['linear', 'nonlinear', 'two-layer'] as const;
@@ -141,7 +142,7 @@ export interface SbnBench {
   /** One `gradients()` call at the initial parameters, timed into `into`. */
   gradientStep(into: StepSamples): void;
   /**
-   * One training step (`gradients()` then Adam) of a run from the same initial parameters: the
+   * One training step (`gradients()`, the divergence check, then Adam, as `train` runs it) of a run from the same initial parameters: the
    * `gradients()` part timed into `gradient` (parameters fresh from the last update) and the
    * whole step into `train`.
    */
@@ -183,7 +184,7 @@ export async function createSbnBench(model: BenchModel, estimator: string): Prom
         timed(() => {
           result = trained.gradients(estimator, x, { samples, seed: seed++ });
         }, gradient);
-        adam.step(trained.parameters, result!.gradients);
+        if (nonFiniteStep(result!) === undefined) adam.step(trained.parameters, result!.gradients);
         elbo = result!.objective.dataSync()[0];
         release(result!);
       }, train),

@@ -8,10 +8,11 @@ import { compareCommand } from './compare-command';
 import { estimatorsCommand } from './estimators';
 import { initCommand } from './init-command';
 import { notebookCommand } from './notebook-command';
+import { sweepCommand } from './sweep-command';
 import { trainCommand } from './train-command';
-import { UsageError, describeError, exitCodeFor } from './usage-error';
+import { PartialFailure, UsageError, describeError, exitCodeFor } from './usage-error';
 
-export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand, initCommand, notebookCommand];
+export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand, sweepCommand, initCommand, notebookCommand];
 
 const HELP_WORDS = ['help', '--help', '-h'];
 
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${output}\n`);
     return 0;
   } catch (error) {
+    if (error instanceof PartialFailure) process.stdout.write(`${error.output}\n`);
     process.stderr.write(`${describeError(error)}\n`);
     return exitCodeFor(error);
   }

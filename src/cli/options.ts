@@ -60,18 +60,27 @@ export interface FlagOption extends BaseOption {
   readonly kind: 'flag';
 }
 
-export type OptionSpec = NumberOption | IntegerOption | ListOption | ChoiceOption | StringOption | FlagOption;
+/**
+ * A string option that may be repeated, every occurrence kept in order (default none). Its value
+ * is the next argument as it is, even when it starts with `-` (`--sbatch-arg --mem=4G`).
+ */
+export interface StringsOption extends BaseOption {
+  readonly kind: 'strings';
+  readonly placeholder?: string;
+}
+
+export type OptionSpec = NumberOption | IntegerOption | ListOption | ChoiceOption | StringOption | FlagOption | StringsOption;
 export type OptionsSpec = Record<string, OptionSpec>;
 
 type ValueOf<S extends OptionSpec> = S extends NumberOption | IntegerOption
   ? number
-  : S extends ListOption
+  : S extends ListOption | StringsOption
     ? string[]
     : S extends ChoiceOption | StringOption
       ? string
       : boolean;
 
-type AlwaysPresent = { default: unknown } | { required: true } | FlagOption;
+type AlwaysPresent = { default: unknown } | { required: true } | FlagOption | StringsOption;
 
 /** Parsed options: options with a default, required options and flags are always present. */
 export type ParsedOptions<Spec extends OptionsSpec> = {
@@ -132,6 +141,7 @@ export function parseValue(option: string, spec: OptionSpec, raw: string): numbe
     case 'choice':
       return parseChoice(option, spec, raw);
     case 'string':
+    case 'strings':
       if (raw.trim() === '') throw expected(option, `a non-empty ${spec.placeholder ?? 'text'}`, raw);
       return raw;
     case 'flag':
@@ -150,6 +160,7 @@ function defaults(spec: OptionsSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, option] of Object.entries(spec)) {
     if (option.kind === 'flag') out[name] = false;
+    else if (option.kind === 'strings') out[name] = [];
     else if (option.default !== undefined) out[name] = Array.isArray(option.default) ? [...option.default] : option.default;
   }
   return out;
@@ -159,14 +170,17 @@ const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
 
 /**
  * `parseArgs` reads `--logit -1.5` as a missing value (it refuses values that start with a dash);
- * for numeric options we join such pairs into `--logit=-1.5`, which it accepts.
+ * for numeric options we join such pairs into `--logit=-1.5`, which it accepts, and likewise a
+ * repeatable string option with whatever follows it.
  */
 function joinNegativeNumbers(argv: readonly string[], spec: OptionsSpec): string[] {
   const out: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const name = argv[k].startsWith('--') ? argv[k].slice(2) : '';
-    const numeric = hasOption(spec, name) && (spec[name].kind === 'number' || spec[name].kind === 'integer');
-    if (numeric && k + 1 < argv.length && NEGATIVE_NUMBER.test(argv[k + 1])) out.push(`${argv[k]}=${argv[++k]}`);
+    const kind = hasOption(spec, name) ? spec[name].kind : undefined;
+    const numeric = kind === 'number' || kind === 'integer';
+    const joined = k + 1 < argv.length && ((numeric && NEGATIVE_NUMBER.test(argv[k + 1])) || kind === 'strings');
+    if (joined) out.push(`${argv[k]}=${argv[++k]}`);
     else out.push(argv[k]);
   }
   return out;
@@ -175,7 +189,11 @@ function joinNegativeNumbers(argv: readonly string[], spec: OptionsSpec): string
 function parseArgsConfig(spec: OptionsSpec): ParseArgsOptionsConfig {
   const config: ParseArgsOptionsConfig = {};
   for (const [name, option] of Object.entries(spec)) {
-    config[name] = { type: option.kind === 'flag' ? 'boolean' : 'string', ...(option.short ? { short: option.short } : {}) };
+    config[name] = {
+      type: option.kind === 'flag' ? 'boolean' : 'string',
+      ...(option.kind === 'strings' ? { multiple: true } : {}),
+      ...(option.short ? { short: option.short } : {}),
+    };
   }
   return config;
 }
@@ -247,7 +265,9 @@ export function parseCommandLine<Spec extends OptionsSpec>(
   const out = defaults(spec);
   for (const [name, raw] of Object.entries(parsed.values)) {
     const option = spec[name];
-    out[name] = option.kind === 'flag' ? raw === true : parseValue(flagName(name), option, String(raw));
+    if (option.kind === 'flag') out[name] = raw === true;
+    else if (option.kind === 'strings') out[name] = (raw as string[]).map((value) => parseValue(flagName(name), option, value));
+    else out[name] = parseValue(flagName(name), option, String(raw));
   }
   // `--help` must work even when the rest of the command line is incomplete.
   if (out.help !== true) {
@@ -274,6 +294,7 @@ export function describeKind(option: OptionSpec): string {
     case 'choice':
       return option.choices.join('|');
     case 'string':
+    case 'strings':
       return option.placeholder ?? 'text';
     case 'flag':
       return 'flag';
@@ -282,6 +303,7 @@ export function describeKind(option: OptionSpec): string {
 
 function describeDefault(option: OptionSpec): string {
   if (option.required) return ' (required)';
+  if (option.kind === 'strings') return ' (repeatable)';
   if (option.kind === 'flag' || option.default === undefined) return '';
   const value = Array.isArray(option.default) ? option.default.join(',') : String(option.default);
   return ` (default ${value})`;

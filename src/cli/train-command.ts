@@ -1,7 +1,8 @@
 /**
  * `stochgrad train <task>`: options → `ExperimentConfig` → backend → the runner (with progress on
  * stderr) → summary table or `--json` line on stdout, and with `--out` the history CSV, the results
- * JSON and (`--report`) an offline HTML report.
+ * JSON and (`--report`) an offline HTML report. A run that diverged (non-finite objective or
+ * gradient) is reported on stderr and the command exits 1 after printing its output.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,8 +16,8 @@ import type { Command } from './command';
 import { optionsHelp, parseCommandLine, type OptionsSpec, type ParsedOptions } from './options';
 import { createProgress, type ProgressOptions } from './progress';
 import { renderTrainReport } from './train-report';
-import { historyCsv, resultRecords, resultsJsonLine, summaryTable } from './train-results';
-import { UsageError } from './usage-error';
+import { divergenceLines, historyCsv, resultRecords, resultsJsonLine, summaryTable } from './train-results';
+import { PartialFailure, UsageError } from './usage-error';
 
 /** Unit types the gating task trains besides the registry's estimators. */
 export const GATING_UNIT_TYPES = ['sts', 'noisy-rectifier'] as const;
@@ -185,7 +186,8 @@ export interface TrainDependencies {
 
 export type ExperimentRunner = (config: ExperimentConfig, hooks?: ExperimentHooks) => Promise<EstimatorRun[]>;
 
-const defaultInit = (backend: BackendName | undefined) => initBackend({ ...(backend !== undefined ? { backend } : {}), log: false });
+/** Prepares tfjs quietly (the command reports the backend itself); the default of train and sweep runs. */
+export const initCommandBackend = (backend: BackendName | undefined) => initBackend({ ...(backend !== undefined ? { backend } : {}), log: false });
 
 function usage(): string {
   return [
@@ -197,6 +199,8 @@ function usage(): string {
     '  gating  conditional computation with binary gates (test error, fraction of gates open)',
     '  toy     ARM\'s toy f(z) = Σ (z_i − p0)^2, minimised over the logits',
     'Progress goes to stderr; stdout gets the summary table (or, with --json, one JSON line).',
+    'A run whose objective or gradient turns NaN or infinite stops at that step (its history kept);',
+    'it is reported on stderr and the exit code is 1.',
     '',
     'options:',
     optionsHelp(TRAIN_OPTIONS),
@@ -205,7 +209,7 @@ function usage(): string {
 
 /** The train command around `run` (the real `runExperiment` unless a test injects a fake). */
 export function makeTrainCommand(run: ExperimentRunner = runExperiment, dependencies: TrainDependencies = {}): Command {
-  const init = dependencies.initBackend ?? defaultInit;
+  const init = dependencies.initBackend ?? initCommandBackend;
   return {
     name: 'train',
     summary: 'train a VAE, structured-output, gating or toy model with chosen estimators',
@@ -222,9 +226,11 @@ export function makeTrainCommand(run: ExperimentRunner = runExperiment, dependen
         progress.stop();
       }
       const written = writeTrainOutputs(runs, args.config, { backend, report: args.report });
-      if (args.json) return resultsJsonLine(runs);
+      const diverged = divergenceLines(runs);
       const wrote = written.length > 0 ? ['', `wrote ${written.join(', ')}`] : [];
-      return [describeRun(args.config, backend), '', summaryTable(runs), ...wrote].join('\n');
+      const output = args.json ? resultsJsonLine(runs) : [describeRun(args.config, backend), '', summaryTable(runs), ...wrote].join('\n');
+      if (diverged.length > 0) throw new PartialFailure(output, diverged.join('; '));
+      return output;
     },
   };
 }

@@ -57,10 +57,13 @@ table.stochgrad-table { border-collapse: collapse; margin: 1em 0; }
 table.stochgrad-table th, table.stochgrad-table td { border-bottom: 1px solid #ddd; padding: 4px 10px; }
 .stochgrad-figure { margin: 1.5em 0; }`;
 
-/** The whole page. */
-export function renderTrainReport(runs: readonly EstimatorRun[], context: TrainReportContext): string {
-  const charts = metricCharts(runs);
-  const figures = charts.map((chart) => `<section class="metric" data-metric="${escapeHtml(chart.metric)}">\n${figureHtml(chart.figure)}\n</section>`);
+/** One chart in a section the page's tests and readers can find by metric. */
+export function metricSection(chart: MetricChart): string {
+  return `<section class="metric" data-metric="${escapeHtml(chart.metric)}">\n${figureHtml(chart.figure)}\n</section>`;
+}
+
+/** A self-contained report page (Plotly inlined once, nothing loaded from elsewhere) around `body`. */
+export function reportPage(context: TrainReportContext, body: readonly string[]): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -73,12 +76,20 @@ export function renderTrainReport(runs: readonly EstimatorRun[], context: TrainR
     '<body>',
     `<h1>${escapeHtml(context.title)}</h1>`,
     ...context.details.map((line) => `<p>${escapeHtml(line)}</p>`),
-    '<h2>Summary</h2>',
-    dataFrameHtml(resultRecords(runs), { digits: 5 }),
-    '<h2>History</h2>',
-    ...(figures.length > 0 ? figures : ['<p>The history has no numeric metrics to plot.</p>']),
+    ...body,
     '</body>',
     '</html>',
     '',
   ].join('\n');
+}
+
+/** The whole page. */
+export function renderTrainReport(runs: readonly EstimatorRun[], context: TrainReportContext): string {
+  const figures = metricCharts(runs).map(metricSection);
+  return reportPage(context, [
+    '<h2>Summary</h2>',
+    dataFrameHtml(resultRecords(runs), { digits: 5 }),
+    '<h2>History</h2>',
+    ...(figures.length > 0 ? figures : ['<p>The history has no numeric metrics to plot.</p>']),
+  ]);
 }

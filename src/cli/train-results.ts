@@ -38,9 +38,15 @@ export function resultRecords(runs: readonly EstimatorRun[]): Record<string, str
   });
 }
 
-/** `{"results": [...]}` on one line (NaN and ±∞ become null). */
+/** `{"results": [...]}` on one line (NaN and ±∞ become null), with `"diverged": [{estimator, step, reason}]` when a run diverged. */
 export function resultsJsonLine(runs: readonly EstimatorRun[]): string {
-  return JSON.stringify({ results: resultRecords(runs) });
+  const diverged = runs.flatMap((run) => (run.diverged ? [{ estimator: run.estimator, ...run.diverged }] : []));
+  return JSON.stringify({ results: resultRecords(runs), ...(diverged.length > 0 ? { diverged } : {}) });
+}
+
+/** One line per diverged run, e.g. `disarm diverged at step 120: objective is NaN` (none when all finished). */
+export function divergenceLines(runs: readonly EstimatorRun[]): string[] {
+  return runs.flatMap((run) => (run.diverged ? [`${run.estimator} diverged at step ${run.diverged.step}: ${run.diverged.reason}`] : []));
 }
 
 const cell = (value: number | null | undefined, digits: number) => (value == null ? 'n/a' : significant(value, digits));
@@ -58,8 +64,9 @@ export function summaryTable(runs: readonly EstimatorRun[]): string {
   return renderTable(columns, rows, 'text');
 }
 
-function csvCell(value: string | number | undefined): string {
-  if (value === undefined || (typeof value === 'number' && Number.isNaN(value))) return '';
+/** One CSV cell: quoted when needed; undefined, null and NaN are empty. */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value == null || (typeof value === 'number' && Number.isNaN(value))) return '';
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

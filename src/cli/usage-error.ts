@@ -16,6 +16,20 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A command that ran to the end but some of its work failed (a training run diverged, a sweep
+ * run failed): `output` still goes to stdout, the message to stderr, and the exit code is 1.
+ */
+export class PartialFailure extends Error {
+  constructor(
+    readonly output: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PartialFailure';
+  }
+}
+
 /** The exit code for an error thrown while running a command. */
 export function exitCodeFor(error: unknown): number {
   return error instanceof UsageError || error instanceof ArgumentError ? EXIT_USAGE : EXIT_FAILURE;

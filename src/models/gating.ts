@@ -42,6 +42,7 @@ import { chainGradients } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { createBaselineStore } from './baseline-store';
+import { checkPixels } from './check-pixels';
 import { assignParameters, createParameters, dense, denseSpecs, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
 /** Every name `gradients`, `predict` and `evaluate` accept: the network estimators, then the unit types. */
@@ -212,6 +213,7 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
     gradients(estimator: string, batch: GatingBatch, options: GradientOptions = {}): GradientResult {
       const network = gatingEstimator(estimator);
       checkBatch(batch, input, classes);
+      checkPixels('x', batch.images);
       const samples = checkInteger('options.samples', options.samples ?? 1, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
       const layerBaselines = baselines.layers(estimator, 1);

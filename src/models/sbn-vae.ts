@@ -25,6 +25,7 @@ import { chainExact } from './chain-exact';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import { createBaselineStore } from './baseline-store';
+import { checkPixels } from './check-pixels';
 import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
 export type SbnKind = MlpKind;
@@ -148,6 +149,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
     gradients(estimator: string, x: tf.Tensor2D, options: GradientOptions = {}): GradientResult {
       const resolved = networkEstimator(estimator);
       checkBatch('x', x, visible);
+      checkPixels('x', x);
       const samples = options.samples ?? 1;
       checkInteger('options.samples', samples, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);

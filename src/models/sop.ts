@@ -35,6 +35,7 @@ import { chainExact } from './chain-exact';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { createBaselineStore } from './baseline-store';
+import { checkPixels } from './check-pixels';
 import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
 export type SopKind = MlpKind;
@@ -204,6 +205,8 @@ export function createSop(config: SopConfig): Sop {
     gradients(estimator: string, batch: SopBatch, options: GradientOptions = {}): GradientResult {
       const resolved = networkEstimator(estimator);
       const checked = checkBatch(batch, input, output);
+      checkPixels('x', checked.x);
+      checkPixels('y', checked.y);
       const m = checkInteger('options.samples', options.samples ?? 1, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
       // The baseline states' widths depend on m (the joint layers), so each m keeps its own.

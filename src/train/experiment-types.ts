@@ -68,6 +68,8 @@ export interface EstimatorRun {
    */
   summary: Record<string, number | null>;
   history: HistoryRow[];
+  /** Set when the run stopped early on a non-finite objective or gradient (see `TrainResult`). */
+  diverged?: { step: number; reason: string };
 }
 
 export interface ExperimentHooks {

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { loadDataset } from '../data/datasets';
 import { disposeDataset, type Dataset } from '../data/split';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
-import { CHECKPOINT_FILE } from './checkpoint';
+import { CHECKPOINT_FILE, useCheckpointStorage } from './checkpoint';
+import { fileCheckpointStorage } from './checkpoint-files';
 import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks } from './experiment-types';
 import { gatingTask } from './tasks/gating-task';
 import { sopTask } from './tasks/sop-task';
@@ -17,6 +18,10 @@ import type { Task } from './tasks/task';
 import { toyTask } from './tasks/toy-task';
 import { vaeTask } from './tasks/vae-task';
 import { train } from './train';
+
+// Experiments run in Node and keep their checkpoints as files, whichever entry loaded them (the
+// command line and its sweep workers load this module without the Node entry).
+useCheckpointStorage(fileCheckpointStorage);
 
 function checkConfig(config: ExperimentConfig): void {
   if (config == null || typeof config !== 'object') throw new ArgumentError('config', 'expected an ExperimentConfig object');
@@ -67,6 +72,7 @@ async function runOne(config: ExperimentConfig, estimator: string, dataset: Data
       seconds: result.seconds,
       summary: task.summarize(result.history),
       history: result.history.map((row) => ({ estimator, ...row })),
+      ...(result.diverged ? { diverged: result.diverged } : {}),
     };
   } finally {
     task.dispose();

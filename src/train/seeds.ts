@@ -6,7 +6,8 @@
  */
 import { ArgumentError, checkInteger } from '../errors';
 import { runExperiment } from './experiment';
-import type { EstimatorRun, ExperimentConfig, ExperimentHooks, HistoryRow } from './experiment-types';
+import { meanAndSe, seedBands } from '../metrics/seed-bands';
+import type { EstimatorRun, ExperimentConfig, ExperimentHooks } from './experiment-types';
 
 /** One estimator's run at one seed. */
 export interface SeededRun extends EstimatorRun {
@@ -51,35 +52,14 @@ export function summarizeSeeds(runs: readonly SeededRun[], metrics: readonly str
 
 /**
  * The learning curve of `metric` averaged over seeds: per estimator, the steps of the history
- * and the mean over seeds at each step (steps not evaluated in every seed are dropped).
+ * and the mean over seeds at each step (steps not evaluated in every seed are dropped);
+ * `seedBands` on the runs' history rows.
  */
 export function meanCurves(runs: readonly SeededRun[], metric: string): { estimator: string; step: number[]; mean: number[]; se: (number | null)[] }[] {
   checkRuns(runs);
   if (typeof metric !== 'string' || metric === '') throw new ArgumentError('metric', 'expected a history metric name');
-  const estimators = [...new Set(runs.map((run) => run.estimator))];
-  return estimators.map((estimator) => {
-    const own = runs.filter((run) => run.estimator === estimator);
-    const steps = [...new Set(own.flatMap((run) => run.history.map((row) => row.step)))]
-      .filter((step) => own.every((run) => valueAt(run.history, step, metric) !== undefined))
-      .sort((a, b) => a - b);
-    const stats = steps.map((step) => meanAndSe(own.map((run) => valueAt(run.history, step, metric)!)));
-    return { estimator, step: steps, mean: stats.map((s) => s.mean ?? NaN), se: stats.map((s) => s.se) };
-  });
-}
-
-function valueAt(history: readonly HistoryRow[], step: number, metric: string): number | undefined {
-  const value = history.find((row) => row.step === step)?.[metric];
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function meanAndSe(values: readonly (number | null | undefined)[]): { n: number; mean: number | null; se: number | null } {
-  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  const n = finite.length;
-  if (n === 0) return { n, mean: null, se: null };
-  const mean = finite.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { n, mean, se: null };
-  const variance = finite.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
-  return { n, mean, se: Math.sqrt(variance / n) };
+  const rows = runs.flatMap((run) => run.history.map((row) => ({ ...row, seed: run.seed })));
+  return seedBands(rows, { metric, by: ['estimator'] }).map((band) => ({ estimator: band.name, step: band.x, mean: band.mean, se: band.se }));
 }
 
 function checkRuns(runs: unknown): void {

@@ -8,6 +8,9 @@
  * `evalEvery` steps, the last step); each history row holds the mean over the steps since the
  * previous row on the `evalEvery` grid.
  *
+ * A step whose objective or gradient is NaN or ±∞ is not applied: the run stops there with
+ * `diverged` set and a last history row at that step (`src/train/divergence.ts`).
+ *
  * ```ts
  * const model = createToyModel({ p0: 0.49 });
  * const { history } = await train(model, { batchAt: () => undefined },
@@ -20,6 +23,7 @@ import { yieldToEventLoop } from '../core/yield';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
 import type { Model } from '../models/model';
 import { checkpointStorage, checkSameRun, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint';
+import { nonFiniteStep, type Divergence } from './divergence';
 import type { TrainRow } from './history';
 import { createOptimizer, OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from './optimizer';
 
@@ -54,6 +58,11 @@ export interface TrainResult {
   seconds: number;
   /** Steps completed. */
   steps: number;
+  /**
+   * Set when step `step` (0-based) gave a non-finite objective or gradient: that step was not
+   * applied, the run stopped there and its history ends with a row at `step`.
+   */
+  diverged?: Divergence;
 }
 
 const RESERVED = ['step', 'seconds', 'trainObjective'];
@@ -198,6 +207,7 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
         history: state.history,
       });
 
+    let diverged: Divergence | undefined;
     if (state.step === 0) record(true);
     while (state.step < steps) {
       const t = state.step;
@@ -205,14 +215,19 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
       try {
         const result = model.gradients(estimator, batch, { ...(samples !== undefined ? { samples } : {}), seed: stepSeed(seed, t) });
         try {
-          optimizer.step(model.parameters, result.gradients);
-          tf.tidy(() => sum.assign(tf.add(sum, result.objective)));
+          const reason = nonFiniteStep(result);
+          if (reason !== undefined) diverged = { step: t, reason };
+          else {
+            optimizer.step(model.parameters, result.gradients);
+            tf.tidy(() => sum.assign(tf.add(sum, result.objective)));
+          }
         } finally {
           tf.dispose([result.objective, ...Object.values(result.gradients)]);
         }
       } finally {
         disposeBatch(batch);
       }
+      if (diverged) break;
       state.step = t + 1;
       state.count += 1;
       const onGrid = evalEvery !== undefined && state.step % evalEvery === 0;
@@ -222,7 +237,7 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
     }
     if (state.history[state.history.length - 1].step !== state.step) record(false);
     if (checkpoint) save();
-    return { history: state.history, seconds: seconds(), steps: state.step };
+    return { history: state.history, seconds: seconds(), steps: state.step, ...(diverged ? { diverged } : {}) };
   } finally {
     sum.dispose();
     optimizer.dispose();

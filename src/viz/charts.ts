@@ -1,6 +1,6 @@
 /** Chart builders: pure functions from data to a house-styled `Figure`. */
 import type { Figure, Trace } from './figure';
-import { HOUSE_CONFIG, houseLayout, type ChartOptions } from './theme';
+import { HOUSE_COLORS, HOUSE_CONFIG, houseLayout, type ChartOptions } from './theme';
 import { checkPositive, checkSameLength, toData, toNumbers } from './values';
 import type { Numbers, Values } from './values';
 
@@ -12,6 +12,21 @@ export interface XYSeries {
   dash?: 'solid' | 'dot' | 'dash' | 'dashdot';
   /** scatterChart: a text label drawn next to each point (one per point). */
   labels?: readonly string[];
+}
+
+/** A curve with an error band: `mean ± z·se` (bandChart). */
+export interface BandSeries {
+  x: Numbers;
+  mean: Numbers;
+  /** Standard errors; null (e.g. one seed) draws no band at that point. */
+  se: ArrayLike<number | null>;
+  name?: string;
+  color?: string;
+}
+
+export interface BandChartOptions extends ChartOptions {
+  /** Half-width of the band in standard errors (default 1: mean ± se). */
+  z?: number;
 }
 
 export interface BarSeries {
@@ -133,4 +148,55 @@ export function histogram(
   fig.layout.barmode = 'overlay';
   fig.layout.bargap = 0.04;
   return fig;
+}
+
+/** `#0072B2` → `rgba(0,114,178,alpha)`; other colour strings are returned as they are. */
+function translucent(color: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  return hex ? `rgba(${hex.slice(1).map((h) => parseInt(h, 16)).join(',')},${alpha})` : color;
+}
+
+/** The band of one series as a closed polygon (upper edge forward, lower edge back) and its mean line. */
+function bandTraces(s: BandSeries, where: string, color: string, z: number, logX: boolean): Trace[] {
+  const x = toNumbers(s.x, `${where}.x`);
+  const mean = toNumbers(s.mean, `${where}.mean`);
+  const se = toNumbers(s.se, `${where}.se`);
+  checkSameLength(x, mean, where);
+  checkSameLength(x, se, `${where} (x and se)`);
+  const keep = x.map((v, i) => v !== null && mean[i] !== null && (!logX || v > 0));
+  const pick = <T>(values: T[]) => values.filter((_, i) => keep[i]);
+  const [px, pm, ps] = [pick(x) as number[], pick(mean) as number[], pick(se)];
+  const upper = pm.map((m, i) => m + z * (ps[i] ?? 0));
+  const lower = pm.map((m, i) => m - z * (ps[i] ?? 0));
+  const group = s.name ?? where;
+  const band: Trace = {
+    type: 'scatter',
+    mode: 'lines',
+    x: [...px, ...[...px].reverse()],
+    y: [...upper, ...lower.reverse()],
+    fill: 'toself',
+    fillcolor: translucent(color, 0.2),
+    line: { width: 0, color },
+    hoverinfo: 'skip',
+    showlegend: false,
+    legendgroup: group,
+  };
+  const line: Trace = { type: 'scatter', mode: 'lines', x: px, y: pm, line: { width: 2.5, color }, legendgroup: group };
+  if (s.name != null) line.name = s.name;
+  return [band, line];
+}
+
+/**
+ * Curves with error bands, e.g. mean ± se over seeds from `seedBands`: per series a shaded band
+ * `mean ± z·se` (default z = 1) and the mean line, toggled together from the legend. With
+ * `logX`, points at x ≤ 0 (step 0) are left out, as a log axis cannot show them.
+ */
+export function bandChart(series: BandSeries | BandSeries[], options: BandChartOptions = {}): Figure {
+  const list = seriesList(series, 'bandChart');
+  const z = options.z ?? 1;
+  if (!(Number.isFinite(z) && z >= 0)) throw new RangeError(`bandChart: options.z must be a number >= 0; got ${z}`);
+  const data = list.flatMap((s, i) =>
+    bandTraces(s, label('bandChart', list, i), s.color ?? HOUSE_COLORS[i % HOUSE_COLORS.length], z, options.logX === true),
+  );
+  return build(data, options, 'bandChart');
 }

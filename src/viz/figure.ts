@@ -31,6 +31,13 @@ export interface Trace {
   nbinsx?: number;
   histnorm?: '' | 'probability' | 'probability density';
   showlegend?: boolean;
+  /** Traces of one legend entry (a band and its mean line) toggle together. */
+  legendgroup?: string;
+  /** `toself`: fill the polygon the trace draws (bandChart's bands). */
+  fill?: 'none' | 'toself' | 'tonexty';
+  fillcolor?: string;
+  /** `skip`: no hover label (bandChart's bands). */
+  hoverinfo?: 'all' | 'skip' | 'none';
   /** Per-point labels and where they sit (scatterChart's `labels`). */
   text?: string[];
   textposition?: 'top center' | 'bottom center' | 'middle right' | 'middle left';

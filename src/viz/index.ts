@@ -18,8 +18,8 @@ export type {
 } from './figure';
 export { HOUSE_COLORS, HOUSE_CONFIG, HOUSE_FONT, HOUSE_HEIGHT, houseLayout } from './theme';
 export type { ChartOptions } from './theme';
-export { barChart, histogram, lineChart, scatterChart } from './charts';
-export type { BarSeries, HistogramOptions, HistogramSeries, XYSeries } from './charts';
+export { bandChart, barChart, histogram, lineChart, scatterChart } from './charts';
+export type { BandChartOptions, BandSeries, BarSeries, HistogramOptions, HistogramSeries, XYSeries } from './charts';
 export type { Numbers, Values } from './values';
 export { checkFigure } from './checkFigure';
 export { escapeHtml } from './escapeHtml';
