@@ -5,11 +5,13 @@
  * - logBernoulli's hand-written gradient against autodiff of its formula;
  * - chainGradients (signals off the tape, one forward pass) against the straightforward surrogate
  *   (path sampled first, logits recomputed under the tape);
- * - every network estimator on every SBN VAE kind, fast path on and off.
+ * - every network estimator on every SBN VAE kind, fast path on and off;
+ * - the kernels on the wasm heap (Adam, batch gathering and binarisation) against their tf ops,
+ *   bit for bit.
  * Not timed: `npm run bench` measures the speed.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliFromNoise, logBernoulli, sumSoftplus } from '../src/core/bernoulli';
 import { defineOp } from '../src/core/custom-op';
@@ -21,6 +23,8 @@ import { chainGradients, chainNoise } from '../src/models/chain-gradients';
 import { createParameters, dense, denseSpecs, type Parameters } from '../src/models/parameters';
 import { createSbnVae } from '../src/models/sbn-vae';
 import { deriveSeed } from '../src/core/seeds';
+import { BATCH_BINARIZE_MODES, createBatcher } from '../src/data/batches';
+import { createOptimizer } from '../src/train/optimizer';
 import { setupBackend } from './support';
 
 before(setupBackend);
@@ -332,6 +336,74 @@ describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
       }
       x.dispose();
       model.dispose();
+    });
+  }
+});
+
+/** Bit patterns, so that −0 and +0 differ and equal NaNs compare equal. */
+const bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(values as ArrayLike<number>).buffer));
+
+describe('fast-path: kernels on the wasm heap equal their tf ops bit for bit', () => {
+  /** The kernels run on wasm only; elsewhere the tf ops are all there is. */
+  const onWasm = (t: TestContext) => (tf.getBackend() === 'wasm' ? true : (t.skip(`backend ${tf.getBackend()}`), false));
+
+  // Sizes on both sides of the four-lane loop's end (1, 3: one-lane only; 4; 7; 200; 784·200).
+  for (const shape of [[1], [3], [4], [7], [200], [784, 200]]) {
+    test(`fast-path: the Adam kernel equals Adam as tf ops bit for bit over 40 steps, shape [${shape}]`, (t) => {
+      if (!onWasm(t)) return;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const run = (fast: boolean) => {
+        useFastPath(fast);
+        const theta = tf.tidy(() => tf.variable(tf.tensor(Float32Array.from(uniformArray(size, 1), (u) => 4 * u - 2), shape)));
+        const adam = createOptimizer({ kind: 'adam', lr: 1e-3 });
+        for (let t = 0; t < 40; t++) {
+          // gradients from 1e-30 (g² underflows to subnormals and 0) to 1e10, exact zeros every 7th
+          const g = tf.tensor(Float32Array.from(uniformArray(size, 100 + t), (u, i) => (i % 7 === 0 ? 0 : (u - 0.5) * 10 ** ((i % 41) - 30))), shape);
+          adam.step({ theta }, { theta: g });
+          g.dispose();
+        }
+        const state = adam.getState();
+        const result = { theta: bits(theta.dataSync()), m: bits(state.slots.m.theta.values), v: bits(state.slots.v.theta.values) };
+        theta.dispose();
+        adam.dispose();
+        useFastPath(true);
+        return result;
+      };
+      const before = tf.memory().numTensors;
+      const fused = run(true);
+      const reference = run(false);
+      assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+      for (const key of ['theta', 'm', 'v'] as const) assert.ok(fused[key].every((b, i) => b === reference[key][i]), `${key} differs`);
+    });
+  }
+
+  // Rows of 784 pixels (four lanes only) and of 7 (a one-lane tail per row and in the uniforms).
+  for (const width of [784, 7]) {
+    test(`fast-path: batches gathered and binarised on the heap equal the tf ops bit for bit, every mode, rows of ${width}`, (t) => {
+      if (!onWasm(t)) return;
+      const n = 40;
+      // pixels k/16 for k = 0 … 16: ties with the threshold 0.5, and 0 and 1
+      const split = tf.tidy(() => ({
+        images: tf.tensor2d(Float32Array.from({ length: n * width }, (_, i) => ((i * 7) % 17) / 16), [n, width]),
+        labels: tf.range(0, n, 1, 'int32') as tf.Tensor1D,
+      }));
+      for (const mode of BATCH_BINARIZE_MODES) {
+        for (const batchSize of [1, 13, 40]) {
+          const batcher = createBatcher(split, { batchSize, seed: 11, binarize: mode });
+          for (const step of [0, 5]) {
+            const fused = batcher.batchAt(step);
+            useFastPath(false);
+            const reference = batcher.batchAt(step);
+            useFastPath(true);
+            const label = `${mode}, batch ${batchSize}, step ${step}`;
+            assert.deepEqual(fused.images.shape, reference.images.shape, label);
+            assert.deepEqual(bits(fused.images.dataSync()), bits(reference.images.dataSync()), label);
+            assert.deepEqual(Array.from(fused.labels.dataSync()), Array.from(reference.labels.dataSync()), label);
+            tf.dispose([fused.images, fused.labels, reference.images, reference.labels]);
+          }
+        }
+      }
+      tf.dispose([split.images, split.labels]);
     });
   }
 });

@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, checkOpenUnit, checkPositive, messages } from '../errors';
+import { adamUpdate } from './adam-update';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
@@ -131,16 +132,11 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
   }
 
   function adamStep(theta: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, t: number): void {
-    const c1 = 1 - beta1 ** t;
-    const c2 = 1 - beta2 ** t;
-    tf.tidy(() => {
-      const mNext = tf.add(tf.mul(beta1, m), tf.mul(1 - beta1, g));
-      const vNext = tf.add(tf.mul(beta2, v), tf.mul(1 - beta2, tf.square(g)));
-      const update = tf.div(tf.div(mNext, c1), tf.add(tf.sqrt(tf.div(vNext, c2)), epsilon));
-      m.assign(mNext);
-      v.assign(vNext);
-      theta.assign(tf.add(theta, tf.mul(lr, update)));
-    });
+    const next = adamUpdate({ theta, g, m, v }, { lr, beta1, beta2, epsilon, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
+    m.assign(next.m);
+    v.assign(next.v);
+    theta.assign(next.theta);
+    tf.dispose([next.m, next.v, next.theta]);
   }
 
   function disposeSlots(): void {
