@@ -25,10 +25,14 @@ export function uint32Stream(seed: number): () => number {
  * (With 24-bit k, values above 1/2 would round, and the largest to exactly 1.)
  */
 export function uniformArray(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
+  return fillUniforms(new Float32Array(count), seed);
+}
+
+/** Fills `out` with the uniforms `uniformArray(out.length, seed)` and returns it. */
+export function fillUniforms(out: Float32Array, seed: number): Float32Array {
   // uint32Stream's mulberry32, inlined: the same numbers, ~2× faster than a call per draw.
   let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < out.length; i++) {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = Math.imul(state ^ (state >>> 15), state | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, messages } from '../errors';
-import { binarize, checkImages, checkMode } from './binarize';
+import { batchImages } from './batch-images';
+import { checkImages, checkMode } from './binarize';
 import { mixSeeds, permutation } from './permutation';
 import type { Split } from './split';
 
@@ -84,14 +85,9 @@ export function createBatcher(split: Split, options: BatcherOptions): Batcher {
 
   const batchAt = (step: number): Batch => {
     const indices = indicesAt(step);
-    return tf.tidy(() => {
-      const rows = tf.tensor1d(indices, 'int32');
-      const images = tf.gather(split.images, rows) as tf.Tensor2D;
-      const labels = tf.gather(split.labels, rows) as tf.Tensor1D;
-      if (mode === 'none') return { images, labels };
-      const seedOfStep = mode === 'dynamic' ? mixSeeds(seed, NOISE_STREAM, step) : undefined;
-      return { images: binarize(images, { mode, seed: seedOfStep }), labels };
-    });
+    const images = batchImages(split.images, indices, mode === 'dynamic' ? { mode, seed: mixSeeds(seed, NOISE_STREAM, step) } : { mode });
+    const labels = tf.tidy(() => tf.gather(split.labels, tf.tensor1d(indices, 'int32')) as tf.Tensor1D);
+    return { images, labels };
   };
 
   return { size: n, batchSize, indicesAt, batchAt };
