@@ -18,7 +18,7 @@ import { defineOp } from '../src/core/custom-op';
 import { denseProduct, fastPathEnabled, product, useFastPath } from '../src/core/fast-path';
 import { uint32Stream, uniformArray } from '../src/core/random';
 import { DEFAULT_SETTINGS, layerGradient, NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../src/estimators/layer';
-import { completion, meanFieldExpansions, pathObjective, samplePath, tileRows, type Chain } from '../src/models/chain';
+import { completion, meanFieldExpansions, pathObjective, sampleFromInput, samplePath, tileRows, type Chain } from '../src/models/chain';
 import { chainGradients, chainNoise } from '../src/models/chain-gradients';
 import { createParameters, dense, denseSpecs, type Parameters } from '../src/models/parameters';
 import { createSbnVae } from '../src/models/sbn-vae';
@@ -40,6 +40,9 @@ function assertClose(actual: tf.Tensor, expected: tf.Tensor, label: string): voi
     assert.ok(Number.isFinite(a[i]) && Math.abs(a[i] - e[i]) <= 1e-5 * scale + 1e-6, `${label}[${i}]: ${a[i]} vs ${e[i]} (scale ${scale})`);
   }
 }
+
+/** Bit patterns, so that −0 and +0 differ and equal NaNs compare equal. */
+const bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(values as ArrayLike<number>).buffer));
 
 function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);
@@ -312,6 +315,27 @@ describe('fast-path: chainGradients equals the straightforward surrogate', () =>
   }
 });
 
+test('fast-path: sampleFromInput (first layer once per example, as the bound and the ELBO run) draws the tiled input\'s path bit for bit', () => {
+  const model = createSbnVae({ visible: 784, latent: [30, 20], kind: 'linear', seed: 6 });
+  const x = tf.tidy(() => tf.step(tf.sub(tf.randomUniform([9, 784], 0, 1, 'float32', 3), 0.5))) as tf.Tensor2D;
+  const parameters = model.parameters as Parameters;
+  const chain: Chain = {
+    input: x,
+    units: [30, 20],
+    logits: (l, parent) => dense(parameters, `q${l + 1}`, parent),
+    term: (l, parent, z, logits) => tf.sub(logBernoulli(parent, dense(parameters, `p${l + 1}`, z)), logBernoulli(z, logits)) as tf.Tensor1D,
+  };
+  const rows = 9 * 100;
+  const noise = chainNoise(chain, rows, 17);
+  const objective = (path: ReturnType<typeof samplePath>) => tf.tidy(() => bits(pathObjective(chain, path).dataSync()));
+  // twice each: before and after denseProduct starts reusing the packed weights
+  for (let k = 0; k < 2; k++) {
+    assert.deepEqual(objective(sampleFromInput(chain, rows, noise)), objective(samplePath(chain, tileRows(x, rows), noise)));
+  }
+  tf.dispose([x, ...noise]);
+  model.dispose();
+});
+
 describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
   const kinds = [
     { label: 'linear', latent: [5], kind: 'linear' as const },
@@ -339,9 +363,6 @@ describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
     });
   }
 });
-
-/** Bit patterns, so that −0 and +0 differ and equal NaNs compare equal. */
-const bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(values as ArrayLike<number>).buffer));
 
 describe('fast-path: kernels on the wasm heap equal their tf ops bit for bit', () => {
   /** The kernels run on wasm only; elsewhere the tf ops are all there is. */
