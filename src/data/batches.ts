@@ -60,6 +60,8 @@ export function createBatcher(split: Split, options: BatcherOptions): Batcher {
   const seed = checkInteger('options.seed', options.seed, 0);
   const mode = checkMode('options.binarize', options.binarize, BATCH_BINARIZE_MODES);
 
+  // The labels, read once: a batch's labels are then uploaded, not gathered on the device.
+  const labelValues = split.labels.dataSync();
   // Consecutive steps touch at most two epochs: keep the last two permutations.
   const cache = new Map<number, Int32Array>();
   const order = (epoch: number): Int32Array => {
@@ -86,8 +88,7 @@ export function createBatcher(split: Split, options: BatcherOptions): Batcher {
   const batchAt = (step: number): Batch => {
     const indices = indicesAt(step);
     const images = batchImages(split.images, indices, mode === 'dynamic' ? { mode, seed: mixSeeds(seed, NOISE_STREAM, step) } : { mode });
-    const labels = tf.tidy(() => tf.gather(split.labels, tf.tensor1d(indices, 'int32')) as tf.Tensor1D);
-    return { images, labels };
+    return { images, labels: tf.tensor1d(Array.from(indices, (row) => labelValues[row]), split.labels.dtype as 'int32' | 'float32') };
   };
 
   return { size: n, batchSize, indicesAt, batchAt };
