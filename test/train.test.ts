@@ -19,10 +19,12 @@ import {
   disposeDataset,
   historyFrame,
   loadDataset,
+  runExperiment,
   stepSeed,
   toySaturation,
   train,
   writeHistoryCsv,
+  type ExperimentConfig,
   type OptimizerOptions,
   type SbnVae,
   type ToyModel,
@@ -223,6 +225,17 @@ test('train: an SBN VAE with Adam on dynamically binarised batches resumes bit f
   resumed.dispose();
   disposeDataset(dataset);
   for (const dir of [straightDir, resumedDir]) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('train: the VAE\'s periodic bound uses the first min(boundExamples, evalExamples) validation examples', async () => {
+  const base = { task: 'vae' as const, estimators: ['disarm'], dataset: 'mnist-10k', steps: 1, batch: 10, lr: 1e-3, seed: 2, evalEvery: 1, latent: [6], testExamples: 5 };
+  const validBound = async (subsets: Partial<ExperimentConfig>) => (await runExperiment({ ...base, ...subsets }))[0].history[0].validBound;
+  const twenty = await validBound({ evalExamples: 20 });
+  assert.ok(Number.isFinite(twenty));
+  assert.equal(await validBound({ evalExamples: 30, boundExamples: 20 }), twenty);
+  assert.equal(await validBound({ evalExamples: 20, boundExamples: 200 }), twenty, 'capped by evalExamples');
+  assert.notEqual(await validBound({ evalExamples: 30 }), twenty, 'the default, 200, capped at 30');
+  await assert.rejects(runExperiment({ ...base, boundExamples: 0 }), isArgumentError('config.boundExamples'));
 });
 
 test('train: a checkpoint of another model, estimator or seed is refused; a missing one names its path', async () => {
