@@ -34,6 +34,11 @@ export interface WasmKernelDefinition<Name extends string, Attrs> {
   functions: readonly FunctionSpec[];
   /** Names of the float32 input tensors. */
   inputs: readonly Name[];
+  /**
+   * Inputs the kernel overwrites in place (the caller's own state, e.g. an optimiser's slots):
+   * the kernel runs only when no other tensor shares their data, else the caller's tf ops do.
+   */
+  inPlace?: readonly Name[];
   /** The shapes of the float32 outputs, from the input shapes and attributes. */
   outputs: (shapes: Record<Name, number[]>, attrs: Attrs) => number[][];
   /** Writes every element of every output; must not run tf ops or allocate on the heap. */
@@ -42,6 +47,7 @@ export interface WasmKernelDefinition<Name extends string, Attrs> {
 
 interface WasmBackend {
   wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown };
+  refCount(dataId: tf.DataId): number;
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   getMemoryOffset(dataId: tf.DataId): number;
 }
@@ -61,7 +67,7 @@ function heapOf(backend: WasmBackend): WebAssembly.Memory | undefined {
 export function defineWasmKernel<Name extends string, Attrs extends object>(
   definition: WasmKernelDefinition<Name, Attrs>,
 ): (inputs: Record<Name, tf.Tensor>, attrs: Attrs) => tf.Tensor[] | undefined {
-  const { kernelName, functions, inputs: names, outputs, run } = definition;
+  const { kernelName, functions, inputs: names, outputs, run, inPlace = [] } = definition;
   const bytes = assemble(functions);
   const supported = WebAssembly.validate(bytes);
   const instances = new WeakMap<WebAssembly.Memory, Exports>();
@@ -95,7 +101,9 @@ export function defineWasmKernel<Name extends string, Attrs extends object>(
 
   return (inputs, attrs) => {
     if (!supported || tf.getBackend() !== 'wasm' || !fastPathEnabled()) return undefined;
-    if (heapOf(tf.backend() as unknown as WasmBackend) === undefined) return undefined;
+    const backend = tf.backend() as unknown as WasmBackend;
+    if (heapOf(backend) === undefined) return undefined;
+    if (inPlace.some((name) => backend.refCount(inputs[name].dataId) !== 1)) return undefined;
     if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
     return tf.engine().runKernel(kernelName, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
   };

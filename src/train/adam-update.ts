@@ -7,9 +7,9 @@
  * As tf ops that is 13 kernels and as many passes over the parameter; on wasm they took a third
  * of a training step. There the update is one kernel instead (`adamKernel`): a loop in
  * WebAssembly SIMD over the tensors in the backend's heap that performs the same float32
- * operations in the same order, once per element. IEEE float32 arithmetic is exact per lane,
- * so its results are bit for bit those of the tf ops (tested), and a run's numbers do not depend
- * on which of the two ran.
+ * operations in the same order, once per element, and updates the slots m and v in place. IEEE
+ * float32 arithmetic is exact per lane, so its results are bit for bit those of the tf ops
+ * (tested), and a run's numbers do not depend on which of the two ran.
  */
 import * as tf from '@tensorflow/tfjs';
 import { defineWasmKernel } from '../core/wasm-kernel';
@@ -95,23 +95,36 @@ const ADAM_FUNCTION: FunctionSpec = {
   ],
 };
 
-/** Outputs m', v', θ' of the update, in one pass over the heap. */
+/** θ' of the update as its output; m' and v' overwrite m and v in place. One pass over the heap. */
 const adamKernel = defineWasmKernel<keyof AdamInputs, AdamConstants>({
   kernelName: 'StochgradAdam',
   functions: [ADAM_FUNCTION],
   inputs: ['theta', 'g', 'm', 'v'],
-  outputs: ({ theta }) => [theta, theta, theta],
-  run: ({ exports, inputs: { theta, g, m, v }, outputs: [mOut, vOut, thetaOut], shapes, attrs: k }) => {
+  inPlace: ['m', 'v'],
+  outputs: ({ theta }) => [theta],
+  run: ({ exports, inputs: { theta, g, m, v }, outputs: [thetaOut], shapes, attrs: k }) => {
     const size = tf.util.sizeFromShape(shapes.theta);
     const constants = [k.beta1, 1 - k.beta1, k.beta2, 1 - k.beta2, k.c1, k.c2, k.epsilon, k.lr].map(Math.fround);
-    exports.adam(theta, g, m, v, mOut, vOut, thetaOut, 4 * (size - (size % 4)), 4 * size, ...constants);
+    exports.adam(theta, g, m, v, m, v, thetaOut, 4 * (size - (size % 4)), 4 * size, ...constants);
   },
 });
 
-/** θ', m', v' of one Adam step (new tensors, the caller's); see the module comment. */
-export function adamUpdate(slots: AdamInputs, constants: AdamConstants): AdamSlots<tf.Tensor> {
-  const fused = adamKernel(slots, constants);
-  if (fused === undefined) return adamOps(slots, constants);
-  const [m, v, theta] = fused;
-  return { theta, m, v };
+/**
+ * One Adam step of one parameter: `theta`, `m` and `v` take their new values (see the module
+ * comment); `g` stays the caller's. `m` and `v` must be the optimiser's own variables, sharing
+ * their data with no other tensor: the kernel overwrites them in place (θ gets new data, as wasm
+ * keeps the packing of a weight while its data lives).
+ */
+export function adamStep({ theta, g, m, v }: AdamSlots<tf.Variable> & { g: tf.Tensor }, constants: AdamConstants): void {
+  const fused = adamKernel({ theta, g, m, v }, constants);
+  if (fused !== undefined) {
+    theta.assign(fused[0]);
+    fused[0].dispose();
+    return;
+  }
+  const next = adamOps({ theta, g, m, v }, constants);
+  m.assign(next.m);
+  v.assign(next.v);
+  theta.assign(next.theta);
+  tf.dispose([next.m, next.v, next.theta]);
 }
