@@ -6,8 +6,8 @@
  * - chainGradients (signals off the tape, one forward pass) against the straightforward surrogate
  *   (path sampled first, logits recomputed under the tape);
  * - every network estimator on every SBN VAE kind, fast path on and off;
- * - the kernels on the wasm heap (Adam, batch gathering and binarisation) against their tf ops,
- *   bit for bit.
+ * - the kernels on the wasm heap (Adam, batch gathering and binarisation, uniform noise) against
+ *   their tf ops or JavaScript, bit for bit.
  * Not timed: `npm run bench` measures the speed.
  */
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { bernoulliFromNoise, logBernoulli, sumSoftplus } from '../src/core/bernoulli';
 import { defineOp } from '../src/core/custom-op';
 import { denseProduct, fastPathEnabled, product, useFastPath } from '../src/core/fast-path';
-import { uint32Stream, uniformArray } from '../src/core/random';
+import { uint32Stream, uniformArray, uniformNoise } from '../src/core/random';
 import { DEFAULT_SETTINGS, layerGradient, NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../src/estimators/layer';
 import { completion, meanFieldExpansions, pathObjective, sampleFromInput, samplePath, tileRows, type Chain } from '../src/models/chain';
 import { chainGradients, chainNoise } from '../src/models/chain-gradients';
@@ -397,6 +397,18 @@ describe('fast-path: kernels on the wasm heap equal their tf ops bit for bit', (
       for (const key of ['theta', 'm', 'v'] as const) assert.ok(fused[key].every((b, i) => b === reference[key][i]), `${key} differs`);
     });
   }
+
+  test('fast-path: uniformNoise drawn on the heap equals uniformArray, every seed and shape (one-lane tails included)', (t) => {
+    if (!onWasm(t)) return;
+    for (const [rows, cols] of [[1, 1], [3, 5], [50, 200], [7, 13], [0, 4]]) {
+      for (const seed of [0, 1, 2 ** 32 - 1, 987654321]) {
+        const drawn = uniformNoise(rows, cols, seed);
+        assert.deepEqual(drawn.shape, [rows, cols]);
+        assert.deepEqual(bits(drawn.dataSync()), bits(uniformArray(rows * cols, seed)), `[${rows}, ${cols}], seed ${seed}`);
+        drawn.dispose();
+      }
+    }
+  });
 
   // Rows of 784 pixels (four lanes only) and of 7 (a one-lane tail per row and in the uniforms).
   for (const width of [784, 7]) {

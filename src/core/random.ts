@@ -1,8 +1,11 @@
 /**
- * Seeded uniform noise. Draws come from a small counter-free PRNG (mulberry32) in JavaScript,
- * so the same seed gives the same numbers on every tfjs backend.
+ * Seeded uniform noise. Draws come from a small counter-free PRNG (mulberry32), in JavaScript or,
+ * for tensors on wasm, in WebAssembly SIMD on the heap (`core/wasm-sampling.ts`): the same
+ * numbers either way, so the same seed gives the same numbers on every tfjs backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { defineWasmKernel } from './wasm-kernel';
+import { loopEnds, UNIFORMS_FUNCTION } from './wasm-sampling';
 
 const TWO_POW_23 = 8388608;
 const INVERSE_TWO_POW_23 = 1 / TWO_POW_23; // exact: a power of two
@@ -41,9 +44,19 @@ export function fillUniforms(out: Float32Array, seed: number): Float32Array {
   return out;
 }
 
-/** A `[rows, cols]` tensor of seeded uniforms in (0, 1). */
+/** Draws `uniformArray(rows · cols, seed)` straight into a new tensor on the wasm heap, in SIMD. */
+const uniformsKernel = defineWasmKernel<never, { shape: [number, number]; seed: number }>({
+  kernelName: 'StochgradUniforms',
+  functions: [UNIFORMS_FUNCTION],
+  inputs: [],
+  outputs: (_, { shape }) => [shape],
+  run: ({ exports, outputs: [out], attrs: { shape, seed } }) => exports.uniforms(out, ...loopEnds(shape[0] * shape[1]), seed),
+});
+
+/** A `[rows, cols]` tensor of seeded uniforms in (0, 1): `uniformArray(rows · cols, seed)`. */
 export function uniformNoise(rows: number, cols: number, seed: number): tf.Tensor2D {
-  return tf.tensor2d(uniformArray(rows * cols, seed), [rows, cols]);
+  const drawn = uniformsKernel({}, { shape: [rows, cols], seed: seed >>> 0 });
+  return (drawn?.[0] as tf.Tensor2D | undefined) ?? tf.tensor2d(uniformArray(rows * cols, seed), [rows, cols]);
 }
 
 /** A fresh seed for callers that did not give one. */
