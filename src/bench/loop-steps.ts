@@ -14,7 +14,7 @@ import type { Dataset } from '../data/split';
 import type { Task } from '../train/tasks/task';
 import { vaeTask } from '../train/tasks/vae-task';
 import { train } from '../train/train';
-import { samplesFor, type BenchModel, type StepSamples } from './sbn-steps';
+import { samplesFor, timed, type BenchModel, type StepSamples } from './sbn-steps';
 
 /** The training split of the loop rows: Fashion-MNIST when it is installed, else mnist-10k. */
 export function loadLoopDataset(): { dataset: Dataset; name: string; description: string } {
@@ -33,10 +33,11 @@ export interface LoopBench {
   /** `count` more timed loop steps (wall and CPU milliseconds appended to `into`). */
   steps(count: number, into: StepSamples): Promise<void>;
   /**
-   * Milliseconds of the task's periodic evaluation (its default settings) at the current
-   * parameters, re-assigned first so that, as after training steps, no weight is packed yet.
+   * One of the task's periodic evaluations (its default settings) at the current parameters,
+   * re-assigned first so that, as after training steps, no weight is packed yet: its wall and CPU
+   * milliseconds appended to `into`.
    */
-  evaluation(): number;
+  evaluation(into: StepSamples): void;
   dispose(): void;
 }
 
@@ -68,14 +69,12 @@ export function createLoopBench(model: BenchModel, estimator: string, dataset: D
         into.cpu.push(cpu[t + 1] - cpu[t]);
       }
     },
-    evaluation() {
+    evaluation(into) {
       // Copies (x · 1 keeps every bit) with new data, as a training step's update leaves them.
       const copies = tf.tidy(() => Object.fromEntries(Object.entries(task.model.parameters).map(([name, p]) => [name, tf.mul(p, 1)])));
       task.model.setParameters(copies);
       tf.dispose(Object.values(copies));
-      const start = performance.now();
-      task.evaluate(0);
-      return performance.now() - start;
+      timed(() => task.evaluate(0), into);
     },
     dispose: () => task.dispose(),
   };

@@ -78,7 +78,7 @@ async function benchBackend(name: BackendName, options: Options, peer: PeerServe
         rows.push(row);
         process.stderr.write(
           `bench: ${name} ${model} ${estimator}: gradients ${fmt(row.gradient.ms)} ms (in training ${fmt(row.gradientInTraining.ms)}), ` +
-            `train ${fmt(row.train.ms)} ms (Adam ${fmt(row.adam.ms)}), loop ${fmt(row.loop.ms)} ms, evaluation ${fmt(row.evaluationMs, 0)} ms, floor ${fmt(row.floorMs)} ms\n`,
+            `train ${fmt(row.train.ms)} ms (Adam ${fmt(row.adam.ms)}), loop ${fmt(row.loop.ms)} ms, evaluation ${fmt(row.evaluation.ms, 0)} ms, floor ${fmt(row.floorMs)} ms\n`,
         );
       }
     }

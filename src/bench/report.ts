@@ -65,6 +65,7 @@ export function loopTable(report: BackendReport, peers: PeerReport[], evalEvery:
     { header: 'grad ms', align: 'right' },
     { header: 'loop ms', align: 'right' },
     { header: 'loop / grad', align: 'right' },
+    { header: 'loop / grad in training', align: 'right' },
     { header: 'Adam ms', align: 'right' },
     { header: 'Adam share', align: 'right' },
     { header: 'eval ms', align: 'right' },
@@ -80,10 +81,11 @@ export function loopTable(report: BackendReport, peers: PeerReport[], evalEvery:
     fmt(row.gradient.ms),
     fmt(row.loop.ms),
     ratio(row.loop.ms, row.gradient.ms),
+    ratio(row.loop.ms, row.gradientInTraining.ms),
     fmt(row.adam.ms),
     percent(row.adam.ms, row.loop.ms),
-    fmt(row.evaluationMs, 0),
-    percent(row.evaluationMs, row.evaluationMs + evalEvery * row.loop.ms),
+    fmt(row.evaluation.ms, 0),
+    percent(row.evaluation.ms, row.evaluation.ms + evalEvery * row.loop.ms),
     ...peers.flatMap((peer) => {
       const theirs = peerRow(peer, row.model, row.estimator);
       return theirs?.loopMs ? [fmt(theirs.loopMs), ratio(row.loop.ms, theirs.loopMs)] : ['–', '–'];
@@ -124,7 +126,8 @@ export const LEGEND = [
 
 export const LOOP_LEGEND = [
   'loop ms: median step of `train()` with the VAE task\'s data (from one batchAt call to the next: batch gathering and',
-  'dynamic binarisation, `gradients()`, Adam, bookkeeping; no evaluation); loop / grad: against grad ms. Adam ms: the Adam update',
+  'dynamic binarisation, `gradients()`, Adam, bookkeeping; no evaluation); loop / grad: against grad ms (fixed parameters, whose',
+  'packed weights wasm reuses); loop / grad in training: against the same call on weights fresh from an update. Adam ms: the Adam update',
   'alone; Adam share: of the loop step. eval ms: median periodic evaluation of the VAE task (train ELBO, 100-sample validation',
   'bound, encoder-gradient variance; parameters fresh as after training); eval share: eval / (eval + eval-every · loop).',
   'torch×n loop: the peer\'s own loop (batches by randperm and index_select, torch.bernoulli, the gradient step,',

@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../data/split';
 import { createLoopBench } from './loop-steps';
-import { createMatMulProbe, createSbnBench, emptySamples, median, summarizeSamples, type BenchModel, type MatMulRate, type StepSamples, type StepTiming } from './sbn-steps';
+import { createMatMulProbe, createSbnBench, emptySamples, summarizeSamples, type BenchModel, type MatMulRate, type StepSamples, type StepTiming } from './sbn-steps';
 import type { PeerResult, PeerRow, PeerServer } from './peer';
 
 export interface BenchRow {
@@ -22,8 +22,8 @@ export interface BenchRow {
   adam: StepTiming;
   /** A whole step of `train()` as `stochgrad train vae` runs it (batch, gradients, Adam, bookkeeping). */
   loop: StepTiming;
-  /** Median milliseconds of the VAE task's periodic evaluation (train ELBO, validation bound, encoder variance). */
-  evaluationMs: number;
+  /** The VAE task's periodic evaluation (train ELBO, validation bound, encoder variance). */
+  evaluation: StepTiming;
   /** Million FLOPs of the step's matMuls (gradients() only). */
   matMulMFlop: number;
   /** The plain matMul measured in the same rounds, and the step's floor at its rate. */
@@ -131,8 +131,9 @@ export async function benchRow(model: BenchModel, estimator: string, settings: R
     for (let k = 0; k < probes; k++) probe.time(matmul);
     if (peer) await peerRound(peer, model, estimator, count, peerSamples);
   }
-  loop.evaluation();
-  const evaluationMs = median(Array.from({ length: evaluations }, () => loop.evaluation()));
+  const evaluation = emptySamples();
+  loop.evaluation(ignored);
+  for (let k = 0; k < evaluations; k++) loop.evaluation(evaluation);
   const rate = probe.rate(matmul);
   const row: BenchRow = {
     model,
@@ -143,7 +144,7 @@ export async function benchRow(model: BenchModel, estimator: string, settings: R
     train: summarizeSamples(train),
     adam: summarizeSamples(adam),
     loop: summarizeSamples(loopSteps),
-    evaluationMs,
+    evaluation: summarizeSamples(evaluation),
     matMulMFlop: bench.matMulMFlop,
     matmul: rate,
     floorMs: bench.matMulMFlop / rate.gflops,
