@@ -121,7 +121,7 @@ const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const name = (text: string) => vector([...text].map((c) => [c.charCodeAt(0)]));
 
 /** The module's bytes: `memory` imported as env.memory, each function exported by name (no results). */
-export function assemble(functions: readonly FunctionSpec[]): Uint8Array {
+export function assemble(functions: readonly FunctionSpec[]): ArrayBuffer {
   const types = functions.map((f) => [0x60, ...vector(f.params.map((t) => [TYPE_CODE[t]])), 0]);
   const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)];
   const bodies = functions.map((f) => {
@@ -136,5 +136,5 @@ export function assemble(functions: readonly FunctionSpec[]): Uint8Array {
     ...section(3, vector(functions.map((_, k) => uleb(k)))),
     ...section(7, vector(functions.map((f, k) => [...name(f.name), 0x00, ...uleb(k)]))),
     ...section(10, vector(bodies)),
-  ]);
+  ]).buffer;
 }
