@@ -5,22 +5,26 @@
  * - logBernoulli's hand-written gradient against autodiff of its formula;
  * - chainGradients (signals off the tape, one forward pass) against the straightforward surrogate
  *   (path sampled first, logits recomputed under the tape);
- * - every network estimator on every SBN VAE kind, fast path on and off.
+ * - every network estimator on every SBN VAE kind, fast path on and off;
+ * - the kernels on the wasm heap (Adam, batch gathering and binarisation, uniform noise) against
+ *   their tf ops or JavaScript, bit for bit.
  * Not timed: `npm run bench` measures the speed.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliFromNoise, logBernoulli, sumSoftplus } from '../src/core/bernoulli';
 import { defineOp } from '../src/core/custom-op';
 import { denseProduct, fastPathEnabled, product, useFastPath } from '../src/core/fast-path';
-import { uint32Stream, uniformArray } from '../src/core/random';
+import { uint32Stream, uniformArray, uniformNoise } from '../src/core/random';
 import { DEFAULT_SETTINGS, layerGradient, NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../src/estimators/layer';
-import { completion, meanFieldExpansions, pathObjective, samplePath, tileRows, type Chain } from '../src/models/chain';
+import { completion, meanFieldExpansions, pathObjective, sampleFromInput, samplePath, tileRows, type Chain } from '../src/models/chain';
 import { chainGradients, chainNoise } from '../src/models/chain-gradients';
 import { createParameters, dense, denseSpecs, type Parameters } from '../src/models/parameters';
 import { createSbnVae } from '../src/models/sbn-vae';
 import { deriveSeed } from '../src/core/seeds';
+import { BATCH_BINARIZE_MODES, createBatcher } from '../src/data/batches';
+import { createOptimizer } from '../src/train/optimizer';
 import { setupBackend } from './support';
 
 before(setupBackend);
@@ -36,6 +40,9 @@ function assertClose(actual: tf.Tensor, expected: tf.Tensor, label: string): voi
     assert.ok(Number.isFinite(a[i]) && Math.abs(a[i] - e[i]) <= 1e-5 * scale + 1e-6, `${label}[${i}]: ${a[i]} vs ${e[i]} (scale ${scale})`);
   }
 }
+
+/** Bit patterns, so that −0 and +0 differ and equal NaNs compare equal. */
+const bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(values as ArrayLike<number>).buffer));
 
 function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);
@@ -308,6 +315,27 @@ describe('fast-path: chainGradients equals the straightforward surrogate', () =>
   }
 });
 
+test('fast-path: sampleFromInput (first layer once per example, as the bound and the ELBO run) draws the tiled input\'s path bit for bit', () => {
+  const model = createSbnVae({ visible: 784, latent: [30, 20], kind: 'linear', seed: 6 });
+  const x = tf.tidy(() => tf.step(tf.sub(tf.randomUniform([9, 784], 0, 1, 'float32', 3), 0.5))) as tf.Tensor2D;
+  const parameters = model.parameters as Parameters;
+  const chain: Chain = {
+    input: x,
+    units: [30, 20],
+    logits: (l, parent) => dense(parameters, `q${l + 1}`, parent),
+    term: (l, parent, z, logits) => tf.sub(logBernoulli(parent, dense(parameters, `p${l + 1}`, z)), logBernoulli(z, logits)) as tf.Tensor1D,
+  };
+  const rows = 9 * 100;
+  const noise = chainNoise(chain, rows, 17);
+  const objective = (path: ReturnType<typeof samplePath>) => tf.tidy(() => bits(pathObjective(chain, path).dataSync()));
+  // twice each: before and after denseProduct starts reusing the packed weights
+  for (let k = 0; k < 2; k++) {
+    assert.deepEqual(objective(sampleFromInput(chain, rows, noise)), objective(samplePath(chain, tileRows(x, rows), noise)));
+  }
+  tf.dispose([x, ...noise]);
+  model.dispose();
+});
+
 describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
   const kinds = [
     { label: 'linear', latent: [5], kind: 'linear' as const },
@@ -332,6 +360,83 @@ describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
       }
       x.dispose();
       model.dispose();
+    });
+  }
+});
+
+describe('fast-path: kernels on the wasm heap equal their tf ops bit for bit', () => {
+  /** The kernels run on wasm only; elsewhere the tf ops are all there is. */
+  const onWasm = (t: TestContext) => (tf.getBackend() === 'wasm' ? true : (t.skip(`backend ${tf.getBackend()}`), false));
+
+  // Sizes on both sides of the four-lane loop's end (1, 3: one-lane only; 4; 7; 200; 784·200).
+  for (const shape of [[1], [3], [4], [7], [200], [784, 200]]) {
+    test(`fast-path: the Adam kernel equals Adam as tf ops bit for bit over 40 steps, shape [${shape}]`, (t) => {
+      if (!onWasm(t)) return;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const run = (fast: boolean) => {
+        useFastPath(fast);
+        const theta = tf.tidy(() => tf.variable(tf.tensor(Float32Array.from(uniformArray(size, 1), (u) => 4 * u - 2), shape)));
+        const adam = createOptimizer({ kind: 'adam', lr: 1e-3 });
+        for (let t = 0; t < 40; t++) {
+          // gradients from 1e-30 (g² underflows to subnormals and 0) to 1e10, exact zeros every 7th
+          const g = tf.tensor(Float32Array.from(uniformArray(size, 100 + t), (u, i) => (i % 7 === 0 ? 0 : (u - 0.5) * 10 ** ((i % 41) - 30))), shape);
+          adam.step({ theta }, { theta: g });
+          g.dispose();
+        }
+        const state = adam.getState();
+        const result = { theta: bits(theta.dataSync()), m: bits(state.slots.m.theta.values), v: bits(state.slots.v.theta.values) };
+        theta.dispose();
+        adam.dispose();
+        useFastPath(true);
+        return result;
+      };
+      const before = tf.memory().numTensors;
+      const fused = run(true);
+      const reference = run(false);
+      assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+      for (const key of ['theta', 'm', 'v'] as const) assert.ok(fused[key].every((b, i) => b === reference[key][i]), `${key} differs`);
+    });
+  }
+
+  test('fast-path: uniformNoise drawn on the heap equals uniformArray, every seed and shape (one-lane tails included)', (t) => {
+    if (!onWasm(t)) return;
+    for (const [rows, cols] of [[1, 1], [3, 5], [50, 200], [7, 13], [0, 4]]) {
+      for (const seed of [0, 1, 2 ** 32 - 1, 987654321]) {
+        const drawn = uniformNoise(rows, cols, seed);
+        assert.deepEqual(drawn.shape, [rows, cols]);
+        assert.deepEqual(bits(drawn.dataSync()), bits(uniformArray(rows * cols, seed)), `[${rows}, ${cols}], seed ${seed}`);
+        drawn.dispose();
+      }
+    }
+  });
+
+  // Rows of 784 pixels (four lanes only) and of 7 (a one-lane tail per row and in the uniforms).
+  for (const width of [784, 7]) {
+    test(`fast-path: batches gathered and binarised on the heap equal the tf ops bit for bit, every mode, rows of ${width}`, (t) => {
+      if (!onWasm(t)) return;
+      const n = 40;
+      // pixels k/16 for k = 0 … 16: ties with the threshold 0.5, and 0 and 1
+      const split = tf.tidy(() => ({
+        images: tf.tensor2d(Float32Array.from({ length: n * width }, (_, i) => ((i * 7) % 17) / 16), [n, width]),
+        labels: tf.range(0, n, 1, 'int32') as tf.Tensor1D,
+      }));
+      for (const mode of BATCH_BINARIZE_MODES) {
+        for (const batchSize of [1, 13, 40]) {
+          const batcher = createBatcher(split, { batchSize, seed: 11, binarize: mode });
+          for (const step of [0, 5]) {
+            const fused = batcher.batchAt(step);
+            useFastPath(false);
+            const reference = batcher.batchAt(step);
+            useFastPath(true);
+            const label = `${mode}, batch ${batchSize}, step ${step}`;
+            assert.deepEqual(fused.images.shape, reference.images.shape, label);
+            assert.deepEqual(bits(fused.images.dataSync()), bits(reference.images.dataSync()), label);
+            assert.deepEqual(Array.from(fused.labels.dataSync()), Array.from(reference.labels.dataSync()), label);
+            tf.dispose([fused.images, fused.labels, reference.images, reference.labels]);
+          }
+        }
+      }
+      tf.dispose([split.images, split.labels]);
     });
   }
 });

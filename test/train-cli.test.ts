@@ -132,7 +132,7 @@ test('cli: the built stochgrad train exits 2 on bad flags, without a stack trace
   }
   const help = cli('train', '--help');
   assert.equal(help.status, 0, help.stderr);
-  for (const text of ['--dataset <name>', 'default mnist-10k', 'default 1000', 'default 50', 'default 1e-3; toy: 1', 'toy: sgd', 'default 100', 'default 1; reinforce-loo: 2', '-h, --help']) {
+  for (const text of ['--dataset <name>', 'default mnist-10k', 'default 1000', '--bound-examples', 'default 200; at most --eval-examples', 'default 50', 'default 1e-3; toy: 1', 'toy: sgd', 'default 100', 'default 1; reinforce-loo: 2', '-h, --help']) {
     assert.ok(help.stdout.includes(text), `train --help lacks ${JSON.stringify(text)}`);
   }
   const top = cli('--help');
@@ -150,6 +150,8 @@ test('cli: train builds the ExperimentConfig from the flags, with per-task defau
     task: 'toy', estimators: ['reinforce-loo'], dataset: 'mnist-10k', steps: 20, batch: 50, lr: 1, seed: 7, evalEvery: 5,
     optimizer: 'sgd', samples: 4, out, checkpointEvery: 10, resume,
   });
+  const subsets = parseTrainArgs(['vae', '--estimators', 'arm', '--eval-examples', '500', '--bound-examples', '300']) as { config: ExperimentConfig };
+  assert.deepEqual([subsets.config.evalExamples, subsets.config.boundExamples], [500, 300]);
   const { config } = parseTrainArgs(['gating', '--estimators', 'sts,noisy-rectifier,st', '--lr=0.01', '--optimizer', 'sgd', '--dataset', 'mnist']) as { config: ExperimentConfig };
   assert.deepEqual([config.estimators, config.lr, config.optimizer, config.dataset], [['sts', 'noisy-rectifier', 'st'], 0.01, 'sgd', 'mnist']);
   assert.deepEqual(parseTrainArgs(['--help']), { help: true });

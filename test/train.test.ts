@@ -1,6 +1,7 @@
 /**
  * The training machinery: Adam and SGD against a plain-JS reference, exact optimiser state,
- * a resumed run equal to an uninterrupted one, flat tensor count, history output, bad options.
+ * a resumed run equal to an uninterrupted one (a toy, and an SBN VAE on real batches), flat tensor
+ * count, history output, bad options.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,14 +12,21 @@ import * as tf from '@tensorflow/tfjs';
 import {
   ArgumentError,
   CHECKPOINT_FILE,
+  createBatcher,
   createOptimizer,
+  createSbnVae,
   createToyModel,
+  disposeDataset,
   historyFrame,
+  loadDataset,
+  runExperiment,
   stepSeed,
   toySaturation,
   train,
   writeHistoryCsv,
+  type ExperimentConfig,
   type OptimizerOptions,
+  type SbnVae,
   type ToyModel,
   type TrainOptions,
   type TrainRow,
@@ -183,6 +191,52 @@ for (const estimator of ['reinforce-ema', 'relax']) {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 }
+
+test('train: an SBN VAE with Adam on dynamically binarised batches resumes bit for bit (200 steps = 100 + resume + 100)', async () => {
+  const dataset = loadDataset('mnist-10k');
+  const batches = createBatcher(dataset.train, { batchSize: 20, seed: 4, binarize: 'dynamic' });
+  const data = { batchAt: (t: number) => { const { images, labels } = batches.batchAt(t); labels.dispose(); return images; } };
+  const probe = batches.batchAt(10 ** 6);
+  const createModel = () => createSbnVae({ visible: 784, latent: [10], kind: 'linear', seed: 3 });
+  const evaluateOn = (model: SbnVae) => () => ({ elbo: tf.tidy(() => tf.mean(model.elbo(probe.images, { seed: 5 })).dataSync()[0]) });
+  const options: TrainOptions<tf.Tensor2D> = { estimator: 'disarm', steps: 200, lr: 3e-3, seed: 4, evalEvery: 40 };
+  const [straightDir, resumedDir] = [temporaryDir(), temporaryDir()];
+  const checkpointOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, CHECKPOINT_FILE), 'utf8'));
+
+  const straight = createModel();
+  const full = await train(straight, data, { ...options, evaluate: evaluateOn(straight), checkpoint: { dir: straightDir, every: 200 } });
+  const first = createModel();
+  await train(first, data, { ...options, steps: 100, evaluate: evaluateOn(first), checkpoint: { dir: resumedDir, every: 100 } });
+  first.dispose();
+  const resumed = createModel();
+  const rest = await train(resumed, data, { ...options, evaluate: evaluateOn(resumed), resume: resumedDir, checkpoint: { dir: resumedDir, every: 100 } });
+
+  for (const name of Object.keys(straight.parameters)) {
+    assert.deepEqual(resumed.parameters[name].dataSync(), straight.parameters[name].dataSync(), `parameter ${name}`);
+  }
+  assert.deepEqual(withoutSeconds(rest.history), withoutSeconds(full.history));
+  assert.ok(full.history[full.history.length - 1].elbo > full.history[0].elbo, 'the ELBO rises');
+  const [a, b] = [checkpointOf(straightDir), checkpointOf(resumedDir)];
+  assert.equal(a.optimizer.step, 200);
+  assert.deepEqual(b.optimizer, a.optimizer, "Adam's step, m and v");
+  assert.deepEqual(b.parameters, a.parameters);
+  tf.dispose([probe.images, probe.labels]);
+  straight.dispose();
+  resumed.dispose();
+  disposeDataset(dataset);
+  for (const dir of [straightDir, resumedDir]) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('train: the VAE\'s periodic bound uses the first min(boundExamples, evalExamples) validation examples', async () => {
+  const base = { task: 'vae' as const, estimators: ['disarm'], dataset: 'mnist-10k', steps: 1, batch: 10, lr: 1e-3, seed: 2, evalEvery: 1, latent: [6], testExamples: 5 };
+  const validBound = async (subsets: Partial<ExperimentConfig>) => (await runExperiment({ ...base, ...subsets }))[0].history[0].validBound;
+  const twenty = await validBound({ evalExamples: 20 });
+  assert.ok(Number.isFinite(twenty));
+  assert.equal(await validBound({ evalExamples: 30, boundExamples: 20 }), twenty);
+  assert.equal(await validBound({ evalExamples: 20, boundExamples: 200 }), twenty, 'capped by evalExamples');
+  assert.notEqual(await validBound({ evalExamples: 30 }), twenty, 'the default, 200, capped at 30');
+  await assert.rejects(runExperiment({ ...base, boundExamples: 0 }), isArgumentError('config.boundExamples'));
+});
 
 test('train: a checkpoint of another model, estimator or seed is refused; a missing one names its path', async () => {
   const dir = temporaryDir();

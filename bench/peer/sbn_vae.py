@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gzip
+import inspect
 import json
 import os
 import statistics
@@ -323,6 +324,25 @@ def load_batch(rows: int, seed: int) -> tuple[torch.Tensor, str]:
         f'Bernoulli(0.5) pixels, seed {seed} ({FASHION_MNIST} not found)'
 
 
+TRAIN_SPLIT = 50000
+
+
+def load_images(seed: int) -> tuple[torch.Tensor, str]:
+    """The training split of the loop: the first 50,000 Fashion-MNIST training images as float32
+    pixels in [0, 1] (what ``stochgrad train --dataset fashion-mnist`` trains on); without the
+    files, seeded uniform pixels of the same shape."""
+    if os.path.exists(FASHION_MNIST):
+        with gzip.open(FASHION_MNIST, 'rb') as stream:
+            header = stream.read(16)
+            if int.from_bytes(header[:4], 'big') != 2051 or int.from_bytes(header[4:8], 'big') < TRAIN_SPLIT:
+                raise ValueError(f'{FASHION_MNIST}: expected an idx3 file of >= {TRAIN_SPLIT} images')
+            pixels = torch.frombuffer(bytearray(stream.read(TRAIN_SPLIT * 784)), dtype=torch.uint8)
+        return pixels.view(TRAIN_SPLIT, 784).to(torch.float32) / 255, f'fashion-mnist train[0:{TRAIN_SPLIT}] / 255'
+    generator = torch.Generator().manual_seed(seed)
+    return torch.rand(TRAIN_SPLIT, 784, generator=generator), \
+        f'uniform pixels, seed {seed} ({FASHION_MNIST} not found)'
+
+
 def loaded_blas() -> list[str]:
     """Real paths of the BLAS libraries mapped into this process (libblas.so.3 is whatever
     Debian's alternatives, or LD_LIBRARY_PATH, resolve it to)."""
@@ -375,6 +395,18 @@ def time_matmul(repeats: int = 2000, warmup: int = 100) -> dict:
             'cpuMs': round(median_ms(cpu_times), 5)}
 
 
+ADAM_FOREACH = 'foreach' in inspect.signature(torch.optim.Adam).parameters
+
+
+def make_adam(params, lr: float = 1e-4) -> torch.optim.Adam:
+    """Adam as a careful user creates it: the multi-tensor (foreach) update where torch has it."""
+    return torch.optim.Adam(params, lr=lr, **({'foreach': True} if ADAM_FOREACH else {}))
+
+
+def adam_name() -> str:
+    return 'torch.optim.Adam(foreach=True)' if ADAM_FOREACH else 'torch.optim.Adam (no foreach in this torch)'
+
+
 class TrainingRun:
     """One training run of a model and estimator (Adam, lr 1e-4), timed step by step: each step
     is uniforms, forward, estimator and backward into every .grad (the gradient step), then
@@ -384,7 +416,7 @@ class TrainingRun:
         self.x = x
         self.model = make_model(kind, seed=seed)
         self.estimate = make_estimator(estimator)
-        self.optimizer = torch.optim.Adam(self.model.params.values(), lr=1e-4)
+        self.optimizer = make_adam(self.model.params.values())
         self.generator = torch.Generator().manual_seed(seed + 1)
 
     def steps(self, count: int) -> dict[str, list]:
@@ -404,6 +436,47 @@ class TrainingRun:
             out['trainNs'].append(end - start)
             out['gradientCpuNs'].append(cpu_middle - cpu_start)
             out['trainCpuNs'].append(cpu_end - cpu_start)
+            out['elbo'].append(elbo.item())
+        return out
+
+
+class LoopRun:
+    """The whole training loop of a model and estimator as a careful PyTorch user writes it, timed
+    step by step: the step's batch (consecutive slices of a fresh ``randperm`` per epoch, gathered
+    with ``index_select``), dynamic binarisation (``torch.bernoulli``), the gradient step of
+    ``TrainingRun``, ``Adam.step()`` (foreach) and ``zero_grad``. Successive calls continue the run."""
+
+    def __init__(self, kind: str, estimator: str, images: torch.Tensor, batch: int, seed: int):
+        self.images = images
+        self.batch = batch
+        self.model = make_model(kind, seed=seed)
+        self.estimate = make_estimator(estimator)
+        self.optimizer = make_adam(self.model.params.values())
+        self.generator = torch.Generator().manual_seed(seed + 2)
+        self.order = torch.empty(0, dtype=torch.long)
+        self.position = 0
+
+    def next_batch(self) -> torch.Tensor:
+        if self.position + self.batch > self.order.numel():
+            self.order = torch.randperm(self.images.shape[0], generator=self.generator)
+            self.position = 0
+        rows = self.order[self.position:self.position + self.batch]
+        self.position += self.batch
+        return torch.bernoulli(self.images.index_select(0, rows), generator=self.generator)
+
+    def steps(self, count: int) -> dict[str, list]:
+        """Runs ``count`` steps; per step the wall and process CPU nanoseconds and the objective."""
+        out: dict[str, list] = {'loopNs': [], 'loopCpuNs': [], 'elbo': []}
+        for _ in range(count):
+            start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
+            x = self.next_batch()
+            loss, elbo = self.estimate(self.model, x, self.generator)
+            loss.backward()
+            self.optimizer.step()
+            self.optimizer.zero_grad(set_to_none=True)
+            end, cpu_end = time.perf_counter_ns(), time.process_time_ns()
+            out['loopNs'].append(end - start)
+            out['loopCpuNs'].append(cpu_end - cpu_start)
             out['elbo'].append(elbo.item())
         return out
 
@@ -431,10 +504,14 @@ def serve(x: torch.Tensor, data: str, seed: int) -> None:
     answers one JSON request per stdin line with one JSON line:
     ``{"steps": n, "model", "estimator", "threads"}`` continues that training run (created on
     first use) by n steps and returns the per-step lists of ``TrainingRun.steps``;
+    ``{"loop": n, "model", "estimator", "threads"}`` continues that loop run (``LoopRun``, on the
+    training split, loaded on first use) by n steps and returns ``LoopRun.steps`` and ``loopData``;
     ``{"matmul": repeats, "threads"}`` returns ``time_matmul(repeats)``."""
-    runs: dict[tuple, TrainingRun] = {}
+    runs: dict[tuple, TrainingRun | LoopRun] = {}
+    images: tuple[torch.Tensor, str] | None = None
     threads, blas_threads = None, ''
-    print(json.dumps({'torch': torch.__version__, 'blas': blas_name(), 'data': data, 'cpus': os.cpu_count()}), flush=True)
+    print(json.dumps({'torch': torch.__version__, 'blas': blas_name(), 'data': data, 'cpus': os.cpu_count(),
+                      'adam': adam_name()}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         requested = int(request.get('threads', 1))
@@ -444,6 +521,13 @@ def serve(x: torch.Tensor, data: str, seed: int) -> None:
             blas_threads = set_blas_threads(threads)
         if 'matmul' in request:
             reply = time_matmul(int(request['matmul']), warmup=10)
+        elif 'loop' in request:
+            images = images or load_images(seed)
+            key = ('loop', request['model'], request['estimator'], threads)
+            if key not in runs:
+                runs[key] = LoopRun(request['model'], request['estimator'], images[0], x.shape[0], seed)
+            reply = runs[key].steps(int(request['loop']))
+            reply['loopData'] = images[1]
         else:
             key = (request['model'], request['estimator'], threads)
             if key not in runs:

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: SBN VAE training steps on every available tfjs backend next to the PyTorch
- * peer (`bench/peer/sbn_vae.py`, one and two threads, stepped in the same rounds), the matMul
- * floor of each step, peak RSS, and estimates per second on ARM's toy. Prints tables and writes
+ * `npm run bench`: SBN VAE training steps and whole training-loop steps on every available tfjs
+ * backend next to the PyTorch peer (`bench/peer/sbn_vae.py`, one and two threads, stepped in the
+ * same rounds), the matMul floor of each step, the periodic evaluation's cost, `stochgrad train`
+ * end to end, peak RSS, and estimates per second on ARM's toy. Prints tables and writes
  * `bench/results.json`. `node dist/bench/main.js --help` lists the options.
  */
 import * as fs from 'fs';
@@ -15,7 +16,10 @@ import type { EstimatorName } from '../estimators/registry';
 import { compareEstimators } from '../metrics/compare';
 import { optionsHelp, parseOptions, type OptionsSpec } from '../cli/options';
 import { startPeer, type PeerServer } from './peer';
-import { describePeer, fmt, LEGEND, stepTable, toyTable, type BackendReport } from './report';
+import { disposeDataset } from '../data/split';
+import { runEndToEnd, type EndToEnd } from './end-to-end';
+import { loadLoopDataset } from './loop-steps';
+import { describeEndToEnd, describePeer, fmt, LEGEND, LOOP_LEGEND, loopTable, stepTable, toyTable, type BackendReport } from './report';
 import { benchRow, PEER_THREADS, peerReports, type BenchRow, type PeerReport, type PeerSamples } from './rounds';
 import { BENCH_MODELS, matMulRate, median, type BenchModel } from './sbn-steps';
 import { runScript } from './script';
@@ -43,6 +47,10 @@ const OPTIONS = {
   warmup: { kind: 'integer', min: 0, default: 10, help: 'untimed steps before timing' },
   'cpu-steps': { kind: 'integer', min: 1, default: 5, help: 'timed steps per row on the slow cpu backend' },
   peer: { kind: 'choice', choices: ['on', 'off'], default: 'on', help: 'step the PyTorch peer (1 and 2 threads) in the same rounds' },
+  evaluations: { kind: 'integer', min: 1, default: 2, help: "timed periodic evaluations per row (the VAE task's: train ELBO, validation bound, encoder variance)" },
+  'eval-every': { kind: 'integer', min: 1, default: 1000, help: "training steps per evaluation in the evaluation's share of a run" },
+  'e2e-steps': { kind: 'integer', min: 0, default: 3000, help: 'steps of the end-to-end `stochgrad train` run (linear VAE, DisARM, Fashion-MNIST); 0 skips it' },
+  'e2e-eval-every': { kind: 'integer', min: 1, default: 1000, help: 'its --eval-every' },
   out: { kind: 'list', default: ['bench/results.json'], help: 'where to write the JSON results' },
   help: { kind: 'flag', help: 'print this help' },
 } as const satisfies OptionsSpec;
@@ -61,15 +69,21 @@ async function benchBackend(name: BackendName, options: Options, peer: PeerServe
   // The peer is interleaved with the first fast backend only; the slow cpu rows are compared with it too.
   const interleaved = slow || peerSamples.size > 0 ? undefined : peer;
   const rows: BenchRow[] = [];
-  for (const model of options.models as BenchModel[]) {
-    for (const estimator of options.estimators) {
-      const row = await benchRow(model, estimator, steps, warmup, options.round, interleaved, peerSamples);
-      rows.push(row);
-      process.stderr.write(
-        `bench: ${name} ${model} ${estimator}: gradients ${fmt(row.gradient.ms)} ms (in training ${fmt(row.gradientInTraining.ms)}), ` +
-          `train ${fmt(row.train.ms)} ms, floor ${fmt(row.floorMs)} ms\n`,
-      );
+  const { dataset, name: datasetName, description: loopData } = loadLoopDataset();
+  const settings = { steps, warmup, round: options.round, evaluations: slow ? 1 : options.evaluations };
+  try {
+    for (const model of options.models as BenchModel[]) {
+      for (const estimator of options.estimators) {
+        const row = await benchRow(model, estimator, settings, { dataset, name: datasetName }, interleaved, peerSamples);
+        rows.push(row);
+        process.stderr.write(
+          `bench: ${name} ${model} ${estimator}: gradients ${fmt(row.gradient.ms)} ms (in training ${fmt(row.gradientInTraining.ms)}), ` +
+            `train ${fmt(row.train.ms)} ms (Adam ${fmt(row.adam.ms)}), loop ${fmt(row.loop.ms)} ms, evaluation ${fmt(row.evaluation.ms, 0)} ms, floor ${fmt(row.floorMs)} ms\n`,
+        );
+      }
     }
+  } finally {
+    disposeDataset(dataset);
   }
   const matmul = rows.length > 0 ? matMulRate(median(rows.map((r) => r.matmul.ms))) : undefined;
   const comparison = await compareEstimators({
@@ -82,7 +96,7 @@ async function benchBackend(name: BackendName, options: Options, peer: PeerServe
     repeats: 5,
   });
   const toy = comparison.rows.map((row) => ({ estimator: row.estimator, estimatesPerSecond: row.estimatesPerSecond }));
-  return { backend: name, matmul, rows, toy };
+  return { backend: name, matmul, rows, toy, loopData };
 }
 
 async function run(argv: readonly string[]): Promise<string> {
@@ -104,6 +118,12 @@ async function run(argv: readonly string[]): Promise<string> {
   } finally {
     peer?.close();
   }
+  const fast = reports.find((report) => !report.error && report.backend !== 'cpu');
+  let endToEnd: EndToEnd | undefined;
+  if (options['e2e-steps'] > 0 && fast) {
+    process.stderr.write(`bench: stochgrad train end to end, ${options['e2e-steps']} steps on ${fast.backend}\n`);
+    endToEnd = runEndToEnd(ROOT, fast.backend, options['e2e-steps'], options['e2e-eval-every']);
+  }
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   const results = {
     date: new Date().toISOString(),
@@ -113,10 +133,21 @@ async function run(argv: readonly string[]): Promise<string> {
     note:
       'wasm runs one thread in Node; times are medians per step of wall-clock and of process CPU milliseconds, batch 50 ' +
       '(rows[].data says which images); stochgrad and the peer are stepped in interleaved rounds of settings.round steps',
-    settings: { steps: options.steps, warmup: options.warmup, round: options.round, cpuSteps: options['cpu-steps'], batch: 50 },
+    settings: {
+      steps: options.steps,
+      warmup: options.warmup,
+      round: options.round,
+      cpuSteps: options['cpu-steps'],
+      batch: 50,
+      evaluations: options.evaluations,
+      evalEvery: options['eval-every'],
+      e2eSteps: options['e2e-steps'],
+      e2eEvalEvery: options['e2e-eval-every'],
+    },
     peakRssMB,
     backends: reports,
     peers,
+    ...(endToEnd ? { endToEnd } : {}),
   };
   const out = path.resolve(ROOT, options.out[0]);
   fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -129,13 +160,20 @@ async function run(argv: readonly string[]): Promise<string> {
       '',
       stepTable(report, peers),
       '',
+      `Training loop (\`train()\` as \`stochgrad train vae\` runs it; data: ${report.loopData ?? '–'}; evaluation share at one evaluation every ${options['eval-every']} steps):`,
+      '',
+      loopTable(report, peers, options['eval-every']),
+      '',
       toyTable(report),
     ].join('\n');
   });
   return [
     ...sections,
     '',
+    ...(endToEnd ? [describeEndToEnd(endToEnd), ''] : []),
     LEGEND,
+    '',
+    LOOP_LEGEND,
     '',
     ...peers.map(describePeer),
     `peak RSS ${fmt(peakRssMB, 0)} MB; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs; results in ${path.relative(process.cwd(), out)}`,

@@ -1,7 +1,8 @@
 /**
  * The PyTorch peer (`bench/peer/sbn_vae.py --serve`): one Python process that the benchmark
- * keeps open and asks, round by round, for a few more timed steps of a training run, so that its
- * steps and stochgrad's are measured interleaved, under the same machine conditions. The
+ * keeps open and asks, round by round, for a few more timed steps of a training run (or of a
+ * whole training loop), so that its steps and stochgrad's are measured interleaved, under the
+ * same machine conditions. The
  * interpreter is `STOCHGRAD_PYTHON`, else the first of `python3`, `/usr/bin/python3` that
  * imports torch.
  */
@@ -17,6 +18,9 @@ export interface PeerRow {
   trainMs: number;
   gradientCpuMs?: number;
   trainCpuMs?: number;
+  /** The whole loop step: batch sampling and binarisation, gradients, Adam (when measured). */
+  loopMs?: number;
+  loopCpuMs?: number;
   elbo: number;
 }
 
@@ -33,6 +37,9 @@ export interface PeerResult {
   blas: string;
   blasThreads?: string;
   data?: string;
+  /** The loop's training split, and its optimiser. */
+  loopData?: string;
+  adam?: string;
   matmul: PeerMatMul;
   rows: PeerRow[];
 }
@@ -48,10 +55,20 @@ export interface PeerSteps {
   blasThreads: string;
 }
 
+/** What the peer reports for `steps` more steps of one loop run (`LoopRun`): per step, nanoseconds. */
+export interface PeerLoopSteps {
+  loopNs: number[];
+  loopCpuNs: number[];
+  elbo: number[];
+  loopData: string;
+}
+
 export interface PeerInfo {
   torch: string;
   blas: string;
   data: string;
+  /** The optimiser, e.g. `torch.optim.Adam(foreach=True)`. */
+  adam?: string;
 }
 
 /** A python with torch, or why there is none. */
@@ -68,6 +85,8 @@ export interface PeerServer {
   info: PeerInfo;
   /** `steps` more steps of the (model, estimator) run at `threads` threads (created on first use). */
   steps(model: string, estimator: string, threads: number, steps: number): Promise<PeerSteps>;
+  /** `steps` more steps of the (model, estimator) loop run at `threads` threads: batches from the training split, Adam. */
+  loop(model: string, estimator: string, threads: number, steps: number): Promise<PeerLoopSteps>;
   matMul(threads: number, repeats: number): Promise<PeerMatMul & { blasThreads: string }>;
   close(): void;
 }
@@ -97,6 +116,7 @@ export async function startPeer(root: string, batch: number): Promise<{ peer?: P
       peer: {
         info,
         steps: (model, estimator, threads, steps) => ask<PeerSteps>({ model, estimator, threads, steps }),
+        loop: (model, estimator, threads, steps) => ask<PeerLoopSteps>({ model, estimator, threads, loop: steps }),
         matMul: (threads, repeats) => ask({ matmul: repeats, threads }),
         close: () => child.stdin.end(),
       },

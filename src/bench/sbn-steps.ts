@@ -74,7 +74,7 @@ export function summarizeSamples(samples: StepSamples): StepTiming {
 }
 
 /** Runs `step` once and appends its wall and CPU time to `into`. */
-function timed(step: () => void, into: StepSamples): void {
+export function timed(step: () => void, into: StepSamples): void {
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   step();
@@ -142,11 +142,11 @@ export interface SbnBench {
   /** One `gradients()` call at the initial parameters, timed into `into`. */
   gradientStep(into: StepSamples): void;
   /**
-   * One training step (`gradients()`, the divergence check, then Adam, as `train` runs it) of a run from the same initial parameters: the
-   * `gradients()` part timed into `gradient` (parameters fresh from the last update) and the
-   * whole step into `train`.
+   * One training step (`gradients()`, the divergence check, then Adam, as `train` runs it) of a
+   * run from the same initial parameters: the `gradients()` part timed into `gradient` (parameters
+   * fresh from the last update), the Adam update into `adam` and the whole step into `train`.
    */
-  trainStep(gradient: StepSamples, train: StepSamples): void;
+  trainStep(gradient: StepSamples, adam: StepSamples, train: StepSamples): void;
   /** The batch objective of the last training step. */
   elbo(): number;
   dispose(): void;
@@ -178,13 +178,13 @@ export async function createSbnBench(model: BenchModel, estimator: string): Prom
         result.objective.dataSync();
         release(result);
       }, into),
-    trainStep: (gradient, train) =>
+    trainStep: (gradient, adamStep, train) =>
       timed(() => {
         let result: ReturnType<SbnVae['gradients']> | undefined;
         timed(() => {
           result = trained.gradients(estimator, x, { samples, seed: seed++ });
         }, gradient);
-        if (nonFiniteStep(result!) === undefined) adam.step(trained.parameters, result!.gradients);
+        if (nonFiniteStep(result!) === undefined) timed(() => adam.step(trained.parameters, result!.gradients), adamStep);
         elbo = result!.objective.dataSync()[0];
         release(result!);
       }, train),

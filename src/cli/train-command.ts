@@ -51,7 +51,12 @@ export const TRAIN_OPTIONS = {
   kind: { kind: 'choice', choices: ['linear', 'nonlinear'], help: 'vae, sop: linear, or nonlinear (two 200-unit LeakyReLU layers in each conditional); default linear' },
   p0: { kind: 'number', help: 'toy: the target p0 of E[(z − p0)^2] (default 0.49)' },
   units: { kind: 'integer', min: 1, help: 'toy: number of units (default 1)' },
-  'eval-examples': { kind: 'integer', min: 1, help: 'examples of the validation subsets evaluated every --eval-every steps (default 1000)' },
+  'eval-examples': { kind: 'integer', min: 1, help: 'examples of the evaluation subsets evaluated every --eval-every steps (default 1000)' },
+  'bound-examples': {
+    kind: 'integer',
+    min: 1,
+    help: 'vae, sop: of those, validation examples of the 100-sample bound (vae) and NLL (sop) (default 200; at most --eval-examples)',
+  },
   'test-examples': { kind: 'integer', min: 1, help: 'test examples of the final evaluation (default: the whole test split)' },
   out: { kind: 'string', placeholder: 'dir', help: 'write history.csv and results.json (and checkpoints, report.html) here' },
   report: { kind: 'flag', help: 'also write DIR/report.html, an offline page of charts (needs --out)' },
@@ -121,6 +126,7 @@ function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
     p0: options.p0,
     units: options.units,
     evalExamples: options['eval-examples'],
+    boundExamples: options['bound-examples'],
     testExamples: options['test-examples'],
   };
   const config: ExperimentConfig = {

@@ -1,8 +1,11 @@
 /**
- * Seeded uniform noise. Draws come from a small counter-free PRNG (mulberry32) in JavaScript,
- * so the same seed gives the same numbers on every tfjs backend.
+ * Seeded uniform noise. Draws come from a small counter-free PRNG (mulberry32), in JavaScript or,
+ * for tensors on wasm, in WebAssembly SIMD on the heap (`core/wasm-sampling.ts`): the same
+ * numbers either way, so the same seed gives the same numbers on every tfjs backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { defineWasmKernel } from './wasm-kernel';
+import { loopEnds, UNIFORMS_FUNCTION } from './wasm-sampling';
 
 const TWO_POW_23 = 8388608;
 const INVERSE_TWO_POW_23 = 1 / TWO_POW_23; // exact: a power of two
@@ -25,10 +28,14 @@ export function uint32Stream(seed: number): () => number {
  * (With 24-bit k, values above 1/2 would round, and the largest to exactly 1.)
  */
 export function uniformArray(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
+  return fillUniforms(new Float32Array(count), seed);
+}
+
+/** Fills `out` with the uniforms `uniformArray(out.length, seed)` and returns it. */
+export function fillUniforms(out: Float32Array, seed: number): Float32Array {
   // uint32Stream's mulberry32, inlined: the same numbers, ~2× faster than a call per draw.
   let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < out.length; i++) {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = Math.imul(state ^ (state >>> 15), state | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -37,9 +44,19 @@ export function uniformArray(count: number, seed: number): Float32Array {
   return out;
 }
 
-/** A `[rows, cols]` tensor of seeded uniforms in (0, 1). */
+/** Draws `uniformArray(rows · cols, seed)` straight into a new tensor on the wasm heap, in SIMD. */
+const uniformsKernel = defineWasmKernel<never, { shape: [number, number]; seed: number }>({
+  kernelName: 'StochgradUniforms',
+  functions: [UNIFORMS_FUNCTION],
+  inputs: [],
+  outputs: (_, { shape }) => [shape],
+  run: ({ exports, outputs: [out], attrs: { shape, seed } }) => exports.uniforms(out, ...loopEnds(shape[0] * shape[1]), seed),
+});
+
+/** A `[rows, cols]` tensor of seeded uniforms in (0, 1): `uniformArray(rows · cols, seed)`. */
 export function uniformNoise(rows: number, cols: number, seed: number): tf.Tensor2D {
-  return tf.tensor2d(uniformArray(rows * cols, seed), [rows, cols]);
+  const drawn = uniformsKernel({}, { shape: [rows, cols], seed: seed >>> 0 });
+  return (drawn?.[0] as tf.Tensor2D | undefined) ?? tf.tensor2d(uniformArray(rows * cols, seed), [rows, cols]);
 }
 
 /** A fresh seed for callers that did not give one. */

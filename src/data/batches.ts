@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, messages } from '../errors';
-import { binarize, checkImages, checkMode } from './binarize';
+import { batchImages } from './batch-images';
+import { checkImages, checkMode } from './binarize';
 import { mixSeeds, permutation } from './permutation';
 import type { Split } from './split';
 
@@ -59,6 +60,8 @@ export function createBatcher(split: Split, options: BatcherOptions): Batcher {
   const seed = checkInteger('options.seed', options.seed, 0);
   const mode = checkMode('options.binarize', options.binarize, BATCH_BINARIZE_MODES);
 
+  // The labels, read once: a batch's labels are then uploaded, not gathered on the device.
+  const labelValues = split.labels.dataSync();
   // Consecutive steps touch at most two epochs: keep the last two permutations.
   const cache = new Map<number, Int32Array>();
   const order = (epoch: number): Int32Array => {
@@ -84,14 +87,8 @@ export function createBatcher(split: Split, options: BatcherOptions): Batcher {
 
   const batchAt = (step: number): Batch => {
     const indices = indicesAt(step);
-    return tf.tidy(() => {
-      const rows = tf.tensor1d(indices, 'int32');
-      const images = tf.gather(split.images, rows) as tf.Tensor2D;
-      const labels = tf.gather(split.labels, rows) as tf.Tensor1D;
-      if (mode === 'none') return { images, labels };
-      const seedOfStep = mode === 'dynamic' ? mixSeeds(seed, NOISE_STREAM, step) : undefined;
-      return { images: binarize(images, { mode, seed: seedOfStep }), labels };
-    });
+    const images = batchImages(split.images, indices, mode === 'dynamic' ? { mode, seed: mixSeeds(seed, NOISE_STREAM, step) } : { mode });
+    return { images, labels: tf.tensor1d(Array.from(indices, (row) => labelValues[row]), split.labels.dtype as 'int32' | 'float32') };
   };
 
   return { size: n, batchSize, indicesAt, batchAt };

@@ -25,8 +25,10 @@ export function gradientVariance<Batch>(model: Model<Batch>, estimator: string, 
   let squares: Float64Array | undefined;
   for (let k = 0; k < draws; k++) {
     const result = model.gradients(estimator, batch, { seed: deriveSeed(options.seed, k), ...(options.samples ? { samples: options.samples } : {}) });
-    const flat = tf.tidy(() => tf.concat(names.map((n) => result.gradients[n].reshape([-1]))).dataSync());
-    tf.dispose([result.objective, ...Object.values(result.gradients)]);
+    // Read outside tf.tidy: a typed array returned from tidy is scanned element by element.
+    const concatenated = tf.tidy(() => tf.concat(names.map((n) => result.gradients[n].reshape([-1]))));
+    const flat = concatenated.dataSync();
+    tf.dispose([concatenated, result.objective, ...Object.values(result.gradients)]);
     sum ??= new Float64Array(flat.length);
     squares ??= new Float64Array(flat.length);
     for (let i = 0; i < flat.length; i++) {

@@ -40,12 +40,15 @@ export interface Path {
   z: tf.Tensor2D[];
 }
 
-/** Samples every layer from `from` on, continuing `start` (the parent of layer `from`). */
-export function samplePath(chain: Chain, start: tf.Tensor2D, noise: readonly tf.Tensor2D[], from = 0): Path {
+/**
+ * Samples every layer from `from` on, continuing `start` (the parent of layer `from`); the first
+ * layer's logits are `firstLogits` when given (see `sampleFromInput`).
+ */
+export function samplePath(chain: Chain, start: tf.Tensor2D, noise: readonly tf.Tensor2D[], from = 0, firstLogits?: tf.Tensor2D): Path {
   const path: Path = { parents: [], logits: [], z: [] };
   let parent = start;
   for (let l = from; l < chain.units.length; l++) {
-    const logits = chain.logits(l, parent);
+    const logits = l === from && firstLogits ? firstLogits : chain.logits(l, parent);
     const z = bernoulliFromNoise(logits, tileRows(noise[l], parent.shape[0]));
     path.parents.push(parent);
     path.logits.push(logits);
@@ -53,6 +56,16 @@ export function samplePath(chain: Chain, start: tf.Tensor2D, noise: readonly tf.
     parent = z;
   }
   return path;
+}
+
+/**
+ * Samples every layer from the chain's input repeated to `rows` rows (`tileRows`). The copies are
+ * the same examples, so the first layer's logits are computed once per example and tiled: the
+ * same values, without the copies' share of the first layer's products.
+ */
+export function sampleFromInput(chain: Chain, rows: number, noise: readonly tf.Tensor2D[]): Path {
+  const firstLogits = tileRows(chain.logits(0, chain.input), rows);
+  return samplePath(chain, tileRows(chain.input, rows), noise, 0, firstLogits);
 }
 
 /** The objective's terms per row of a path whose first layer is `from`, one per layer. */

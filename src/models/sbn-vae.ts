@@ -19,7 +19,7 @@ import { logBernoulli } from '../core/bernoulli';
 import { randomSeed } from '../core/random';
 import { ArgumentError, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
-import { pathObjective, samplePath, tileRows, type Chain } from './chain';
+import { pathObjective, sampleFromInput, type Chain } from './chain';
 import { chainGradients, chainNoise } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
@@ -138,7 +138,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   const logWeights = (x: tf.Tensor2D, draws: number, drawSeed: number): tf.Tensor2D => {
     const chain = chainOf(x);
     const rows = x.shape[0] * draws;
-    const path = samplePath(chain, tileRows(x, rows), chainNoise(chain, rows, drawSeed));
+    const path = sampleFromInput(chain, rows, chainNoise(chain, rows, drawSeed));
     return pathObjective(chain, path).reshape([draws, x.shape[0]]) as tf.Tensor2D;
   };
 

@@ -36,6 +36,11 @@ export interface ExperimentConfig {
   units?: number;
   /** Examples of each evaluation subset used at every evaluation (default 1000). */
   evalExamples?: number;
+  /**
+   * vae, sop: validation examples of the 100-sample bound (vae) and NLL (sop) at every
+   * evaluation, at most `evalExamples` (default 200; each costs 100 passes through the model).
+   */
+  boundExamples?: number;
   /** Test examples of the final evaluation (default: the whole test split). */
   testExamples?: number;
 }

@@ -32,6 +32,9 @@ function checkConfig(config: ExperimentConfig): void {
   checkPositive('config.lr', config.lr);
   checkInteger('config.seed', config.seed, 0);
   checkInteger('config.evalEvery', config.evalEvery, 1);
+  for (const key of ['evalExamples', 'boundExamples', 'testExamples'] as const) {
+    if (config[key] !== undefined) checkInteger(`config.${key}`, config[key], 1);
+  }
   if (config.checkpointEvery !== undefined && !config.out) throw new ArgumentError('config.checkpointEvery', 'needs config.out, the directory to write checkpoints to');
 }
 

@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, checkOpenUnit, checkPositive, messages } from '../errors';
+import { adamStep } from './adam-update';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
@@ -130,19 +131,6 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
     return variable;
   }
 
-  function adamStep(theta: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, t: number): void {
-    const c1 = 1 - beta1 ** t;
-    const c2 = 1 - beta2 ** t;
-    tf.tidy(() => {
-      const mNext = tf.add(tf.mul(beta1, m), tf.mul(1 - beta1, g));
-      const vNext = tf.add(tf.mul(beta2, v), tf.mul(1 - beta2, tf.square(g)));
-      const update = tf.div(tf.div(mNext, c1), tf.add(tf.sqrt(tf.div(vNext, c2)), epsilon));
-      m.assign(mNext);
-      v.assign(vNext);
-      theta.assign(tf.add(theta, tf.mul(lr, update)));
-    });
-  }
-
   function disposeSlots(): void {
     for (const byParameter of Object.values(slots)) for (const variable of Object.values(byParameter)) variable.dispose();
     slots = Object.fromEntries(slotNames.map((s) => [s, {}]));
@@ -156,7 +144,10 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
       for (const [name, theta] of Object.entries(parameters)) {
         const g = gradients[name];
         if (kind === 'sgd') tf.tidy(() => theta.assign(tf.add(theta, tf.mul(lr, g))));
-        else adamStep(theta, g, slot('m', name, theta.shape), slot('v', name, theta.shape), t);
+        else {
+          const slots = { theta, g, m: slot('m', name, theta.shape), v: slot('v', name, theta.shape) };
+          adamStep(slots, { lr, beta1, beta2, epsilon, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
+        }
       }
       stepCount = t;
     },

@@ -8,7 +8,7 @@ import { createBatcher } from '../../data/batches';
 import type { Dataset, Split } from '../../data/split';
 import { createGatingNet, type GatingBatch } from '../../models/gating';
 import type { ExperimentConfig } from '../experiment-types';
-import { evaluationLabels } from './eval-data';
+import { evaluationLabels, evaluationSizes } from './eval-data';
 import { firstAndLast, oneOrTwoDraws, type Task } from './task';
 
 const EVAL_SEED = 34567;
@@ -21,7 +21,7 @@ function subset(split: Split, count: number): GatingBatch {
 export function gatingTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<GatingBatch> {
   const model = createGatingNet({ seed: config.seed });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'none' });
-  const valid = subset(dataset.valid, config.evalExamples ?? 1000);
+  const valid = subset(dataset.valid, evaluationSizes(config).examples);
   const evaluateOn = (batch: GatingBatch) => model.evaluate(batch, { seed: EVAL_SEED, estimator });
   return {
     model,

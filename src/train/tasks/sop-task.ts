@@ -1,14 +1,15 @@
 /**
  * Structured output prediction (MuProp, ARM): predict the bottom half of a digit from its top
  * half through binary stochastic layers, trained on the m-sample objective (m = samples);
- * evaluated by the 100-sample NLL `−log (1/100) Σ_k p(y | x, z_k)`.
+ * evaluated by the 100-sample NLL `−log (1/100) Σ_k p(y | x, z_k)` on the first `boundExamples`
+ * validation examples (default 200, see `BOUND_EXAMPLES`) and on the whole test split at the end.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createBatcher } from '../../data/batches';
 import type { Dataset } from '../../data/split';
 import { createSop, sopBatchFrom, type SopBatch } from '../../models/sop';
 import type { ExperimentConfig } from '../experiment-types';
-import { evaluationImages, meanOf } from './eval-data';
+import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
 import { firstAndLast, type Task } from './task';
 
 /** Samples of the evaluation NLL, as in the papers. */
@@ -24,7 +25,7 @@ function halves(images: tf.Tensor2D): SopBatch {
 export function sopTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<SopBatch> {
   const model = createSop({ latent: config.latent ?? [200], kind: config.kind ?? 'linear', seed: config.seed });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
-  const valid = halves(evaluationImages(dataset.valid, config.evalExamples ?? 1000, EVAL_SEED));
+  const valid = halves(evaluationImages(dataset.valid, evaluationSizes(config).boundExamples, EVAL_SEED));
   return {
     model,
     optimizer: 'adam',

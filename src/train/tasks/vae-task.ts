@@ -1,7 +1,9 @@
 /**
  * The SBN VAE experiment (MuProp, ARM, DisARM): dynamically binarised digits, the batch-mean
- * ELBO maximised; evaluated by the train ELBO, the 100-sample bound on validation and test
- * data, and the variance of the encoder's gradient estimate at the current parameters.
+ * ELBO maximised; evaluated by the train ELBO (on the first `evalExamples` training examples,
+ * default 1000), the 100-sample bound on validation data (the first `boundExamples`, default 200:
+ * see `BOUND_EXAMPLES`) and on the whole test split at the end, and the variance of the encoder's
+ * gradient estimate at the current parameters (20 draws on 50 training examples).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createBatcher } from '../../data/batches';
@@ -9,7 +11,7 @@ import type { Dataset } from '../../data/split';
 import { gradientVariance } from '../../metrics/gradient-variance';
 import { createSbnVae } from '../../models/sbn-vae';
 import type { ExperimentConfig } from '../experiment-types';
-import { evaluationImages, meanOf } from './eval-data';
+import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
 import { firstAndLast, oneOrTwoDraws, type Task } from './task';
 
 /** Importance samples of the evaluation bound, as in the papers. */
@@ -22,9 +24,9 @@ const EVAL_SEED = 12345;
 export function vaeTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<tf.Tensor2D> {
   const model = createSbnVae({ visible: 784, latent: config.latent ?? [200], kind: config.kind ?? 'linear', seed: config.seed });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
-  const evalCount = config.evalExamples ?? 1000;
-  const train = evaluationImages(dataset.train, evalCount, EVAL_SEED);
-  const valid = evaluationImages(dataset.valid, evalCount, EVAL_SEED + 1);
+  const sizes = evaluationSizes(config);
+  const train = evaluationImages(dataset.train, sizes.examples, EVAL_SEED);
+  const valid = evaluationImages(dataset.valid, sizes.boundExamples, EVAL_SEED + 1);
   const varianceBatch = evaluationImages(dataset.train, VARIANCE_BATCH, EVAL_SEED + 2);
   const samples = config.samples ?? oneOrTwoDraws(estimator);
   return {
