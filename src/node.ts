@@ -29,6 +29,12 @@ export { historyFrame, writeHistoryCsv } from './train/history-files';
 export { runExperiment } from './train/experiment';
 export { checkpointEvery, expandPlan, loadPlan, parsePlan, PlanError, PLAN_KEYS, planOptionNames, runSlug, SWEEP_OWNED_OPTIONS } from './sweep/plan';
 export type { PlannedRun, PlanValue, SweepPlan } from './sweep/plan';
+
+// The papers' experiments as shipped data (data/results/), and replays of their first evaluations
+export { csvRows, loadResults, RESULT_FILES, resultsDir, shippedResults } from './results/load-results';
+export type { Cell, ResultRow, ResultsManifest, ShippedResults } from './results/load-results';
+export { replayRun } from './results/replay';
+export type { Replay, ReplayOptions, ReplayRow } from './results/replay';
 export { meanCurves, runSeeds, summarizeSeeds } from './train/seeds';
 export type { SeededRun, SeedSummaryRow } from './train/seeds';
 

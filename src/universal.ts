@@ -130,5 +130,7 @@ export { curvatureObjective, curvatureSweep } from './metrics/curvature-sweep';
 export type { CurvatureSweepConfig, CurvatureSweepRow } from './metrics/curvature-sweep';
 export { meanAndSe, seedBands } from './metrics/seed-bands';
 export type { MeanSe, SeedBand, SeedBandOptions } from './metrics/seed-bands';
+export { pairedDifferences } from './metrics/paired-differences';
+export type { PairedDifference, PairedDifferenceOptions } from './metrics/paired-differences';
 export { parameterAgreement } from './metrics/parameter-agreement';
 export type { ParameterAgreement, ParameterAgreementOptions } from './metrics/parameter-agreement';

@@ -27,7 +27,11 @@ export interface RunRecord {
   backend: string | null;
   host: string;
   pid: number;
+  /** When this process started the run (a resumed run: the last session) and finished it, ISO 8601. */
+  started?: string;
   finished: string;
+  /** Wall-clock seconds from started to finished (data loading, training, final evaluation). */
+  wallSeconds?: number;
 }
 
 /** The run's record, or undefined when it has none (never run, running, or killed before the end). */

@@ -68,11 +68,13 @@ function recordOf(sweep: Sweep, index: number, fields: Pick<RunRecord, 'status' 
   return { index, options: sweep.runs[index].options, ...fields, host: os.hostname(), pid: process.pid, finished: new Date().toISOString() };
 }
 
-function finishedRecord(sweep: Sweep, index: number, run: EstimatorRun, config: ExperimentConfig, backend: string): RunRecord {
+function finishedRecord(sweep: Sweep, index: number, run: EstimatorRun, config: ExperimentConfig, backend: string, started: Date): RunRecord {
   const [result] = resultRecords([run]);
-  if (!run.diverged) return recordOf(sweep, index, { status: 'done', result, config, backend });
+  const finished = new Date();
+  const timing = { started: started.toISOString(), finished: finished.toISOString(), wallSeconds: (finished.getTime() - started.getTime()) / 1000 };
+  if (!run.diverged) return { ...recordOf(sweep, index, { status: 'done', result, config, backend }), ...timing };
   const error = `diverged at step ${run.diverged.step}: ${run.diverged.reason}`;
-  return recordOf(sweep, index, { status: 'diverged', result, error, diverged: run.diverged, config, backend });
+  return { ...recordOf(sweep, index, { status: 'diverged', result, error, diverged: run.diverged, config, backend }), ...timing };
 }
 
 /** Writes the run's files, unless another process has taken its lock over. */
@@ -116,6 +118,7 @@ async function train(sweep: Sweep, index: number, dir: string, lock: Lock, optio
   let backend: string | null = null;
   let record: RunRecord;
   let runs: EstimatorRun[] | undefined;
+  const started = new Date();
   try {
     const prepared = runConfig(sweep, index, dir);
     config = prepared.config;
@@ -129,7 +132,7 @@ async function train(sweep: Sweep, index: number, dir: string, lock: Lock, optio
         options.onEvent?.({ type: 'progress', index, step: event.step, steps: event.steps });
       },
     });
-    record = finishedRecord(sweep, index, runs[0], config, backend);
+    record = finishedRecord(sweep, index, runs[0], config, backend, started);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.line(`run ${index} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
