@@ -64,6 +64,7 @@ export { createOptimizer, OPTIMIZER_KINDS } from './train/optimizer';
 export type { Optimizer, OptimizerKind, OptimizerOptions, OptimizerState, SlotValue } from './train/optimizer';
 export { stepSeed, train } from './train/train';
 export type { TrainData, TrainOptions, TrainResult } from './train/train';
+export type { BestParameters, KeepBest } from './train/best';
 export { historyFrame, writeHistoryCsv } from './train/history';
 export type { TrainRow } from './train/history';
 export { CHECKPOINT_FILE } from './train/checkpoint';

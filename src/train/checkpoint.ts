@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ArgumentError } from '../errors';
 import type { JsonValue } from '../models/model';
+import type { SavedBest } from './best';
 import type { TrainRow } from './history';
 import type { OptimizerKind, OptimizerState, SlotValue } from './optimizer';
 
@@ -26,6 +27,8 @@ export interface RunIdentity {
   seed: number;
   samples: number | null;
   evalEvery: number | null;
+  /** Learning-rate multipliers by parameter name, when the run has any. */
+  lrScale?: Record<string, number>;
 }
 
 export interface Checkpoint {
@@ -40,6 +43,8 @@ export interface Checkpoint {
   optimizer: OptimizerState;
   model: JsonValue;
   history: TrainRow[];
+  /** The best evaluation so far, in runs that keep it (`keepBest`). */
+  best?: SavedBest | null;
 }
 
 const TAG = '$nonFinite';
@@ -80,8 +85,9 @@ export function loadCheckpoint(dir: string, argument: string): Checkpoint {
 
 /** Throws, naming the first difference, unless the checkpoint's run is this run. */
 export function checkSameRun(saved: RunIdentity, current: RunIdentity, argument: string): void {
-  const describe = (value: unknown) => JSON.stringify(value);
-  for (const key of Object.keys(current) as (keyof RunIdentity)[]) {
+  const describe = (value: unknown) => (value === undefined ? 'absent' : JSON.stringify(value));
+  const keys = new Set([...Object.keys(saved), ...Object.keys(current)]) as Set<keyof RunIdentity>;
+  for (const key of keys) {
     if (describe(saved[key]) !== describe(current[key])) {
       throw new ArgumentError(
         argument,

@@ -63,7 +63,9 @@ export interface EstimatorRun {
   seconds: number;
   /**
    * Final numbers, in the order they should be shown. vae: initialElbo, elbo, testBound,
-   * encoderVariance; sop: initialNll, trainNll, testNll; gating: testError, gatesOpen;
+   * encoderVariance; sop: initialNll, trainNll, then at the evaluation with the lowest validation
+   * NLL bestStep, validNll, testNll (m = 100), testNll1000 (m = 1000), and finalTestNll (m = 100,
+   * last step); gating: trainObjective, trainNll, testError, gatesOpen, trainGatesOpen;
    * toy: initialProbability, probability.
    */
   summary: Record<string, number | null>;
