@@ -475,24 +475,32 @@ describe('gating: contract', () => {
     linear.dispose();
   });
 
-  test('every estimator and unit type gives one gradient per parameter, of its shape, and leaves no tensors behind', () => {
-    const model = tinyNet();
-    const batch = tinyBatch();
-    const before = tf.memory().numTensors;
-    for (const estimator of GATING_ESTIMATOR_NAMES) {
-      const result = model.gradients(estimator, batch, { samples: 2, seed: 1 });
-      for (const [name, variable] of Object.entries(model.parameters)) assert.deepEqual(result.gradients[name].shape, variable.shape, `${estimator}: ${name}`);
-      assert.equal(result.objective.rank, 0);
-      tf.dispose([result.objective, ...Object.values(result.gradients)]);
-      model.evaluate(batch, { seed: 1, estimator });
-      model.predict(batch.images, { seed: 1, estimator }).dispose();
-      model.gates(batch.images, { seed: 1, estimator }).dispose();
+  test('every estimator and unit type gives one gradient per parameter, of its shape, and leaves no tensors behind (every penalty)', () => {
+    for (const config of [{}, { expert: 'linear', penalty: 'paper', maxNorm: 1 }, { penalty: 'kl' }] as GatingConfig[]) {
+      const model = tinyNet(config);
+      const batch = tinyBatch();
+      const before = tf.memory().numTensors;
+      for (const estimator of GATING_ESTIMATOR_NAMES) {
+        if (estimator === 'rectifier' && config.penalty === 'kl') continue;
+        const result = model.gradients(estimator, batch, { samples: 2, seed: 1 });
+        for (const [name, variable] of Object.entries(model.parameters)) assert.deepEqual(result.gradients[name].shape, variable.shape, `${estimator}: ${name}`);
+        assert.equal(result.objective.rank, 0);
+        tf.dispose([result.objective, ...Object.values(result.gradients)]);
+        model.afterStep();
+        model.evaluate(batch, { seed: 1, estimator });
+        model.evaluate(batch, { estimator, threshold: model.threshold(batch.images) });
+        model.predict(batch.images, { seed: 1, estimator }).dispose();
+        model.gates(batch.images, { seed: 1, estimator }).dispose();
+      }
+      for (const estimator of ['reinforce', 'sts']) {
+        const exact = model.exact(batch, { estimator });
+        tf.dispose([exact.objective, ...Object.values(exact.gradients)]);
+      }
+      model.preActivations(batch.images).dispose();
+      assert.equal(tf.memory().numTensors, before, JSON.stringify(config));
+      disposeBatch(batch);
+      model.dispose();
     }
-    const exact = model.exact(batch);
-    tf.dispose([exact.objective, ...Object.values(exact.gradients)]);
-    assert.equal(tf.memory().numTensors, before);
-    disposeBatch(batch);
-    model.dispose();
   });
 
   test('equal seeds give identical gradients; the baseline state round-trips', () => {
