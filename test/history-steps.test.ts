@@ -33,6 +33,15 @@ describe('history rows do not depend on steps', () => {
       long.forEach((run, k) => {
         assert.deepEqual(withoutSeconds(short[k].history), withoutSeconds(run.history.filter((row) => row.step <= 2 * EVERY)), run.estimator);
       });
+      if (base.task === 'sop') {
+        // The test NLL is taken at the evaluation with the lowest validation NLL (keepBest).
+        long.forEach((run) => {
+          const values = run.history.map((row) => row.validNll as number);
+          const best = Math.min(...values);
+          assert.deepEqual([run.summary.bestStep, run.summary.validNll], [run.history[values.indexOf(best)].step, best]);
+          assert.ok(Number.isFinite(run.summary.testNll1000) && Number.isFinite(run.summary.finalTestNll));
+        });
+      }
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-history-'));
       try {
         await runExperiment({ ...base, steps: EVERY + 1, out: dir, checkpointEvery: 100 });
