@@ -70,6 +70,7 @@ export type { Optimizer, OptimizerKind, OptimizerOptions, OptimizerState, SlotVa
 export { stepSeed, train } from './train/train';
 export type { TrainData, TrainOptions, TrainResult } from './train/train';
 export type { Divergence } from './train/divergence';
+export type { BestParameters, KeepBest } from './train/best';
 export { historyCsv } from './train/history';
 export type { TrainRow } from './train/history';
 export { CHECKPOINT_FILE, hasCheckpoint, useCheckpointStorage } from './train/checkpoint';

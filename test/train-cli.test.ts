@@ -105,6 +105,15 @@ test('cli: every train flag error exits 2 with a message naming the problem', as
     [['vae', '--estimators', 'arm', '--steps'], /option --steps needs a value \(integer >= 1\)/],
     [['vae', 'toy', '--estimators', 'arm'], /unexpected argument "toy"/],
     [['vae', '--estimators', 'arm,arm'], /lists "arm" twice/],
+    [['vae', '--estimators', 'arm', '--penalty', 'kl'], /--penalty applies to the gating task only, not vae/],
+    [['gating', '--estimators', 'st', '--surrogate-lr', '0.1'], /--surrogate-lr applies to the toy task only, not gating/],
+    [['gating', '--estimators', 'st', '--penalty', 'l2'], /--penalty expects one of l1, kl, adaptive-l1, paper, got "l2"/],
+    [['gating', '--estimators', 'st', '--expert', 'tanh'], /--expert expects one of relu, linear/],
+    [['gating', '--estimators', 'st', '--sparsity', '-1'], /--sparsity expects a number >= 0, got -1/],
+    [['gating', '--estimators', 'st', '--noise', '-0.5'], /--noise expects a number >= 0/],
+    [['gating', '--estimators', 'st', '--sparsity-target', '1'], /--sparsity-target expects a fraction in \(0, 1\), got 1/],
+    [['gating', '--estimators', 'st', '--max-norm', '0'], /--max-norm expects a positive number/],
+    [['gating', '--estimators', 'st', '--test-gates', 'mean'], /--test-gates expects one of sampled, deterministic/],
   ];
   for (const [argv, message] of cases) {
     const error = await trainError(argv);
@@ -154,6 +163,18 @@ test('cli: train builds the ExperimentConfig from the flags, with per-task defau
   assert.deepEqual([subsets.config.evalExamples, subsets.config.boundExamples], [500, 300]);
   const { config } = parseTrainArgs(['gating', '--estimators', 'sts,noisy-rectifier,st', '--lr=0.01', '--optimizer', 'sgd', '--dataset', 'mnist']) as { config: ExperimentConfig };
   assert.deepEqual([config.estimators, config.lr, config.optimizer, config.dataset], [['sts', 'noisy-rectifier', 'st'], 0.01, 'sgd', 'mnist']);
+  assert.equal(config.gating, undefined, 'no gating options: the model defaults');
+  const paper = parseTrainArgs([
+    'gating', '--estimators', 'rectifier,reinforce-optimal', '--experts', '2000', '--gater-hidden', '400', '--expert', 'linear', '--gater-bias', '-1',
+    '--penalty', 'paper', '--sparsity', '0.1', '--sparsity-target', '0.1', '--test-gates', 'deterministic', '--max-norm', '2', '--noise', '1',
+    '--reinforce-gater-lr', '0.001',
+  ]) as { config: ExperimentConfig };
+  assert.deepEqual(paper.config.gating, {
+    experts: 2000, expert: 'linear', gaterHidden: 400, gaterBias: -1, penalty: 'paper', sparsity: 0.1, target: 0.1,
+    testGates: 'deterministic', maxNorm: 2, noise: 1, reinforceGaterLr: 0.001,
+  });
+  const toy = parseTrainArgs(['toy', '--estimators', 'relax', '--surrogate-lr', '0.01']) as { config: ExperimentConfig };
+  assert.equal(toy.config.surrogateLr, 0.01);
   assert.deepEqual(parseTrainArgs(['--help']), { help: true });
 });
 

@@ -401,3 +401,77 @@ test('train: a run that never diverges has no diverged field; step 0 can diverge
   assert.deepEqual([stopped.diverged, stopped.steps, stopped.history.map((row) => row.step)], [{ step: 0, reason: 'objective is NaN' }, 0, [0]]);
   tf.dispose([fine.w, first.w]);
 });
+
+/** Parameter values of a model, by name. */
+function valuesOf(parameters: Readonly<Record<string, tf.Tensor>>): Record<string, Float32Array> {
+  return Object.fromEntries(Object.entries(parameters).map(([name, t]) => [name, t.dataSync() as Float32Array]));
+}
+
+test('train: keepBest returns the parameters of the best evaluation, equal to a run stopped there', async () => {
+  const options: TrainOptions<void> = { estimator: 'reinforce', steps: 120, lr: 0.5, seed: 4, evalEvery: 10 };
+  const distance = (model: ToyModel) => () => ({ distance: Math.abs(probability(model)().probability - 0.7) });
+  const model = toyFor('reinforce');
+  const stopped = toyFor('reinforce');
+  const before = tf.memory().numTensors;
+  const result = await train(model, NO_DATA, { ...options, evaluate: distance(model), keepBest: { metric: 'distance', mode: 'min' } });
+  const best = result.best!;
+  const values = result.history.map((row) => row.distance);
+  assert.equal(best.value, Math.min(...values));
+  assert.equal(best.step, result.history[values.indexOf(best.value)].step);
+  assert.ok(best.step > 0 && best.step < 120, `the walk passes σ = 0.7 on its way up (best at step ${best.step})`);
+  await train(stopped, NO_DATA, { ...options, steps: best.step });
+  assert.deepEqual(valuesOf(best.parameters), valuesOf(stopped.parameters));
+  tf.dispose(Object.values(best.parameters));
+  assert.equal(tf.memory().numTensors, before, 'the copies of earlier bests were freed');
+  await assert.rejects(train(model, NO_DATA, { ...options, keepBest: { metric: 'distance', mode: 'lowest' as 'min' } }), isArgumentError('options.keepBest.mode'));
+  await assert.rejects(train(model, NO_DATA, { ...options, evaluate: distance(model), keepBest: { metric: 'nope', mode: 'min' } }), isArgumentError('options.keepBest.metric'));
+  model.dispose();
+  stopped.dispose();
+});
+
+test('train: keepBest survives a checkpoint; a closing row off the grid counts only for the session it ends', async () => {
+  // The metric peaks at step 100, which only the first session (steps = 100, off the grid of 30) evaluates.
+  const scored = (model: ToyModel) => (_: unknown, step: number) => ({ score: step === 100 ? 1e9 : probability(model)().probability });
+  const options: TrainOptions<void> = { estimator: 'reinforce-ema', steps: 200, lr: 0.05, seed: 7, samples: 3, evalEvery: 30, keepBest: { metric: 'score', mode: 'max' } };
+  const straight = toyFor('reinforce-ema');
+  const full = await train(straight, NO_DATA, { ...options, evaluate: scored(straight) });
+  const dir = temporaryDir();
+  const first = toyFor('reinforce-ema');
+  const half = await train(first, NO_DATA, { ...options, steps: 100, evaluate: scored(first), checkpoint: { dir, every: 50 } });
+  assert.equal(half.best!.step, 100);
+  const saved = JSON.parse(fs.readFileSync(path.join(dir, CHECKPOINT_FILE), 'utf8'));
+  assert.equal(saved.best.step, 90, 'the checkpoint keeps the best on the grid');
+  const resumed = toyFor('reinforce-ema');
+  const rest = await train(resumed, NO_DATA, { ...options, evaluate: scored(resumed), resume: dir });
+  assert.deepEqual([rest.best!.step, rest.best!.value], [full.best!.step, full.best!.value]);
+  assert.deepEqual(valuesOf(rest.best!.parameters), valuesOf(full.best!.parameters));
+  for (const run of [full, half, rest]) tf.dispose(Object.values(run.best!.parameters));
+  await assert.rejects(
+    train(resumed, NO_DATA, { ...options, steps: 300, resume: dir, evaluate: scored(resumed), keepBest: undefined, lrScale: { phi: 2 } }),
+    /options\.resume.*lrScale/,
+  );
+  const plain = temporaryDir();
+  await train(first, NO_DATA, { ...options, keepBest: undefined, steps: 30, checkpoint: { dir: plain, every: 30 } });
+  await assert.rejects(train(first, NO_DATA, { ...options, steps: 60, resume: plain }), /no best evaluation/);
+  for (const model of [straight, first, resumed]) model.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(plain, { recursive: true, force: true });
+});
+
+test('train: lrScale multiplies the step of the named parameters; afterStep runs after every update', async () => {
+  const { parameters, optimizer } = runOptimizer({ kind: 'sgd', lr: 0.5, lrScale: { a: 0.25 } });
+  const a = START.a.map((x, i) => x + 0.125 * GRADIENTS.reduce((sum, g) => sum + g.a[i], 0));
+  const b = START.b.flat().map((x, i) => x + 0.5 * GRADIENTS.reduce((sum, g) => sum + g.b.flat()[i], 0));
+  assertClose(parameters.a.dataSync(), a, 'sgd a, scaled');
+  assertClose(parameters.b.dataSync(), b, 'sgd b');
+  tf.dispose(Object.values(parameters));
+  optimizer.dispose();
+  assert.throws(() => createOptimizer({ kind: 'adam', lr: 1, lrScale: { a: 0 } }), isArgumentError('options.lrScale.a'));
+  const model = createToyModel({ p0: 0.45 });
+  const seen: number[] = [];
+  const hooked = Object.assign(Object.create(model) as ToyModel, { afterStep: () => seen.push(model.parameters.phi.dataSync()[0]) });
+  await train(hooked, NO_DATA, { estimator: 'arm', steps: 5, lr: 0.1, seed: 1 });
+  assert.equal(seen.length, 5);
+  assert.equal(seen[4], model.parameters.phi.dataSync()[0]);
+  model.dispose();
+});

@@ -18,7 +18,7 @@ const A = [-2, -0.5, 0, 1, 3];
 const ROWS = 40000;
 const FALSE_ALARM = 1e-3;
 
-function checkAgainst(name: 'sts' | 'noisy-rectifier', noise?: number) {
+function checkAgainst(name: 'sts' | 'noisy-rectifier' | 'rectifier', noise?: number) {
   const measured = sampleUnit(name, A, { samples: ROWS, seed: 5, ...(noise === undefined ? {} : { noise }) });
   const bound = zBound(FALSE_ALARM, 3 * A.length);
   const checks: [keyof UnitSample, keyof UnitMoments][] = [
@@ -59,6 +59,7 @@ describe('unitMoments: closed forms of the unit types', () => {
   test('noisy rectifier (s = 1 and s = 0.5): a Φ(a/s) + s φ(a/s), Φ(−a/s), slope Φ(a/s) — against the op', () => {
     checkAgainst('noisy-rectifier', 1);
     checkAgainst('noisy-rectifier', 0.5);
+    checkAgainst('rectifier', 0.5);
     for (const a of A) {
       const m = unitMoments('noisy-rectifier', a, { noise: 0.7 });
       assert.equal(m.surrogateSlope, m.meanSlope, 'reparameterisation is exact');
@@ -72,6 +73,7 @@ describe('unitMoments: closed forms of the unit types', () => {
     assert.deepEqual(unitMoments('noisy-rectifier', 2, { noise: 0 }), { mean: 2, zeroProbability: 0, meanSlope: 1, surrogateSlope: 1 });
     assert.deepEqual(unitMoments('noisy-rectifier', -1, { noise: 0 }), { mean: 0, zeroProbability: 1, meanSlope: 0, surrogateSlope: 0 });
     assert.deepEqual(unitMoments('noisy-rectifier', 0.4), unitMoments('noisy-rectifier', 0.4, { noise: 1 }));
+    for (const a of [-1, 2]) assert.deepEqual(unitMoments('rectifier', a, { noise: 0.7 }), unitMoments('noisy-rectifier', a, { noise: 0 }), 'rectifier: s = 0 always');
     assert.throws(() => unitMoments('relu' as never, 0), (e: Error) => e instanceof ArgumentError && /sts, noisy-rectifier/.test(e.message));
     assert.throws(() => unitMoments('sts', NaN), (e: Error) => e instanceof ArgumentError && /\ba\b/.test(e.message));
     assert.throws(() => unitMoments('noisy-rectifier', 0, { noise: -1 }), (e: Error) => e instanceof ArgumentError && /settings\.noise/.test(e.message));

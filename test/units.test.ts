@@ -125,14 +125,16 @@ describe('gating units: noisy rectifier', () => {
     const plain = tf.tidy(() => noisyRectifier(aT, uT, { noise: 0 }).dataSync());
     plain.forEach((hi, i) => assert.equal(hi, Math.max(0, a[i])));
     assert.throws(() => noisyRectifier(aT, uT, { noise: -1 }), (e: Error) => e instanceof ArgumentError && /settings\.noise/.test(e.message));
+    const rectifier = tf.tidy(() => lookupUnit('rectifier')(aT, uT, { temperature: 0.5, slope: 1, noise: 3 } as never).dataSync());
+    rectifier.forEach((hi, i) => assert.equal(hi, Math.max(0, a[i]), `rectifier ignores the noise setting, entry ${i}`));
     tf.dispose([aT, uT]);
   });
 });
 
 describe('gating units: registry', () => {
   test('both unit types by name; unknown names list the valid ones; no tensors left behind', () => {
-    assert.deepEqual(UNIT_NAMES, ['sts', 'noisy-rectifier']);
-    assert.throws(() => lookupUnit('relu'), (e: Error) => e instanceof ArgumentError && /sts, noisy-rectifier/.test(e.message));
+    assert.deepEqual(UNIT_NAMES, ['sts', 'noisy-rectifier', 'rectifier']);
+    assert.throws(() => lookupUnit('relu'), (e: Error) => e instanceof ArgumentError && /sts, noisy-rectifier, rectifier/.test(e.message));
     const { aT, uT } = grid(3, 8);
     const before = tf.memory().numTensors;
     for (const name of UNIT_NAMES) {

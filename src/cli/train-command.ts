@@ -8,10 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError, messages } from '../errors';
 import { BACKENDS, initBackend, type BackendName } from '../backend';
+import { UNIT_NAMES } from '../core/units';
 import { networkEstimator } from '../estimators/layer';
+import { EXPERT_KINDS } from '../models/gating';
+import { PENALTY_KINDS } from '../models/sparsity';
 import { ESTIMATOR_NAMES, lookupEstimator } from '../estimators/registry';
 import { runExperiment } from '../train/experiment';
-import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks, type TaskName } from '../train/experiment-types';
+import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks, type GatingTaskOptions, type TaskName } from '../train/experiment-types';
 import type { Command } from './command';
 import { optionsHelp, parseCommandLine, type OptionsSpec, type ParsedOptions } from './options';
 import { createProgress, type ProgressOptions } from './progress';
@@ -19,8 +22,6 @@ import { renderTrainReport } from './train-report';
 import { divergenceLines, historyCsv, resultRecords, resultsJsonLine, summaryTable } from './train-results';
 import { PartialFailure, UsageError } from './usage-error';
 
-/** Unit types the gating task trains besides the registry's estimators. */
-export const GATING_UNIT_TYPES = ['sts', 'noisy-rectifier'] as const;
 
 /** Learning rate when `--lr` is not given. */
 export const DEFAULT_LR: Record<TaskName, number> = { vae: 1e-3, sop: 1e-3, gating: 1e-3, toy: 1 };
@@ -31,7 +32,7 @@ export const TRAIN_OPTIONS = {
   estimators: {
     kind: 'list',
     required: true,
-    help: `estimators to train, one run each with the same seed (gating also: ${GATING_UNIT_TYPES.join(', ')})`,
+    help: `estimators to train, one run each with the same seed (gating also: ${UNIT_NAMES.join(', ')})`,
   },
   dataset: { kind: 'string', placeholder: 'name', default: 'mnist-10k', help: 'dataset (ignored by toy)' },
   steps: { kind: 'integer', min: 1, default: 1000, help: 'training steps per estimator' },
@@ -51,6 +52,7 @@ export const TRAIN_OPTIONS = {
   kind: { kind: 'choice', choices: ['linear', 'nonlinear'], help: 'vae, sop: linear, or nonlinear (two 200-unit LeakyReLU layers in each conditional); default linear' },
   p0: { kind: 'number', help: 'toy: the target p0 of E[(z − p0)^2] (default 0.49)' },
   units: { kind: 'integer', min: 1, help: 'toy: number of units (default 1)' },
+  'surrogate-lr': { kind: 'number', positive: true, help: 'toy: learning rate of RELAX\'s learned surrogate (default --lr; at step 1 it can throw φ to the wrong optimum, 0.01 is stable)' },
   'eval-examples': { kind: 'integer', min: 1, help: 'examples of the evaluation subsets evaluated every --eval-every steps (default 1000)' },
   'bound-examples': {
     kind: 'integer',
@@ -58,6 +60,25 @@ export const TRAIN_OPTIONS = {
     help: 'vae, sop: of those, validation examples of the 100-sample bound (vae) and NLL (sop) (default 200; at most --eval-examples)',
   },
   'test-examples': { kind: 'integer', min: 1, help: 'test examples of the final evaluation (default: the whole test split)' },
+  experts: { kind: 'integer', min: 1, help: 'gating: expert units, one gate each (default 200; the paper 2000)' },
+  expert: { kind: 'choice', choices: EXPERT_KINDS, help: 'gating: the experts\' activation, relu or linear (default relu; the paper linear)' },
+  'gater-hidden': { kind: 'integer', min: 0, help: 'gating: tanh units of the gater network, 0 for a linear gater (default 50; the paper 400)' },
+  'gater-bias': { kind: 'number', help: 'gating: initial bias of every gate pre-activation (default 2: gates start mostly open)' },
+  penalty: {
+    kind: 'choice',
+    choices: PENALTY_KINDS,
+    help: 'gating: sparsity penalty: l1 (λ·mean g), kl (β·Σ_j KL(target ‖ batch mean of σ(a_j))), adaptive-l1 (λ·mean g, λ moved to keep the open fraction at target ± 0.01), paper (kl for binary and sts gates, adaptive-l1 for rectifiers); default l1',
+  },
+  sparsity: { kind: 'number', help: 'gating: the penalty weight ≥ 0, λ (the start of adaptive-l1\'s) or β (default 0.5)' },
+  'sparsity-target': { kind: 'number', help: 'gating: target fraction of open gates in (0, 1), for kl, adaptive-l1 and deterministic test gates (default 0.1)' },
+  'test-gates': {
+    kind: 'choice',
+    choices: ['sampled', 'deterministic'],
+    help: 'gating: gates at evaluation: sampled at a fixed seed, or deterministic (no noise, thresholded so that sparsity-target of the gates are on); default sampled',
+  },
+  'max-norm': { kind: 'number', positive: true, help: 'gating: bound on the norm of every unit\'s incoming weights, enforced after each step (default none; the paper 2)' },
+  noise: { kind: 'number', help: 'gating: standard deviation ≥ 0 of the noisy rectifier\'s noise (default 1)' },
+  'reinforce-gater-lr': { kind: 'number', positive: true, help: 'gating: learning rate of the gater when a reinforce* estimator trains the gates (default --lr; the paper 0.001)' },
   out: { kind: 'string', placeholder: 'dir', help: 'write history.csv and results.json (and checkpoints, report.html) here' },
   report: { kind: 'flag', help: 'also write DIR/report.html, an offline page of charts (needs --out)' },
   json: { kind: 'flag', help: 'print only {"results": [...]} on one line instead of the table' },
@@ -88,8 +109,8 @@ function checkEstimators(task: TaskName, names: readonly string[]): void {
   for (const name of names) {
     if (task === 'toy') lookupEstimator(name, '--estimators');
     else if (task !== 'gating') networkEstimator(name, '--estimators');
-    else if (!(ESTIMATOR_NAMES as readonly string[]).includes(name) && !(GATING_UNIT_TYPES as readonly string[]).includes(name)) {
-      throw new ArgumentError('--estimators', messages.unknownName('estimator or unit type', name, [...ESTIMATOR_NAMES, ...GATING_UNIT_TYPES]));
+    else if (!(ESTIMATOR_NAMES as readonly string[]).includes(name) && !(UNIT_NAMES as readonly string[]).includes(name)) {
+      throw new ArgumentError('--estimators', messages.unknownName('estimator or unit type', name, [...ESTIMATOR_NAMES, ...UNIT_NAMES]));
     }
   }
   const twice = names.find((name, i) => names.indexOf(name) !== i);
@@ -103,7 +124,29 @@ function checkDirectory(option: string, dir: string): void {
 
 type TrainOptions = ParsedOptions<typeof TRAIN_OPTIONS>;
 
+/** Options of one task alone; another task refuses them rather than ignoring them. */
+const TASK_ONLY_OPTIONS: Partial<Record<TaskName, readonly (keyof TrainOptions)[]>> = {
+  gating: ['experts', 'expert', 'gater-hidden', 'gater-bias', 'penalty', 'sparsity', 'sparsity-target', 'test-gates', 'max-norm', 'noise', 'reinforce-gater-lr'],
+  toy: ['surrogate-lr'],
+};
+
+function checkTaskOptions(task: TaskName, options: TrainOptions): void {
+  for (const [owner, names] of Object.entries(TASK_ONLY_OPTIONS)) {
+    const given = names!.find((name) => options[name] !== undefined);
+    if (owner !== task && given !== undefined) throw new UsageError(`option --${given} applies to the ${owner} task only, not ${task}`);
+  }
+  const atLeastZero = (name: 'sparsity' | 'noise') => {
+    const value = options[name];
+    if (value !== undefined && value < 0) throw new UsageError(`option --${name} expects a number >= 0, got ${value}`);
+  };
+  atLeastZero('sparsity');
+  atLeastZero('noise');
+  const target = options['sparsity-target'];
+  if (target !== undefined && !(target > 0 && target < 1)) throw new UsageError(`option --sparsity-target expects a fraction in (0, 1), got ${target}`);
+}
+
 function checkCombinations(task: TaskName, options: TrainOptions): void {
+  checkTaskOptions(task, options);
   if (options.out === undefined) {
     if (options.report) throw new UsageError('option --report writes DIR/report.html and needs --out DIR');
     if (options['checkpoint-every'] !== undefined) throw new UsageError('option --checkpoint-every writes checkpoints into DIR and needs --out DIR');
@@ -113,6 +156,25 @@ function checkCombinations(task: TaskName, options: TrainOptions): void {
   if (task !== 'sop' && options.samples !== undefined && options.samples < 2 && options.estimators.includes('reinforce-loo')) {
     throw new UsageError(`reinforce-loo needs --samples >= 2 (the leave-one-out baseline uses the other draws), got ${options.samples}`);
   }
+}
+
+/** The gating options given, or undefined when none is. */
+function gatingOptions(options: TrainOptions): GatingTaskOptions | undefined {
+  const given: GatingTaskOptions = {
+    experts: options.experts,
+    expert: options.expert as GatingTaskOptions['expert'],
+    gaterHidden: options['gater-hidden'],
+    gaterBias: options['gater-bias'],
+    penalty: options.penalty as GatingTaskOptions['penalty'],
+    sparsity: options.sparsity,
+    target: options['sparsity-target'],
+    testGates: options['test-gates'] as GatingTaskOptions['testGates'],
+    maxNorm: options['max-norm'],
+    noise: options.noise,
+    reinforceGaterLr: options['reinforce-gater-lr'],
+  };
+  const entries = Object.entries(given).filter(([, value]) => value !== undefined);
+  return entries.length > 0 ? (Object.fromEntries(entries) as GatingTaskOptions) : undefined;
 }
 
 function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
@@ -125,9 +187,11 @@ function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
     kind: options.kind as 'linear' | 'nonlinear' | undefined,
     p0: options.p0,
     units: options.units,
+    surrogateLr: options['surrogate-lr'],
     evalExamples: options['eval-examples'],
     boundExamples: options['bound-examples'],
     testExamples: options['test-examples'],
+    gating: gatingOptions(options),
   };
   const config: ExperimentConfig = {
     task,

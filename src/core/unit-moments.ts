@@ -7,7 +7,8 @@
  *   backward pass `b · sqrt(σ(a))(1 − σ(a))/2` averages to `σ(a)(1 − σ(a))/2`: half the true slope.
  * - `noisy-rectifier`, `h = max(0, a + ε)`, `ε ~ N(0, s²)`, `t = a/s`:
  *   `E[h] = a Φ(t) + s φ(t)`, `P(h = 0) = Φ(−t)`, and `dE[h]/da = Φ(t)`, which is also the mean
- *   of the backward pass `1[a + ε > 0]` (reparameterisation is exact). `s = 0` is the plain rectifier.
+ *   of the backward pass `1[a + ε > 0]` (reparameterisation is exact). `s = 0` is the plain
+ *   rectifier, which the unit type `rectifier` always is.
  */
 import { ArgumentError, messages } from '../errors';
 import { normalCdf } from '../metrics/normal';
@@ -49,5 +50,5 @@ export function unitMoments(name: UnitName, a: number, settings: { noise?: numbe
   if (typeof a !== 'number' || !Number.isFinite(a)) throw new ArgumentError('a', `expected a finite number, got ${String(a)}`);
   const s = settings.noise ?? DEFAULT_NOISE;
   if (!(typeof s === 'number' && Number.isFinite(s) && s >= 0)) throw new ArgumentError('settings.noise', `expected a finite number >= 0, got ${String(s)}`);
-  return name === 'sts' ? stsMoments(a) : rectifierMoments(a, s);
+  return name === 'sts' ? stsMoments(a) : rectifierMoments(a, name === 'rectifier' ? 0 : s);
 }

@@ -1,6 +1,7 @@
 /**
  * Unit types for conditional computation (Bengio, Léonard & Courville 2013, sections 1c–1d and
- * 5): gates that can emit exact zeros yet pass a gradient to their pre-activation `a`. Each is a
+ * 5): gates that can emit exact zeros yet pass a gradient to their pre-activation `a` (`sts`,
+ * `noisy-rectifier`, and the deterministic `rectifier` the paper compares them with). Each is a
  * differentiable sample op `(a, u, settings) → h`, driven by one uniform per unit (so common
  * random numbers and seeds work as everywhere else), usable as a pathwise estimator's sample.
  */
@@ -52,10 +53,14 @@ export function noisyRectifier(logits: tf.Tensor2D, u: tf.Tensor2D, settings: Pa
   return tf.tidy(() => tf.relu(tf.add(logits, tf.mul(s, normalQuantileTensor(u))))) as tf.Tensor2D;
 }
 
-/** The unit types by name, each a pathwise sample op. */
+/**
+ * The unit types by name, each a pathwise sample op. `rectifier` is the noise-free `max(0, a)`
+ * (Bengio et al.'s "baseline rectifier"), whatever `settings.noise` says.
+ */
 export const UNIT_TYPES = {
   sts: ((logits, u) => stochasticTimesSmooth(logits, u)) as PathwiseSample,
   'noisy-rectifier': ((logits, u, settings: UnitSettings) => noisyRectifier(logits, u, settings)) as PathwiseSample,
+  rectifier: ((logits, u) => noisyRectifier(logits, u, { noise: 0 })) as PathwiseSample,
 } as const;
 
 export type UnitName = keyof typeof UNIT_TYPES;

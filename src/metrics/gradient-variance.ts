@@ -17,10 +17,8 @@ export interface GradientVarianceOptions {
   include?: (name: string) => boolean;
 }
 
-/** Mean over the included coordinates of `Var(ĝ)` across `draws` estimates on `batch`. */
-export function gradientVariance<Batch>(model: Model<Batch>, estimator: string, batch: Batch, options: GradientVarianceOptions): number {
-  const draws = checkInteger('options.draws', options.draws ?? 20, 2);
-  const names = Object.keys(model.parameters).filter(options.include ?? (() => true));
+/** Sums and sums of squares of every selected coordinate over `draws` estimates. */
+function moments<Batch>(model: Model<Batch>, estimator: string, batch: Batch, names: string[], draws: number, options: GradientVarianceOptions) {
   let sum: Float64Array | undefined;
   let squares: Float64Array | undefined;
   for (let k = 0; k < draws; k++) {
@@ -36,7 +34,22 @@ export function gradientVariance<Batch>(model: Model<Batch>, estimator: string, 
       squares[i] += flat[i] * flat[i];
     }
   }
+  return { sum: sum!, squares: squares! };
+}
+
+/** Mean over the included coordinates of `Var(ĝ)` across `draws` estimates on `batch`; the model's state is left as it was. */
+export function gradientVariance<Batch>(model: Model<Batch>, estimator: string, batch: Batch, options: GradientVarianceOptions): number {
+  const draws = checkInteger('options.draws', options.draws ?? 20, 2);
+  const names = Object.keys(model.parameters).filter(options.include ?? (() => true));
+  const state = model.getState?.();
+  let measured: { sum: Float64Array; squares: Float64Array };
+  try {
+    measured = moments(model, estimator, batch, names, draws, options);
+  } finally {
+    if (state !== undefined) model.setState!(state);
+  }
+  const { sum, squares } = measured;
   let total = 0;
-  for (let i = 0; i < sum!.length; i++) total += (squares![i] - (sum![i] * sum![i]) / draws) / (draws - 1);
-  return total / sum!.length;
+  for (let i = 0; i < sum.length; i++) total += (squares[i] - (sum[i] * sum[i]) / draws) / (draws - 1);
+  return total / sum.length;
 }

@@ -47,4 +47,6 @@ export interface Model<Batch> {
   getState?(): JsonValue;
   /** Restores what `getState` returned; a malformed state is an ArgumentError. */
   setState?(state: JsonValue): void;
+  /** Called by the training loop after every optimiser step, e.g. to project parameters onto a constraint (max-norm). */
+  afterStep?(): void;
 }

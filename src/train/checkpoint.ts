@@ -10,6 +10,7 @@
  */
 import { ArgumentError } from '../errors';
 import type { JsonValue } from '../models/model';
+import type { SavedBest } from './best';
 import type { TrainRow } from './history';
 import type { OptimizerKind, OptimizerState, SlotValue } from './optimizer';
 
@@ -28,6 +29,8 @@ export interface RunIdentity {
   seed: number;
   samples: number | null;
   evalEvery: number | null;
+  /** Learning-rate multipliers by parameter name, when the run has any. */
+  lrScale?: Record<string, number>;
 }
 
 export interface Checkpoint {
@@ -42,6 +45,8 @@ export interface Checkpoint {
   optimizer: OptimizerState;
   model: JsonValue;
   history: TrainRow[];
+  /** The best evaluation so far, in runs that keep it (`keepBest`). */
+  best?: SavedBest | null;
 }
 
 const TAG = '$nonFinite';
@@ -114,8 +119,9 @@ export function loadCheckpoint(dir: string, argument: string): Checkpoint {
 
 /** Throws, naming the first difference, unless the checkpoint's run is this run. */
 export function checkSameRun(saved: RunIdentity, current: RunIdentity, argument: string): void {
-  const describe = (value: unknown) => JSON.stringify(value);
-  for (const key of Object.keys(current) as (keyof RunIdentity)[]) {
+  const describe = (value: unknown) => (value === undefined ? 'absent' : JSON.stringify(value));
+  const keys = new Set([...Object.keys(saved), ...Object.keys(current)]) as Set<keyof RunIdentity>;
+  for (const key of keys) {
     if (describe(saved[key]) !== describe(current[key])) {
       throw new ArgumentError(
         argument,

@@ -2,6 +2,8 @@
  * The contract between the training experiments (`runExperiment`, src/train/experiment.ts) and
  * their front ends (the `stochgrad train` command, notebooks).
  */
+import type { ExpertKind } from '../models/gating';
+import type { PenaltyKind } from '../models/sparsity';
 
 export type TaskName = 'vae' | 'sop' | 'gating' | 'toy';
 export const TASK_NAMES: readonly TaskName[] = ['vae', 'sop', 'gating', 'toy'];
@@ -34,6 +36,8 @@ export interface ExperimentConfig {
   /** toy: the target p0 (default 0.49) and the number of units (default 1). */
   p0?: number;
   units?: number;
+  /** toy: learning rate of RELAX's learned surrogate c_ψ (default: lr). */
+  surrogateLr?: number;
   /** Examples of each evaluation subset used at every evaluation (default 1000). */
   evalExamples?: number;
   /**
@@ -43,6 +47,37 @@ export interface ExperimentConfig {
   boundExamples?: number;
   /** Test examples of the final evaluation (default: the whole test split). */
   testExamples?: number;
+  /** gating: the network, its sparsity penalty and its test-time gates. */
+  gating?: GatingTaskOptions;
+}
+
+/** The gating task's settings; absent ones take `createGatingNet`'s defaults (sampled test gates). */
+export interface GatingTaskOptions {
+  /** Experts, one gate each (createGatingNet's `hidden`, default 200; the paper 2000). */
+  experts?: number;
+  /** relu (default) or linear experts (the paper). */
+  expert?: ExpertKind;
+  /** tanh units of the gater (default 50; the paper 400). */
+  gaterHidden?: number;
+  /** Initial gater bias (default 2). */
+  gaterBias?: number;
+  penalty?: PenaltyKind;
+  /** λ or β of the penalty (default 0.5). */
+  sparsity?: number;
+  /** Target fraction of open gates (default 0.1). */
+  target?: number;
+  /** Max-norm bound on incoming weight vectors (default none; the paper 2). */
+  maxNorm?: number;
+  /** The noisy rectifier's noise sd (default 1). */
+  noise?: number;
+  /**
+   * Gates at evaluation: `sampled` (default; the training gates at a fixed seed) or
+   * `deterministic` (noise-free, thresholded so that a fraction `target` of the training
+   * subset's gates is on, as the paper's test-time gates).
+   */
+  testGates?: 'sampled' | 'deterministic';
+  /** Learning rate of the gater's parameters when the REINFORCE family trains the gates (default: lr). */
+  reinforceGaterLr?: number;
 }
 
 /** One evaluation: the step and metric values (NaN where not measured at that step). */
@@ -68,7 +103,9 @@ export interface EstimatorRun {
   seconds: number;
   /**
    * Final numbers, in the order they should be shown. vae: initialElbo, elbo, testBound,
-   * encoderVariance; sop: initialNll, trainNll, testNll; gating: testError, gatesOpen;
+   * encoderVariance; sop: initialNll, trainNll, then at the evaluation with the lowest validation
+   * NLL bestStep, validNll, testNll (m = 100), testNll1000 (m = 1000), and finalTestNll (m = 100,
+   * last step); gating: trainObjective, trainNll, testError, gatesOpen, trainGatesOpen;
    * toy: initialProbability, probability.
    */
   summary: Record<string, number | null>;

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/datasets';
 import { disposeDataset, type Dataset } from '../data/split';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
@@ -68,12 +69,20 @@ async function runOne(config: ExperimentConfig, estimator: string, dataset: Data
       onProgress: (step, steps, metrics) => hooks.onProgress?.({ estimator, step, steps, metrics }),
       ...(config.checkpointEvery && dir ? { checkpoint: { dir, every: config.checkpointEvery } } : {}),
       ...(resumeDir && fs.existsSync(path.join(resumeDir, CHECKPOINT_FILE)) ? { resume: resumeDir } : {}),
+      ...(task.keepBest ? { keepBest: task.keepBest } : {}),
+      ...(task.lrScale ? { lrScale: task.lrScale } : {}),
     });
+    let summary: Record<string, number | null>;
+    try {
+      summary = task.summarize(result.history, result.best);
+    } finally {
+      if (result.best) tf.dispose(Object.values(result.best.parameters));
+    }
     return {
       estimator,
       steps: result.steps,
       seconds: result.seconds,
-      summary: task.summarize(result.history),
+      summary,
       history: result.history.map((row) => ({ estimator, ...row })),
       ...(result.diverged ? { diverged: result.diverged } : {}),
     };

@@ -3,6 +3,7 @@
  * hand so that their whole state is a few named tensors that serialise exactly to JSON.
  *
  * - SGD: `θ ← θ + α g`.
+ * - Either with `lrScale`: parameter p steps with `α · lrScale[p]` (default 1), e.g. a slower gater.
  * - Adam (Kingma & Ba 2015) with bias correction, at step t = 1, 2, …:
  *   `m ← β₁ m + (1 − β₁) g`, `v ← β₂ v + (1 − β₂) g²`,
  *   `θ ← θ + α m̂ / (√v̂ + ε)` with `m̂ = m / (1 − β₁ᵗ)`, `v̂ = v / (1 − β₂ᵗ)`.
@@ -32,6 +33,8 @@ export interface OptimizerOptions {
   beta2?: number;
   /** Adam's ε > 0. Default 1e-8. */
   epsilon?: number;
+  /** Learning-rate multipliers by parameter name (each > 0; default 1). */
+  lrScale?: Readonly<Record<string, number>>;
 }
 
 /** One slot tensor as plain numbers (row-major). */
@@ -77,7 +80,10 @@ function checkOptions(options: OptimizerOptions): Required<OptimizerOptions> {
   checkOpenUnit('options.beta1', beta1);
   checkOpenUnit('options.beta2', beta2);
   checkPositive('options.epsilon', epsilon);
-  return { kind, lr: options.lr, beta1, beta2, epsilon };
+  const lrScale = options.lrScale ?? {};
+  if (lrScale == null || typeof lrScale !== 'object') throw new ArgumentError('options.lrScale', 'expected an object of parameter name → multiplier');
+  for (const [name, scale] of Object.entries(lrScale)) checkPositive(`options.lrScale.${name}`, scale);
+  return { kind, lr: options.lr, beta1, beta2, epsilon, lrScale };
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -114,7 +120,7 @@ function checkSlotValue(argument: string, slot: unknown): SlotValue {
 
 /** An ascending SGD or Adam optimiser; see the module comment for the update rules. */
 export function createOptimizer(options: OptimizerOptions): Optimizer {
-  const { kind, lr, beta1, beta2, epsilon } = checkOptions(options);
+  const { kind, lr: baseLr, beta1, beta2, epsilon, lrScale } = checkOptions(options);
   const slotNames = SLOTS[kind];
   let stepCount = 0;
   // slots[slot][parameter]
@@ -143,6 +149,7 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
       const t = stepCount + 1;
       for (const [name, theta] of Object.entries(parameters)) {
         const g = gradients[name];
+        const lr = baseLr * (lrScale[name] ?? 1);
         if (kind === 'sgd') tf.tidy(() => theta.assign(tf.add(theta, tf.mul(lr, g))));
         else {
           const slots = { theta, g, m: slot('m', name, theta.shape), v: slot('v', name, theta.shape) };

@@ -22,6 +22,7 @@ import { uint32Stream } from '../core/random';
 import { yieldToEventLoop } from '../core/yield';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
 import type { Model } from '../models/model';
+import { checkKeepBest, createBestKeeper, type BestKeeper, type BestParameters, type KeepBest } from './best';
 import { checkpointStorage, checkSameRun, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint';
 import { nonFiniteStep, type Divergence } from './divergence';
 import type { TrainRow } from './history';
@@ -50,6 +51,10 @@ export interface TrainOptions<Batch> {
   checkpoint?: { dir: string; every: number };
   /** Directory of a checkpoint to continue from. */
   resume?: string;
+  /** Keep the parameters of the best evaluation by this metric (best.ts); returned as `best`, saved in checkpoints. */
+  keepBest?: KeepBest;
+  /** Learning-rate multipliers by parameter name (default 1): parameter p steps with `lr · lrScale[p]`. */
+  lrScale?: Readonly<Record<string, number>>;
 }
 
 export interface TrainResult {
@@ -63,6 +68,8 @@ export interface TrainResult {
    * applied, the run stopped there and its history ends with a row at `step`.
    */
   diverged?: Divergence;
+  /** With `keepBest`: the parameters at the best evaluation (undefined if no value was a number); the caller disposes them. */
+  best?: BestParameters;
 }
 
 const RESERVED = ['step', 'seconds', 'trainObjective'];
@@ -104,6 +111,7 @@ function checkTrainOptions<Batch>(model: Model<Batch>, data: TrainData<Batch>, o
   if (options.resume !== undefined && (typeof options.resume !== 'string' || options.resume === '')) {
     throw new ArgumentError('options.resume', 'expected the directory of a checkpoint');
   }
+  if (options.keepBest !== undefined) checkKeepBest(options.keepBest);
   return kind;
 }
 
@@ -117,6 +125,7 @@ function identityOf<Batch>(model: Model<Batch>, options: TrainOptions<Batch>, ki
     seed: options.seed,
     samples: options.samples ?? null,
     evalEvery: options.evalEvery ?? null,
+    ...(options.lrScale ? { lrScale: { ...options.lrScale } } : {}),
   };
 }
 
@@ -152,7 +161,14 @@ interface RunState {
   count: number;
 }
 
-function resumeRun<Batch>(model: Model<Batch>, options: TrainOptions<Batch>, identity: RunIdentity, optimizer: Optimizer, sum: tf.Variable): RunState {
+function resumeRun<Batch>(
+  model: Model<Batch>,
+  options: TrainOptions<Batch>,
+  identity: RunIdentity,
+  optimizer: Optimizer,
+  sum: tf.Variable,
+  best: BestKeeper | undefined,
+): RunState {
   const saved = loadCheckpoint(options.resume!, 'options.resume');
   checkSameRun(saved.identity, identity, 'options.resume');
   if (saved.step > options.steps) throw new ArgumentError('options.steps', `the checkpoint is at step ${saved.step}, past steps = ${options.steps}`);
@@ -163,6 +179,7 @@ function resumeRun<Batch>(model: Model<Batch>, options: TrainOptions<Batch>, ide
     model.setState(saved.model);
   }
   tf.tidy(() => sum.assign(tf.scalar(saved.objective.sum)));
+  best?.restore(saved.best);
   // A last row off the evalEvery grid only closed the earlier session; the run continues past it.
   const history = saved.history.filter((row) => row.step === 0 || (options.evalEvery !== undefined && row.step % options.evalEvery === 0));
   return { step: saved.step, secondsBefore: saved.seconds, history, count: saved.objective.count };
@@ -173,11 +190,12 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
   const kind = checkTrainOptions(model, data, options);
   const { estimator, steps, seed, samples, evalEvery, evaluate, onProgress, checkpoint } = options;
   const identity = identityOf(model, options, kind);
-  const optimizer = createOptimizer({ kind, lr: options.lr });
+  const optimizer = createOptimizer({ kind, lr: options.lr, ...(options.lrScale ? { lrScale: options.lrScale } : {}) });
   const sum = tf.tidy(() => tf.variable(tf.scalar(0), false));
+  const best = options.keepBest ? createBestKeeper(options.keepBest) : undefined;
   try {
     const state: RunState = options.resume
-      ? resumeRun(model, options, identity, optimizer, sum)
+      ? resumeRun(model, options, identity, optimizer, sum, best)
       : { step: 0, secondsBefore: 0, history: [], count: 0 };
     const started = performance.now();
     const seconds = () => state.secondsBefore + (performance.now() - started) / 1000;
@@ -187,6 +205,7 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
       const metrics = evaluate ? checkMetrics(evaluate(model, state.step), state.step) : {};
       const row: TrainRow = { step: state.step, seconds: seconds(), trainObjective, ...metrics };
       state.history.push(row);
+      best?.offer(row, model.parameters, onGrid);
       if (onGrid) {
         tf.tidy(() => sum.assign(tf.zerosLike(sum)));
         state.count = 0;
@@ -205,6 +224,7 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
         optimizer: optimizer.getState(),
         model: model.getState?.() ?? null,
         history: state.history,
+        ...(best ? { best: best.save() } : {}),
       });
 
     let diverged: Divergence | undefined;
@@ -219,6 +239,7 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
           if (reason !== undefined) diverged = { step: t, reason };
           else {
             optimizer.step(model.parameters, result.gradients);
+            model.afterStep?.();
             tf.tidy(() => sum.assign(tf.add(sum, result.objective)));
           }
         } finally {
@@ -237,8 +258,10 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
     }
     if (state.history[state.history.length - 1].step !== state.step) record(false);
     if (checkpoint) save();
-    return { history: state.history, seconds: seconds(), steps: state.step, ...(diverged ? { diverged } : {}) };
+    const kept = best?.release();
+    return { history: state.history, seconds: seconds(), steps: state.step, ...(diverged ? { diverged } : {}), ...(kept ? { best: kept } : {}) };
   } finally {
+    best?.dispose();
     sum.dispose();
     optimizer.dispose();
   }

@@ -1,46 +1,70 @@
 /**
  * Conditional computation (Bengio, Léonard & Courville 2013, section 5): a digit classifier
- * whose hidden units are gated by stochastic units from a small gater network, with a sparsity
- * penalty; evaluated by the test error and the fraction of gates open.
+ * whose experts are gated by stochastic units from a gater network, with a sparsity penalty.
+ *
+ * Every evaluation reports, on the validation subset, `validError` and `gatesOpen` with the
+ * test-time gates (`config.gating.testGates`: sampled at a fixed seed, or deterministic with the
+ * threshold that puts a fraction `target` of the training subset's gates on), and on the first
+ * `evalExamples` training digits, with the training gates sampled at a fixed seed, the training
+ * criterion `trainNll` (mean −log p(y | x, g)) and `trainGatesOpen`; `lambda` is the penalty weight
+ * (moved by adaptive-l1). The summary gives the same on the test split.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createBatcher } from '../../data/batches';
 import type { Dataset, Split } from '../../data/split';
-import { createGatingNet, type GatingBatch } from '../../models/gating';
-import type { ExperimentConfig } from '../experiment-types';
+import { createGatingNet, type GatingBatch, type GatingConfig } from '../../models/gating';
+import type { ExperimentConfig, GatingTaskOptions } from '../experiment-types';
 import { evaluationLabels, evaluationSizes } from './eval-data';
 import { firstAndLast, oneOrTwoDraws, type Task } from './task';
 
 const EVAL_SEED = 34567;
+/** The estimators `reinforceGaterLr` applies to (the paper's REINFORCE gater used a 100× smaller rate). */
+const REINFORCE_FAMILY = ['reinforce', 'reinforce-ema', 'reinforce-optimal', 'reinforce-loo'];
 
 function subset(split: Split, count: number): GatingBatch {
   const n = Math.min(count, split.images.shape[0]);
   return { images: tf.slice(split.images, [0, 0], [n, -1]) as tf.Tensor2D, labels: evaluationLabels(split, n) };
 }
 
+function modelConfig(options: GatingTaskOptions, seed: number): GatingConfig {
+  const { experts, expert, gaterHidden, gaterBias, penalty, sparsity, target, maxNorm, noise } = options;
+  const given = { hidden: experts, expert, gaterHidden, gaterBias, penalty, sparsity, target, maxNorm, noise };
+  return { seed, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
+}
+
 export function gatingTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<GatingBatch> {
-  const model = createGatingNet({ seed: config.seed });
+  const options = config.gating ?? {};
+  const model = createGatingNet(modelConfig(options, config.seed));
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'none' });
-  const valid = subset(dataset.valid, evaluationSizes(config).examples);
-  const evaluateOn = (batch: GatingBatch) => model.evaluate(batch, { seed: EVAL_SEED, estimator });
+  const count = evaluationSizes(config).examples;
+  const valid = subset(dataset.valid, count);
+  const trainDigits = subset(dataset.train, count);
+  const testGates = () =>
+    options.testGates === 'deterministic'
+      ? { estimator, threshold: model.threshold(trainDigits.images) }
+      : { estimator, seed: EVAL_SEED };
+  const slowGater = options.reinforceGaterLr !== undefined && REINFORCE_FAMILY.includes(estimator);
+  const gaterNames = Object.keys(model.parameters).filter((name) => name.startsWith('gater'));
   return {
     model,
     optimizer: 'adam',
     defaultSamples: oneOrTwoDraws,
     data: { batchAt: (step) => batcher.batchAt(step) },
+    ...(slowGater ? { lrScale: Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) } : {}),
     evaluate: () => {
-      const { error, gatesOpen } = evaluateOn(valid);
-      return { validError: error, gatesOpen };
+      const training = model.evaluate(trainDigits, { estimator, seed: EVAL_SEED });
+      const { error, gatesOpen } = model.evaluate(valid, testGates());
+      return { validError: error, gatesOpen, trainNll: training.nll, trainGatesOpen: training.gatesOpen, lambda: model.lambda() };
     },
     summarize(history) {
       const test = subset(dataset.test, config.testExamples ?? Infinity);
-      const { error, gatesOpen } = evaluateOn(test);
+      const { error, gatesOpen } = model.evaluate(test, testGates());
       tf.dispose([test.images, test.labels]);
-      const [, trainObjective] = firstAndLast(history, 'trainObjective');
-      return { trainObjective, testError: error, gatesOpen };
+      const last = (metric: string) => firstAndLast(history, metric)[1];
+      return { trainObjective: last('trainObjective'), trainNll: last('trainNll'), testError: error, gatesOpen, trainGatesOpen: last('trainGatesOpen') };
     },
     dispose: () => {
-      tf.dispose([valid.images, valid.labels]);
+      tf.dispose([valid.images, valid.labels, trainDigits.images, trainDigits.labels]);
       model.dispose();
     },
   };

@@ -1,5 +1,6 @@
 /** One experiment of the papers, ready to train: a fresh model, its data, its evaluations. */
 import type { Model } from '../../models/model';
+import type { BestParameters, KeepBest } from '../best';
 import type { TrainData } from '../train';
 import type { ExperimentConfig } from '../experiment-types';
 
@@ -10,10 +11,17 @@ export interface Task<Batch> {
   optimizer: 'adam' | 'sgd';
   /** Draws per example when the config does not say. */
   defaultSamples(estimator: string): number;
+  /** Learning-rate multipliers by parameter name (default: none). */
+  lrScale?: Record<string, number>;
   /** Periodic metrics (cheap: subsets of the evaluation data). */
   evaluate(step: number): Record<string, number>;
-  /** The final numbers of the run, in display order, from its history and full evaluations. */
-  summarize(history: readonly Record<string, number>[]): Record<string, number | null>;
+  /** Keep the parameters of the best evaluation by this metric; `summarize` receives them. */
+  keepBest?: KeepBest;
+  /**
+   * The final numbers of the run, in display order, from its history and full evaluations, with
+   * the parameters of the best evaluation when the task keeps them (the runner disposes them).
+   */
+  summarize(history: readonly Record<string, number>[], best?: BestParameters): Record<string, number | null>;
   dispose(): void;
 }
 
