@@ -583,13 +583,14 @@ describe('gating task', () => {
     const config = { task: 'gating', estimators: ['reinforce-optimal', 'noisy-rectifier'], dataset: 'mnist-10k', steps: 6, batch: 16, lr: 0.1, optimizer: 'sgd', seed: 1, evalEvery: 3, evalExamples: 200, testExamples: 200, gating } as const;
     const runs = await runExperiment({ ...config, estimators: [...config.estimators] });
     for (const run of runs) {
-      assert.deepEqual(Object.keys(run.history[0]), ['estimator', 'step', 'seconds', 'trainObjective', 'validError', 'gatesOpen', 'trainNll', 'trainGatesOpen', 'lambda']);
+      assert.deepEqual(Object.keys(run.history[0]), ['estimator', 'step', 'seconds', 'trainObjective', 'validError', 'gatesOpen', 'trainNll', 'trainGatesOpen', 'lambda', 'validErrorSampled']);
       for (const row of run.history) {
         // The threshold comes from 200 training digits: on 200 validation digits about 20 % of the gates are on.
         assert.ok(Math.abs((row.gatesOpen as number) - 0.2) < 0.05, `${run.estimator} step ${row.step}: gates open ${row.gatesOpen}`);
         assert.ok((row.trainNll as number) > 0 && (row.trainGatesOpen as number) > 0);
       }
-      assert.deepEqual(Object.keys(run.summary), ['trainObjective', 'trainNll', 'testError', 'gatesOpen', 'trainGatesOpen']);
+      assert.deepEqual(Object.keys(run.summary), ['trainObjective', 'trainNll', 'testError', 'gatesOpen', 'trainGatesOpen', 'testErrorSampled']);
+      for (const row of run.history) assert.ok((row.validErrorSampled as number) >= 0 && (row.validErrorSampled as number) <= 1);
     }
     assert.equal(runs[0].history[2].lambda, Math.fround(0.1), 'kl: β stays');
     assert.notEqual(runs[1].history[2].lambda, Math.fround(0.1), 'adaptive-l1: λ moves');

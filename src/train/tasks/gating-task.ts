@@ -7,7 +7,9 @@
  * threshold that puts a fraction `target` of the training subset's gates on), and on the first
  * `evalExamples` training digits, with the training gates sampled at a fixed seed, the training
  * criterion `trainNll` (mean −log p(y | x, g)) and `trainGatesOpen`; `lambda` is the penalty weight
- * (moved by adaptive-l1). The summary gives the same on the test split.
+ * (moved by adaptive-l1). With deterministic test gates, `validErrorSampled` is the validation
+ * error with gates sampled as in training (at a fixed seed), to tell what the test-time gating
+ * itself costs. The summary gives the same on the test split (`testError`, `testErrorSampled`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createBatcher } from '../../data/batches';
@@ -39,10 +41,10 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
   const count = evaluationSizes(config).examples;
   const valid = subset(dataset.valid, count);
   const trainDigits = subset(dataset.train, count);
-  const testGates = () =>
-    options.testGates === 'deterministic'
-      ? { estimator, threshold: model.threshold(trainDigits.images) }
-      : { estimator, seed: EVAL_SEED };
+  // With deterministic test gates the error with sampled gates (the training condition) is reported too.
+  const deterministic = options.testGates === 'deterministic';
+  const sampled = { estimator, seed: EVAL_SEED };
+  const testGates = () => (deterministic ? { estimator, threshold: model.threshold(trainDigits.images) } : sampled);
   const slowGater = options.reinforceGaterLr !== undefined && REINFORCE_FAMILY.includes(estimator);
   const gaterNames = Object.keys(model.parameters).filter((name) => name.startsWith('gater'));
   return {
@@ -54,14 +56,16 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
     evaluate: () => {
       const training = model.evaluate(trainDigits, { estimator, seed: EVAL_SEED });
       const { error, gatesOpen } = model.evaluate(valid, testGates());
-      return { validError: error, gatesOpen, trainNll: training.nll, trainGatesOpen: training.gatesOpen, lambda: model.lambda() };
+      const metrics = { validError: error, gatesOpen, trainNll: training.nll, trainGatesOpen: training.gatesOpen, lambda: model.lambda() };
+      return deterministic ? { ...metrics, validErrorSampled: model.evaluate(valid, sampled).error } : metrics;
     },
     summarize(history) {
       const test = subset(dataset.test, config.testExamples ?? Infinity);
       const { error, gatesOpen } = model.evaluate(test, testGates());
+      const testErrorSampled: Record<string, number> = deterministic ? { testErrorSampled: model.evaluate(test, sampled).error } : {};
       tf.dispose([test.images, test.labels]);
       const last = (metric: string) => firstAndLast(history, metric)[1];
-      return { trainObjective: last('trainObjective'), trainNll: last('trainNll'), testError: error, gatesOpen, trainGatesOpen: last('trainGatesOpen') };
+      return { trainObjective: last('trainObjective'), trainNll: last('trainNll'), testError: error, gatesOpen, trainGatesOpen: last('trainGatesOpen'), ...testErrorSampled };
     },
     dispose: () => {
       tf.dispose([valid.images, valid.labels, trainDigits.images, trainDigits.labels]);
