@@ -132,6 +132,13 @@ export type { CurvatureSweepConfig, CurvatureSweepRow } from './metrics/curvatur
 export { meanAndSe, seedBands } from './metrics/seed-bands';
 export type { MeanSe, SeedBand, SeedBandOptions } from './metrics/seed-bands';
 export { pairedDifferences } from './metrics/paired-differences';
+export { bestOfGroups, groupSummary, sustainedFrom } from './metrics/group-summary';
+export { studentTCdf, studentTQuantile } from './metrics/student-t';
+export { claimVerdict } from './metrics/verdict';
+export type { ClaimVerdict, Verdict } from './metrics/verdict';
+export type { BestOfGroupsOptions, GroupSummary, GroupSummaryOptions } from './metrics/group-summary';
+export { GATING_ERROR, SOP_TEST_NLL, VAE_LINEAR_MNIST_NLL } from './results/published';
+export type { PublishedNumber } from './results/published';
 export type { PairedDifference, PairedDifferenceOptions } from './metrics/paired-differences';
 export { parameterAgreement } from './metrics/parameter-agreement';
 export type { ParameterAgreement, ParameterAgreementOptions } from './metrics/parameter-agreement';

@@ -37,6 +37,19 @@ describe('results: pairedDifferences', () => {
     assert.ok(Math.abs(gap[1].se! - 1) < 1e-12);
   });
 
+  test('compare: ratio gives A / B per pair', () => {
+    const variances = [
+      { estimators: 'disarm', seed: 1, step: 5, v: 2 },
+      { estimators: 'arm', seed: 1, step: 5, v: 4 },
+      { estimators: 'disarm', seed: 2, step: 5, v: 3 },
+      { estimators: 'arm', seed: 2, step: 5, v: 4 },
+    ];
+    const [ratio] = pairedDifferences(variances, { metric: 'v', by: 'estimators', a: 'disarm', b: 'arm', compare: 'ratio' });
+    assert.deepEqual(ratio.differences.map((d) => d.difference), [0.5, 0.75]);
+    assert.equal(ratio.mean, 0.625);
+    assert.throws(() => pairedDifferences(variances, { metric: 'v', by: 'estimators', a: 'disarm', b: 'arm', compare: 'quotient' as never }), (e: unknown) => e instanceof ArgumentError && e.argument === 'options.compare');
+  });
+
   test('rows without the x column form one point (e.g. the summary rows of results.csv)', () => {
     const summary = [
       { estimators: 'disarm', seed: 1, testBound: -250 },

@@ -1,7 +1,7 @@
 /**
  * Paired differences between two settings over seeds: for each seed s (and each x), the
- * difference `d_s = A_s − B_s` of a metric between the run with setting A and the run with
- * setting B of that seed, then `mean ± se` of the `d_s` (`se = sd/√n`). Runs of one seed share
+ * difference `d_s = A_s − B_s` (or the ratio `A_s / B_s`) of a metric between the run with setting
+ * A and the run with setting B of that seed, then `mean ± se` of the `d_s` (`se = sd/√n`). Runs of one seed share
  * their initial parameters and minibatches, so the paired difference is a sharper comparison
  * than the difference of the two means.
  *
@@ -27,9 +27,11 @@ export interface PairedDifferenceOptions {
   x?: string;
   /** Only rows whose columns equal these values count, e.g. `{ kind: 'linear' }`. */
   where?: Readonly<Record<string, unknown>>;
+  /** `difference` (default): `A_s − B_s`; `ratio`: `A_s / B_s` (e.g. of two variances). */
+  compare?: 'difference' | 'ratio';
 }
 
-/** `a − b` at one x: the per-pair differences (in pair order), their mean and standard error. */
+/** `a − b` (or `a / b`) at one x: the per-pair differences (in pair order), their mean and standard error. */
 export interface PairedDifference {
   /** The x, or null for rows without an x column. */
   x: number | null;
@@ -55,6 +57,9 @@ function checkOptions(rows: unknown, options: PairedDifferenceOptions): void {
     if (typeof options[key] !== 'string' || options[key] === '') throw new ArgumentError(`options.${key}`, 'expected a non-empty string');
   }
   if (options.a === options.b) throw new ArgumentError('options.b', `expected a setting other than a (${JSON.stringify(options.a)})`);
+  if (options.compare !== undefined && options.compare !== 'difference' && options.compare !== 'ratio') {
+    throw new ArgumentError('options.compare', `expected "difference" or "ratio", got ${JSON.stringify(options.compare)}`);
+  }
 }
 
 /** value[x][pair] of one setting; two rows at one (x, pair) are an error. */
@@ -78,6 +83,7 @@ function valuesOf(rows: readonly Row[], setting: string, options: Required<Omit<
 export function pairedDifferences(rows: readonly Row[], options: PairedDifferenceOptions): PairedDifference[] {
   checkOptions(rows, options);
   const settings = { pair: 'seed', x: 'step', ...options } as Required<PairedDifferenceOptions>;
+  const ratio = options.compare === 'ratio';
   const where = Object.entries(options.where ?? {});
   const kept = rows.filter((row) => where.every(([key, value]) => String(row[key]) === String(value)));
   const a = valuesOf(kept, options.a, settings);
@@ -88,7 +94,7 @@ export function pairedDifferences(rows: readonly Row[], options: PairedDifferenc
   return xs.map((at) => {
     const differences = [...a.get(at)!.entries()].flatMap(([pair, value]) => {
       const other = b.get(at)!.get(pair);
-      return value !== undefined && other !== undefined ? [{ pair, difference: value - other }] : [];
+      return value !== undefined && other !== undefined ? [{ pair, difference: ratio ? value / other : value - other }] : [];
     });
     const { n, mean, se } = meanAndSe(differences.map((d) => d.difference));
     return { x: at, n, mean, se, differences };
