@@ -26,7 +26,8 @@ export interface ReplayOptions {
   tolerance?: number;
 }
 
-export interface ReplayRow {
+/** A type alias, not an interface, so that rows are plain records (`showTable` takes them). */
+export type ReplayRow = {
   step: number;
   metric: string;
   shipped: number | null;
@@ -34,7 +35,7 @@ export interface ReplayRow {
   /** |replayed − shipped| / max(1, |shipped|); 0 when both are missing, null when one is. */
   difference: number | null;
   ok: boolean;
-}
+};
 
 export interface Replay {
   index: number;
