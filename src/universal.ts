@@ -137,7 +137,7 @@ export { studentTCdf, studentTQuantile } from './metrics/student-t';
 export { claimVerdict } from './metrics/verdict';
 export type { ClaimVerdict, Verdict } from './metrics/verdict';
 export type { BestOfGroupsOptions, GroupSummary, GroupSummaryOptions } from './metrics/group-summary';
-export { GATING_ERROR, SOP_TEST_NLL, VAE_LINEAR_MNIST_NLL } from './results/published';
+export { GATING_ERROR, SOP_TEST_NLL } from './results/published';
 export type { PublishedNumber } from './results/published';
 export type { PairedDifference, PairedDifferenceOptions } from './metrics/paired-differences';
 export { parameterAgreement } from './metrics/parameter-agreement';

@@ -11,9 +11,8 @@
  * ```
  */
 import { ArgumentError } from '../errors';
+import { checkRows, finiteNumber, groupName, rowsWhere, type Row } from './rows';
 import { meanAndSe, type MeanSe } from './seed-bands';
-
-type Row = Readonly<Record<string, unknown>>;
 
 export interface GroupSummaryOptions {
   /** Columns that tell the groups apart, e.g. `['estimators']`. */
@@ -32,28 +31,14 @@ export interface GroupSummary {
   metrics: Record<string, MeanSe>;
 }
 
-const numberOf = (value: unknown): number | undefined => {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-};
-
-function checkRows(rows: unknown): void {
-  if (!Array.isArray(rows) || rows.some((row) => row == null || typeof row !== 'object')) throw new ArgumentError('rows', 'expected an array of row objects');
-}
-
 function checkColumns(argument: string, columns: unknown): void {
   if (!Array.isArray(columns) || columns.some((column) => typeof column !== 'string' || column === '')) throw new ArgumentError(argument, 'expected an array of column names');
 }
 
-const groupName = (by: readonly string[], group: Record<string, unknown>) =>
-  by.length === 1 ? String(group[by[0]]) : by.map((key) => `${key}=${String(group[key])}`).join(', ');
-
 /** The rows that satisfy `where`, grouped by the values of `by` (groups in order of first appearance). */
 function groups(rows: readonly Row[], by: readonly string[], where: Readonly<Record<string, unknown>> = {}): Row[][] {
-  const conditions = Object.entries(where);
   const out = new Map<string, Row[]>();
-  for (const row of rows) {
-    if (!conditions.every(([key, value]) => String(row[key]) === String(value))) continue;
+  for (const row of rowsWhere(rows, where)) {
     const key = JSON.stringify(by.map((column) => row[column] ?? null));
     const members = out.get(key);
     if (members) members.push(row);
@@ -69,7 +54,7 @@ export function groupSummary(rows: readonly Row[], options: GroupSummaryOptions)
   checkColumns('options.metrics', options.metrics);
   return groups(rows, options.by, options.where).map((own) => {
     const group = Object.fromEntries(options.by.map((column) => [column, own[0][column]]));
-    const metrics = Object.fromEntries(options.metrics.map((metric) => [metric, meanAndSe(own.map((row) => numberOf(row[metric])))]));
+    const metrics = Object.fromEntries(options.metrics.map((metric) => [metric, meanAndSe(own.map((row) => finiteNumber(row[metric])))]));
     return { name: groupName(options.by, group), group, metrics };
   });
 }
@@ -89,9 +74,9 @@ export function bestOfGroups<R extends Row>(rows: readonly R[], options: BestOfG
   if (options.mode !== 'min' && options.mode !== 'max') throw new ArgumentError('options.mode', `expected "min" or "max", got ${JSON.stringify(options.mode)}`);
   const sign = options.mode === 'min' ? 1 : -1;
   return groups(rows, options.by, options.where).flatMap((own) => {
-    const scored = (own as R[]).filter((row) => numberOf(row[options.metric]) !== undefined);
+    const scored = (own as R[]).filter((row) => finiteNumber(row[options.metric]) !== undefined);
     if (scored.length === 0) return [];
-    return [scored.reduce((best, row) => (sign * numberOf(row[options.metric])! < sign * numberOf(best[options.metric])! ? row : best))];
+    return [scored.reduce((best, row) => (sign * finiteNumber(row[options.metric])! < sign * finiteNumber(best[options.metric])! ? row : best))];
   });
 }
 

@@ -12,6 +12,7 @@
  * ```
  */
 import { ArgumentError } from '../errors';
+import { checkRows, finiteNumber, rowsWhere, type Row } from './rows';
 import { meanAndSe } from './seed-bands';
 
 export interface PairedDifferenceOptions {
@@ -43,15 +44,8 @@ export interface PairedDifference {
   differences: { pair: string; difference: number }[];
 }
 
-type Row = Readonly<Record<string, unknown>>;
-
-const finiteNumber = (value: unknown): number | undefined => {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-};
-
 function checkOptions(rows: unknown, options: PairedDifferenceOptions): void {
-  if (!Array.isArray(rows) || rows.some((row) => row == null || typeof row !== 'object')) throw new ArgumentError('rows', 'expected an array of row objects');
+  checkRows(rows);
   if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected { metric, by, a, b }');
   for (const key of ['metric', 'by', 'a', 'b'] as const) {
     if (typeof options[key] !== 'string' || options[key] === '') throw new ArgumentError(`options.${key}`, 'expected a non-empty string');
@@ -84,8 +78,7 @@ export function pairedDifferences(rows: readonly Row[], options: PairedDifferenc
   checkOptions(rows, options);
   const settings = { pair: 'seed', x: 'step', ...options } as Required<PairedDifferenceOptions>;
   const ratio = options.compare === 'ratio';
-  const where = Object.entries(options.where ?? {});
-  const kept = rows.filter((row) => where.every(([key, value]) => String(row[key]) === String(value)));
+  const kept = rowsWhere(rows, options.where);
   const a = valuesOf(kept, options.a, settings);
   const b = valuesOf(kept, options.b, settings);
   if (a.size === 0) throw new ArgumentError('options.a', `no rows with ${options.by} = ${JSON.stringify(options.a)}`);

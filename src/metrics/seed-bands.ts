@@ -13,6 +13,7 @@
  * ```
  */
 import { ArgumentError } from '../errors';
+import { checkRows, finiteNumber, groupName, type Row } from './rows';
 
 /** Mean and standard error of some values; `se` is null below two values, `mean` with none. */
 export interface MeanSe {
@@ -55,27 +56,17 @@ export interface SeedBand {
   n: number[];
 }
 
-type Row = Readonly<Record<string, unknown>>;
-
-const asNumber = (value: unknown): number | undefined => {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-};
-
 function checkOptions(rows: unknown, options: SeedBandOptions): void {
-  if (!Array.isArray(rows) || rows.some((row) => row == null || typeof row !== 'object')) throw new ArgumentError('rows', 'expected an array of row objects');
+  checkRows(rows);
   if (options == null || typeof options.metric !== 'string' || options.metric === '') throw new ArgumentError('options.metric', 'expected a column name');
   if (!Array.isArray(options.by) || options.by.some((key) => typeof key !== 'string')) throw new ArgumentError('options.by', 'expected an array of column names');
 }
-
-const groupName = (by: readonly string[], group: Record<string, unknown>) =>
-  by.length === 1 ? String(group[by[0]]) : by.map((key) => `${key}=${String(group[key])}`).join(', ');
 
 /** The x → value map of every seed of one group; two rows at one x for one seed are an error. */
 function valuesBySeed(rows: readonly Row[], metric: string, over: string, x: string, name: string): Map<string, Map<number, number | undefined>> {
   const seeds = new Map<string, Map<number, number | undefined>>();
   for (const row of rows) {
-    const at = asNumber(row[x]);
+    const at = finiteNumber(row[x]);
     if (at === undefined) continue;
     const seed = String(row[over]);
     const curve = seeds.get(seed) ?? new Map<number, number | undefined>();
@@ -83,7 +74,7 @@ function valuesBySeed(rows: readonly Row[], metric: string, over: string, x: str
     if (curve.has(at)) {
       throw new ArgumentError('options.by', `group ${JSON.stringify(name)} has two rows at ${x} = ${at} for ${over} = ${seed}; add the column that tells them apart to by`);
     }
-    curve.set(at, asNumber(row[metric]));
+    curve.set(at, finiteNumber(row[metric]));
   }
   return seeds;
 }

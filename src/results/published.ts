@@ -45,16 +45,3 @@ export const GATING_ERROR: Record<string, { valid: number; test: number; source:
   rectifier: { valid: 1.66, test: 1.6, source: 'Bengio et al. 2013, Figure 2 (baseline rectifier, no noise, same sparsity)' },
 };
 
-/**
- * Test −log p(x) bounds of SBN VAEs on statically binarised MNIST (lower is better), linear
- * 784–200: ARM Table 2 and MuProp Table 3. Our data set is Fashion-MNIST, dynamically binarised,
- * as in the DisARM paper, whose final values we could not read: these set the scale, not a target.
- */
-export const VAE_LINEAR_MNIST_NLL: Record<string, PublishedNumber[]> = {
-  arm: [{ setting: 'ARM, MNIST', value: 107.2, source: 'Yin & Zhou 2019, Table 2' }],
-  muprop: [
-    { setting: 'MuProp, MNIST', value: 113.0, source: 'Yin & Zhou 2019, Table 2 (≤)' },
-    { setting: 'MuProp-C, MNIST', value: 113.6, source: 'Gu et al. 2016, Table 3' },
-  ],
-  st: [{ setting: 'ST, MNIST', value: 129.4, source: 'Gu et al. 2016, Table 3' }],
-};
