@@ -19,7 +19,7 @@ import { denseProduct, fastPathEnabled, product, useFastPath } from '../src/core
 import { uint32Stream, uniformArray, uniformNoise } from '../src/core/random';
 import { DEFAULT_SETTINGS, layerGradient, NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../src/estimators/layer';
 import { completion, meanFieldExpansions, pathObjective, sampleFromInput, samplePath, tileRows, type Chain } from '../src/models/chain';
-import { chainGradients, chainNoise } from '../src/models/chain-gradients';
+import { chainGradients, chainNoise, GENERATIVE_DRAWS, GENERATIVE_STREAM, type GenerativeDraws } from '../src/models/chain-gradients';
 import { createParameters, dense, denseSpecs, type Parameters } from '../src/models/parameters';
 import { createSbnVae } from '../src/models/sbn-vae';
 import { deriveSeed } from '../src/core/seeds';
@@ -260,8 +260,12 @@ function testChain(parameters: Parameters, x: tf.Tensor2D): Chain {
   };
 }
 
-/** The straightforward surrogate: sample and estimate first, then recompute every logit under the tape. */
-function referenceGradients(chain: Chain, name: string, parameters: Parameters, samples: number, seed: number) {
+/**
+ * The straightforward surrogate: sample and estimate first, then recompute every logit under the
+ * tape; the objective (whose gradient the generative parameters take) on the estimator's path, or
+ * on a path of its own drawn from the generative stream.
+ */
+function referenceGradients(chain: Chain, name: string, parameters: Parameters, samples: number, seed: number, draws: GenerativeDraws) {
   return tf.tidy(() => {
     const estimator = networkEstimator(name);
     if (estimator.kind !== 'signal') throw new Error(`${name} is pathwise`);
@@ -284,27 +288,30 @@ function referenceGradients(chain: Chain, name: string, parameters: Parameters, 
       });
       return tf.div(gradient, rows);
     });
+    const own = samplePath(chain, chain.input, chainNoise(chain, n, deriveSeed(seed, GENERATIVE_STREAM)));
+    const generative = draws === 'shared' ? path : own;
     const { grads } = tf.variableGrads(() => {
-      const objective = tf.mean(pathObjective(chain, path));
+      const objective = tf.mean(pathObjective(chain, generative));
       const surrogate = signals.map((signal, layer) => tf.sum(tf.mul(signal, chain.logits(layer, path.parents[layer]))));
       return tf.addN([objective, ...surrogate]) as tf.Scalar;
     }, Object.values(parameters));
     const gradients = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, grads[v.name]]));
-    return { objective: tf.mean(pathObjective(chain, path)), gradients } as unknown as tf.TensorContainer;
+    return { objective: tf.mean(pathObjective(chain, generative)), gradients } as unknown as tf.TensorContainer;
   }) as unknown as { objective: tf.Scalar; gradients: Record<string, tf.Tensor> };
 }
 
 describe('fast-path: chainGradients equals the straightforward surrogate', () => {
   const specs = [...denseSpecs('q1', 6, 4), ...denseSpecs('p1', 4, 6), ...denseSpecs('q2', 4, 3), ...denseSpecs('p2', 3, 4)];
-  for (const name of NETWORK_ESTIMATOR_NAMES.filter((e) => networkEstimator(e).kind === 'signal')) {
-    test(`fast-path: chain ${name}`, () => {
+  const signal = NETWORK_ESTIMATOR_NAMES.filter((e) => networkEstimator(e).kind === 'signal');
+  for (const [name, draws] of signal.flatMap((e) => GENERATIVE_DRAWS.map((g) => [e, g] as const))) {
+    test(`fast-path: chain ${name}, generative draws ${draws}`, () => {
       const parameters = createParameters([...specs, { name: 'prior.b', shape: [3], init: 'glorot' as const }], 5);
       parameters['prior.b'].assign(tf.tensor1d([0.4, -0.3, 1.1]));
       const x = tf.tensor2d([[1, 0, 1, 1, 0, 0], [0, 1, 1, 0, 1, 0], [1, 1, 0, 0, 0, 1]]);
       const chain = testChain(parameters, x);
       const before = tf.memory().numTensors;
-      const fast = chainGradients(chain, networkEstimator(name), parameters, { samples: 2, seed: 9, settings: DEFAULT_SETTINGS });
-      const reference = referenceGradients(chain, name, parameters, 2, 9);
+      const fast = chainGradients(chain, networkEstimator(name), parameters, { samples: 2, seed: 9, settings: DEFAULT_SETTINGS, generativeDraws: draws });
+      const reference = referenceGradients(chain, name, parameters, 2, 9, draws);
       assertClose(fast.objective, reference.objective, 'objective');
       for (const key of Object.keys(parameters)) assertClose(fast.gradients[key], reference.gradients[key], key);
       tf.dispose([fast.objective, reference.objective, ...Object.values(fast.gradients), ...Object.values(reference.gradients)]);

@@ -244,7 +244,7 @@ describe('sop: contract', () => {
       's1.w': [392, 200], 's1.b': [200], 's2.w': [200, 200], 's2.b': [200],
       'out.w': [200, 392], 'out.b': [392],
     });
-    assert.deepEqual(model.config, { input: 392, output: 392, latent: [200, 200], kind: 'linear', hidden: 200, seed: 1 });
+    assert.deepEqual(model.config, { input: 392, output: 392, latent: [200, 200], kind: 'linear', hidden: 200, seed: 1, generativeDraws: 'independent' });
     model.dispose();
   });
 

@@ -10,6 +10,7 @@ import { ArgumentError, messages } from '../errors';
 import { BACKENDS, initBackend, type BackendName } from '../backend';
 import { UNIT_NAMES } from '../core/units';
 import { networkEstimator } from '../estimators/layer';
+import { GENERATIVE_DRAWS, type GenerativeDraws } from '../models/chain-gradients';
 import { EXPERT_KINDS } from '../models/gating';
 import { PENALTY_KINDS } from '../models/sparsity';
 import { ESTIMATOR_NAMES, lookupEstimator } from '../estimators/registry';
@@ -79,6 +80,20 @@ export const TRAIN_OPTIONS = {
   'max-norm': { kind: 'number', positive: true, help: 'gating: bound on the norm of every unit\'s incoming weights, enforced after each step (default none; the paper 2)' },
   noise: { kind: 'number', help: 'gating: standard deviation ≥ 0 of the noisy rectifier\'s noise (default 1)' },
   'reinforce-gater-lr': { kind: 'number', positive: true, help: 'gating: learning rate of the gater when a reinforce* estimator trains the gates (default --lr; the paper 0.001)' },
+  'generative-draws': {
+    kind: 'choice',
+    choices: GENERATIVE_DRAWS,
+    help:
+      'vae, sop, gating: the draw the generative parameters\' gradients (decoder and prior, output layer, experts) come from under a ' +
+      'score-function estimator: independent (default; one draw of their own, the same for every estimator, as the DisARM authors\' code) ' +
+      'or shared (the estimator\'s own draws, as stochgrad 0.2)',
+  },
+  'prior-optimizer': {
+    kind: 'choice',
+    choices: ['sgd', 'same'],
+    help: 'vae: the prior logits\' optimiser: sgd (default, at --prior-lr, as the DisARM authors\' code) or same (--optimizer at --lr, as stochgrad 0.2)',
+  },
+  'prior-lr': { kind: 'number', positive: true, help: 'vae: learning rate of the prior logits\' SGD (default 1e-2)' },
   out: { kind: 'string', placeholder: 'dir', help: 'write history.csv and results.json (and checkpoints, report.html) here' },
   report: { kind: 'flag', help: 'also write DIR/report.html, an offline page of charts (needs --out)' },
   json: { kind: 'flag', help: 'print only {"results": [...]} on one line instead of the table' },
@@ -128,6 +143,7 @@ type TrainOptions = ParsedOptions<typeof TRAIN_OPTIONS>;
 const TASK_ONLY_OPTIONS: Partial<Record<TaskName, readonly (keyof TrainOptions)[]>> = {
   gating: ['experts', 'expert', 'gater-hidden', 'gater-bias', 'penalty', 'sparsity', 'sparsity-target', 'test-gates', 'max-norm', 'noise', 'reinforce-gater-lr'],
   toy: ['surrogate-lr'],
+  vae: ['prior-optimizer', 'prior-lr'],
 };
 
 function checkTaskOptions(task: TaskName, options: TrainOptions): void {
@@ -139,6 +155,8 @@ function checkTaskOptions(task: TaskName, options: TrainOptions): void {
     const value = options[name];
     if (value !== undefined && value < 0) throw new UsageError(`option --${name} expects a number >= 0, got ${value}`);
   };
+  if (task === 'toy' && options['generative-draws'] !== undefined) throw new UsageError('option --generative-draws applies to the vae, sop and gating tasks, not toy');
+  if (options['prior-optimizer'] === 'same' && options['prior-lr'] !== undefined) throw new UsageError('option --prior-lr sets the prior\'s SGD and needs --prior-optimizer sgd');
   atLeastZero('sparsity');
   atLeastZero('noise');
   const target = options['sparsity-target'];
@@ -192,6 +210,9 @@ function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
     boundExamples: options['bound-examples'],
     testExamples: options['test-examples'],
     gating: gatingOptions(options),
+    generativeDraws: options['generative-draws'] as GenerativeDraws | undefined,
+    priorOptimizer: options['prior-optimizer'] as 'sgd' | 'same' | undefined,
+    priorLr: options['prior-lr'],
   };
   const config: ExperimentConfig = {
     task,

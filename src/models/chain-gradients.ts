@@ -4,12 +4,23 @@
  *
  * - Signal estimators (REINFORCE family, AR, ARM, DisARM, MuProp): the path is sampled without
  *   gradients; each layer's `ĝ_φ` comes from `layerGradient` with the chain's completion from
- *   that layer as `f`; the surrogate is `mean F(θ; z fixed) + Σ_l ⟨stop(ĝ_l), φ_l(θ)⟩ / rows`,
+ *   that layer as `f`; the surrogate is `mean F(θ; z′ fixed) + Σ_l ⟨stop(ĝ_l), φ_l(θ)⟩ / rows`,
  *   where F's own log q terms see φ as a constant (their gradient has expectation zero).
+ *   The parameters that only F's terms use (a VAE's decoder and prior, a classifier's output
+ *   layer, the gating network's experts) get the gradient of `mean F(θ; z′)`, and which draw
+ *   `z′` is, is the `generativeDraws` convention:
+ *   - `'independent'` (default): one draw per example of its own, from a stream independent of
+ *     the estimator's draws, whatever the estimator (the convention of the DisARM authors' code,
+ *     `estimate_gradients` in google-research `disarm/binary`). Every estimator's generative
+ *     gradient then has the same distribution, so a comparison of estimators compares encoders.
+ *   - `'shared'`: the estimator's own draws (their mean over `samples`; ARM's and DisARM's
+ *     `b`), as stochgrad did before 0.3: an estimator with more draws (leave-one-out's 2) gets a
+ *     less noisy generative gradient.
  * - Pathwise estimators (straight-through, relaxations, the gating unit types): each layer is
  *   sampled with the estimator's differentiable op and the objective is differentiated through.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, messages } from '../errors';
 import { bernoulliFromNoise } from '../core/bernoulli';
 import { untaped } from '../core/untaped';
 import { uniformNoise } from '../core/random';
@@ -18,10 +29,23 @@ import { checkLayerSamples, layerGradient, type EstimatorSettings, type NetworkE
 import type { BaselineState } from '../estimators/types';
 import { completion, meanFieldExpansions, pathTerms, tileRows, type Chain, type Path } from './chain';
 
+/** Which draws the generative parameters' gradients come from (see the module comment). */
+export type GenerativeDraws = 'independent' | 'shared';
+export const GENERATIVE_DRAWS: readonly GenerativeDraws[] = ['independent', 'shared'];
+
+/** `value` (default `'independent'`) checked, or an error naming `argument` and the valid values. */
+export function checkGenerativeDraws(argument: string, value: unknown): GenerativeDraws {
+  const draws = value ?? 'independent';
+  if (!GENERATIVE_DRAWS.includes(draws as GenerativeDraws)) throw new ArgumentError(argument, messages.unknownName('generativeDraws', String(draws), GENERATIVE_DRAWS));
+  return draws as GenerativeDraws;
+}
+
 export interface ChainGradientOptions {
   /** Draws per example. */
   samples: number;
   seed: number;
+  /** Signal estimators: the draws of the generative parameters' gradients. Default `'independent'`. */
+  generativeDraws?: GenerativeDraws;
   settings: EstimatorSettings;
   /** Per-layer baseline states (reinforce-ema, reinforce-optimal), updated in place. */
   baselines?: (BaselineState | undefined)[];
@@ -85,6 +109,33 @@ function tapedPath(chain: Chain, noise: readonly tf.Tensor2D[], rows: number): {
   return { path, logits };
 }
 
+/** Stream of the independent generative draw: apart from the layers' streams (0, 1, …) and the estimators' (1000 + l). */
+export const GENERATIVE_STREAM = 2000;
+
+/**
+ * One draw per example for the generative gradient, its tensors constants (off the tape): the
+ * first layer's logits are the estimator path's first n rows (the same examples), the later
+ * layers' computed from this draw's own parents.
+ */
+function generativePath(chain: Chain, path: Path, noise: readonly tf.Tensor2D[], n: number): Path {
+  const own: Path = { parents: [], logits: [], z: [] };
+  let parent = chain.input;
+  chain.units.forEach((_, layer) => {
+    const logits =
+      layer > 0
+        ? untaped(() => chain.logits(layer, parent))
+        : path.logits[0].shape[0] === n
+          ? path.logits[0]
+          : untaped(() => tf.slice(path.logits[0], [0, 0], [n, -1]) as tf.Tensor2D);
+    const z = untaped(() => bernoulliFromNoise(logits, noise[layer]));
+    own.parents.push(parent);
+    own.logits.push(logits);
+    own.z.push(z);
+    parent = z;
+  });
+  return own;
+}
+
 function signalGradients(
   chain: Chain,
   estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
@@ -96,10 +147,13 @@ function signalGradients(
   const rows = n * options.samples;
   const noise = chainNoise(chain, rows, options.seed);
   const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
+  const independent = (options.generativeDraws ?? 'independent') === 'independent';
+  const generativeNoise = independent ? chainNoise(chain, n, deriveSeed(options.seed, GENERATIVE_STREAM)) : [];
   return namedGradients(() => {
     const { path, logits } = tapedPath(chain, noise, rows);
-    // F's terms on the tape; their sums from layer l on are each completion's value at the path.
-    const terms = pathTerms(chain, path);
+    // F's terms; their sums from layer l on are each completion's value at the path. On the tape
+    // only when the estimator's draws also carry the generative gradient.
+    const terms = independent ? untapedTerms(chain, path) : pathTerms(chain, path);
     const suffixes = terms.map((_, layer) => (layer === terms.length - 1 ? terms[layer] : (tf.addN(terms.slice(layer)) as tf.Tensor1D)));
     // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated.
     const signals = chain.units.map((_, layer) =>
@@ -123,10 +177,21 @@ function signalGradients(
         return tf.div(gradient, rows) as tf.Tensor2D;
       }),
     );
-    const objective = tf.mean(suffixes[0]) as tf.Scalar;
+    const objective = independent ? pathMean(chain, generativePath(chain, path, generativeNoise, n)) : (tf.mean(suffixes[0]) as tf.Scalar);
     const surrogate = signals.map((signal, layer) => withGradient(logits[layer], signal));
     return tf.addN([objective, ...surrogate]) as tf.Scalar;
   }, parameters);
+}
+
+/** The path's terms per layer, computed off the tape. */
+function untapedTerms(chain: Chain, path: Path): tf.Tensor1D[] {
+  return path.z.map((z, layer) => untaped(() => chain.term(layer, path.parents[layer], z, path.logits[layer])));
+}
+
+/** The mean objective of a path (on the tape: the generative parameters' gradients flow from it). */
+function pathMean(chain: Chain, path: Path): tf.Scalar {
+  const terms = pathTerms(chain, path);
+  return tf.mean(terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
 }
 
 function pathwiseGradients(

@@ -56,7 +56,7 @@ import {
 } from '../estimators/layer';
 import { isEstimatorName } from '../estimators/registry';
 import { tileRows, type Chain } from './chain';
-import { chainGradients } from './chain-gradients';
+import { chainGradients, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import { gateKind, openProbability, penaltyProbability, testGates, thresholdFor, type GateKind } from './gates';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
@@ -107,6 +107,11 @@ export interface GatingConfig {
   seed?: number;
   /** Estimator settings (temperature, slope, decay, eta); defaults as `estimate`. */
   settings?: Partial<EstimatorSettings>;
+  /**
+   * Which draw of the gates the main network's gradient comes from under a score-function-family
+   * gater estimator: `'independent'` (default; one draw of its own) or `'shared'` (the estimator's).
+   */
+  generativeDraws?: GenerativeDraws;
 }
 
 export interface GatingBatch {
@@ -193,7 +198,7 @@ function checkConfig(config: GatingConfig): ResolvedConfig {
   };
   const target = number('target', DEFAULT_TARGET, 0, 1);
   if (target === 0 || target === 1) throw new ArgumentError('config.target', `expected a fraction strictly between 0 and 1, got ${target}`);
-  const resolved: ResolvedConfig = {
+  const resolved: Omit<ResolvedConfig, 'generativeDraws'> = {
     input: checkInteger('config.input', config.input ?? 784, 1),
     hidden: checkInteger('config.hidden', config.hidden ?? 200, 1),
     classes: checkInteger('config.classes', config.classes ?? 10, 2),
@@ -214,7 +219,7 @@ function checkConfig(config: GatingConfig): ResolvedConfig {
   if (adaptive && (resolved.sparsity === 0 || resolved.lambdaRate === 0)) {
     throw new ArgumentError('config.sparsity', `penalty ${resolved.penalty} moves λ by factors, so it needs sparsity > 0 and lambdaRate > 0`);
   }
-  return resolved;
+  return { ...resolved, generativeDraws: checkGenerativeDraws('config.generativeDraws', config.generativeDraws) };
 }
 
 function gatingSpecs(input: number, hidden: number, classes: number, gaterHidden: number): ParameterSpec[] {
@@ -253,7 +258,8 @@ function projectColumns(w: tf.Variable, c: number): void {
 /** Creates a gated classifier; see the module comment for the parameter names and shapes. */
 export function createGatingNet(config: GatingConfig = {}): GatingNet {
   const resolved = checkConfig(config);
-  const { input, hidden, classes, gaterHidden, expert, penalty, sparsity, target, tolerance, lambdaRate, maxNorm, gaterBias, noise, seed } = resolved;
+  const { input, hidden, classes, gaterHidden, expert, penalty, sparsity, target, tolerance, lambdaRate, maxNorm, gaterBias, noise, seed, generativeDraws } =
+    resolved;
   const settings: EstimatorSettings & UnitSettings = { ...DEFAULT_SETTINGS, ...config.settings, noise };
   const parameters: Parameters = createParameters(gatingSpecs(input, hidden, classes, gaterHidden), seed);
   tf.tidy(() => parameters['gater.b'].assign(tf.fill([hidden], gaterBias)));
@@ -364,7 +370,7 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
 
   const signature =
     `gating expert=${expert} penalty=${penalty} sparsity=${sparsity} target=${target} tolerance=${tolerance} ` +
-    `lambdaRate=${lambdaRate} maxNorm=${maxNorm} noise=${noise}`;
+    `lambdaRate=${lambdaRate} maxNorm=${maxNorm} noise=${noise} generative=${generativeDraws}`;
 
   return {
     config: resolved,
@@ -385,6 +391,7 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
         seed: options.seed ?? randomSeed(),
         settings,
         baselines: layerBaselines,
+        generativeDraws,
       });
       if (used === 'adaptive-l1') adaptLambda(batch.images, kind);
       return used === 'kl' ? subtractPenalty(result.objective, result.gradients, batch.images, kind) : result;

@@ -20,7 +20,7 @@ import { randomSeed } from '../core/random';
 import { ArgumentError, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
 import { pathObjective, sampleFromInput, type Chain } from './chain';
-import { chainGradients, chainNoise } from './chain-gradients';
+import { chainGradients, chainNoise, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
@@ -43,6 +43,12 @@ export interface SbnVaeConfig {
   hidden?: number;
   /** Estimator settings (temperature, slope, decay, eta); defaults as `estimate`. */
   settings?: Partial<EstimatorSettings>;
+  /**
+   * Which draw the decoder's and prior's gradients come from under a score-function-family
+   * estimator: `'independent'` (default; one draw of their own, the same for every estimator) or
+   * `'shared'` (the estimator's own draws). See chain-gradients.ts.
+   */
+  generativeDraws?: GenerativeDraws;
 }
 
 export interface SbnVae extends Model<tf.Tensor2D> {
@@ -130,6 +136,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   const hidden = config.hidden ?? 200;
   const seed = config.seed ?? randomSeed();
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
+  const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
   const parameters = createParameters(vaeSpecs(visible, latent, hidden, kind), seed);
   const chainOf = (x: tf.Tensor2D) => vaeChain(parameters, latent, kind, x);
   const baselines = createBaselineStore();
@@ -143,7 +150,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   };
 
   return {
-    config: { visible, latent: [...latent], kind, hidden, seed },
+    config: { visible, latent: [...latent], kind, hidden, seed, generativeDraws },
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
     gradients(estimator: string, x: tf.Tensor2D, options: GradientOptions = {}): GradientResult {
@@ -159,6 +166,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
         seed: options.seed ?? randomSeed(),
         settings,
         baselines: layerBaselines,
+        generativeDraws,
       });
     },
     exact(x: tf.Tensor2D) {
@@ -180,7 +188,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
       const drawSeed = options.seed ?? randomSeed();
       return inChunks(x, samples, (chunk, offset) => tf.mean(logWeights(chunk, samples, drawSeed + offset), 0) as tf.Tensor1D);
     },
-    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden}`,
+    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden} generative=${generativeDraws}`,
     getState: () => baselines.getState(),
     setState: (state: JsonValue) => baselines.setState(state),
     dispose: () => disposeParameters(parameters),

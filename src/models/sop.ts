@@ -30,7 +30,7 @@ import { randomSeed } from '../core/random';
 import { ArgumentError, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
 import { pathObjective, samplePath, type Chain } from './chain';
-import { chainGradients, chainNoise } from './chain-gradients';
+import { chainGradients, chainNoise, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
@@ -61,6 +61,11 @@ export interface SopConfig {
   seed?: number;
   /** Estimator settings (temperature, slope, decay, eta); defaults as `estimate`. */
   settings?: Partial<EstimatorSettings>;
+  /**
+   * Which draw the output layer's gradient comes from under a score-function-family estimator:
+   * `'independent'` (default; one joint draw of its own) or `'shared'` (the estimator's draws).
+   */
+  generativeDraws?: GenerativeDraws;
 }
 
 export interface Sop extends Model<SopBatch> {
@@ -194,12 +199,13 @@ export function createSop(config: SopConfig): Sop {
   const hidden = config.hidden ?? 200;
   const seed = config.seed ?? randomSeed();
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
+  const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
   const parameters = createParameters(sopSpecs(input, output, latent, hidden, kind), seed);
   const chainOf = (batch: SopBatch, m: number) => sopChain(parameters, latent, kind, batch, m);
   const baselines = createBaselineStore();
 
   return {
-    config: { input, output, latent: [...latent], kind, hidden, seed },
+    config: { input, output, latent: [...latent], kind, hidden, seed, generativeDraws },
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
     gradients(estimator: string, batch: SopBatch, options: GradientOptions = {}): GradientResult {
@@ -216,6 +222,7 @@ export function createSop(config: SopConfig): Sop {
         seed: options.seed ?? randomSeed(),
         settings,
         baselines: layerBaselines,
+        generativeDraws,
       });
     },
     exact(batch: SopBatch, options: { samples?: number } = {}) {

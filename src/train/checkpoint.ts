@@ -31,6 +31,8 @@ export interface RunIdentity {
   evalEvery: number | null;
   /** Learning-rate multipliers by parameter name, when the run has any. */
   lrScale?: Record<string, number>;
+  /** Parameters stepped by plain SGD at their own rate, when the run has any. */
+  sgd?: Record<string, number>;
 }
 
 export interface Checkpoint {

@@ -2,6 +2,7 @@
  * The contract between the training experiments (`runExperiment`, src/train/experiment.ts) and
  * their front ends (the `stochgrad train` command, notebooks).
  */
+import type { GenerativeDraws } from '../models/chain-gradients';
 import type { ExpertKind } from '../models/gating';
 import type { PenaltyKind } from '../models/sparsity';
 
@@ -47,6 +48,15 @@ export interface ExperimentConfig {
   boundExamples?: number;
   /** Test examples of the final evaluation (default: the whole test split). */
   testExamples?: number;
+  /**
+   * vae, sop, gating: which draw the generative parameters' gradients (decoder and prior, output
+   * layer, experts) come from under a score-function-family estimator (default `'independent'`).
+   */
+  generativeDraws?: GenerativeDraws;
+  /** vae: the prior logits' optimiser, plain SGD at `priorLr` (default) or `'same'` as the rest. */
+  priorOptimizer?: 'sgd' | 'same';
+  /** vae: the prior logits' SGD learning rate (default 1e-2, the DisARM authors'). */
+  priorLr?: number;
   /** gating: the network, its sparsity penalty and its test-time gates. */
   gating?: GatingTaskOptions;
 }

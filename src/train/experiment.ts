@@ -71,6 +71,7 @@ async function runOne(config: ExperimentConfig, estimator: string, dataset: Data
       ...(resumeDir && fs.existsSync(path.join(resumeDir, CHECKPOINT_FILE)) ? { resume: resumeDir } : {}),
       ...(task.keepBest ? { keepBest: task.keepBest } : {}),
       ...(task.lrScale ? { lrScale: task.lrScale } : {}),
+      ...(task.sgd ? { sgd: task.sgd } : {}),
     });
     let summary: Record<string, number | null>;
     try {

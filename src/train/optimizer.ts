@@ -4,6 +4,8 @@
  *
  * - SGD: `θ ← θ + α g`.
  * - Either with `lrScale`: parameter p steps with `α · lrScale[p]` (default 1), e.g. a slower gater.
+ * - Either with `sgd`: parameter p steps by plain SGD at its own rate `sgd[p]`, whatever the kind
+ *   (the DisARM authors train a VAE's prior logits so: SGD 1e-2 beside Adam 1e-4).
  * - Adam (Kingma & Ba 2015) with bias correction, at step t = 1, 2, …:
  *   `m ← β₁ m + (1 − β₁) g`, `v ← β₂ v + (1 − β₂) g²`,
  *   `θ ← θ + α m̂ / (√v̂ + ε)` with `m̂ = m / (1 − β₁ᵗ)`, `v̂ = v / (1 − β₂ᵗ)`.
@@ -35,6 +37,8 @@ export interface OptimizerOptions {
   epsilon?: number;
   /** Learning-rate multipliers by parameter name (each > 0; default 1). */
   lrScale?: Readonly<Record<string, number>>;
+  /** Parameters stepped by plain SGD at their own learning rate (each > 0), whatever `kind` is. */
+  sgd?: Readonly<Record<string, number>>;
 }
 
 /** One slot tensor as plain numbers (row-major). */
@@ -83,7 +87,10 @@ function checkOptions(options: OptimizerOptions): Required<OptimizerOptions> {
   const lrScale = options.lrScale ?? {};
   if (lrScale == null || typeof lrScale !== 'object') throw new ArgumentError('options.lrScale', 'expected an object of parameter name → multiplier');
   for (const [name, scale] of Object.entries(lrScale)) checkPositive(`options.lrScale.${name}`, scale);
-  return { kind, lr: options.lr, beta1, beta2, epsilon, lrScale };
+  const sgd = options.sgd ?? {};
+  if (sgd == null || typeof sgd !== 'object') throw new ArgumentError('options.sgd', 'expected an object of parameter name → learning rate');
+  for (const [name, rate] of Object.entries(sgd)) checkPositive(`options.sgd.${name}`, rate);
+  return { kind, lr: options.lr, beta1, beta2, epsilon, lrScale, sgd };
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -120,7 +127,7 @@ function checkSlotValue(argument: string, slot: unknown): SlotValue {
 
 /** An ascending SGD or Adam optimiser; see the module comment for the update rules. */
 export function createOptimizer(options: OptimizerOptions): Optimizer {
-  const { kind, lr: baseLr, beta1, beta2, epsilon, lrScale } = checkOptions(options);
+  const { kind, lr: baseLr, beta1, beta2, epsilon, lrScale, sgd } = checkOptions(options);
   const slotNames = SLOTS[kind];
   let stepCount = 0;
   // slots[slot][parameter]
@@ -149,8 +156,9 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
       const t = stepCount + 1;
       for (const [name, theta] of Object.entries(parameters)) {
         const g = gradients[name];
-        const lr = baseLr * (lrScale[name] ?? 1);
-        if (kind === 'sgd') tf.tidy(() => theta.assign(tf.add(theta, tf.mul(lr, g))));
+        const plain = sgd[name];
+        const lr = plain ?? baseLr * (lrScale[name] ?? 1);
+        if (kind === 'sgd' || plain !== undefined) tf.tidy(() => theta.assign(tf.add(theta, tf.mul(lr, g))));
         else {
           const slots = { theta, g, m: slot('m', name, theta.shape), v: slot('v', name, theta.shape) };
           adamStep(slots, { lr, beta1, beta2, epsilon, c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });

@@ -55,6 +55,8 @@ export interface TrainOptions<Batch> {
   keepBest?: KeepBest;
   /** Learning-rate multipliers by parameter name (default 1): parameter p steps with `lr · lrScale[p]`. */
   lrScale?: Readonly<Record<string, number>>;
+  /** Parameters stepped by plain SGD at their own learning rate, whatever the optimiser (e.g. a VAE's prior logits). */
+  sgd?: Readonly<Record<string, number>>;
 }
 
 export interface TrainResult {
@@ -126,6 +128,7 @@ function identityOf<Batch>(model: Model<Batch>, options: TrainOptions<Batch>, ki
     samples: options.samples ?? null,
     evalEvery: options.evalEvery ?? null,
     ...(options.lrScale ? { lrScale: { ...options.lrScale } } : {}),
+    ...(options.sgd ? { sgd: { ...options.sgd } } : {}),
   };
 }
 
@@ -190,7 +193,12 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
   const kind = checkTrainOptions(model, data, options);
   const { estimator, steps, seed, samples, evalEvery, evaluate, onProgress, checkpoint } = options;
   const identity = identityOf(model, options, kind);
-  const optimizer = createOptimizer({ kind, lr: options.lr, ...(options.lrScale ? { lrScale: options.lrScale } : {}) });
+  const optimizer = createOptimizer({
+    kind,
+    lr: options.lr,
+    ...(options.lrScale ? { lrScale: options.lrScale } : {}),
+    ...(options.sgd ? { sgd: options.sgd } : {}),
+  });
   const sum = tf.tidy(() => tf.variable(tf.scalar(0), false));
   const best = options.keepBest ? createBestKeeper(options.keepBest) : undefined;
   try {

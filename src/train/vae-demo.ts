@@ -16,7 +16,7 @@ import { ArgumentError, checkInteger, checkPositive } from '../errors';
 import { createSbnVae, type SbnKind, type SbnVae } from '../models/sbn-vae';
 import { vaeReconstructions, vaeSamples } from '../models/sbn-vae-images';
 import { evaluationImages, meanOf } from './tasks/eval-data';
-import { oneOrTwoDraws } from './tasks/task';
+import { fewestDraws } from './tasks/task';
 import { train, type TrainResult } from './train';
 
 export interface VaeDemoOptions {
@@ -67,7 +67,7 @@ export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Prom
         steps,
         lr,
         seed,
-        samples: oneOrTwoDraws(estimator),
+        samples: fewestDraws(estimator),
         evalEvery,
         evaluate: () => ({ elbo: meanOf(model.elbo(evalImages, { samples: 1, seed: EVAL_SEED })) }),
         onProgress: (step, _steps, metrics) => {

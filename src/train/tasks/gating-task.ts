@@ -17,7 +17,7 @@ import type { Dataset, Split } from '../../data/split';
 import { createGatingNet, type GatingBatch, type GatingConfig } from '../../models/gating';
 import type { ExperimentConfig, GatingTaskOptions } from '../experiment-types';
 import { evaluationLabels, evaluationSizes } from './eval-data';
-import { firstAndLast, oneOrTwoDraws, type Task } from './task';
+import { firstAndLast, fewestDraws, type Task } from './task';
 
 const EVAL_SEED = 34567;
 /** The estimators `reinforceGaterLr` applies to (the paper's REINFORCE gater used a 100× smaller rate). */
@@ -36,7 +36,7 @@ function modelConfig(options: GatingTaskOptions, seed: number): GatingConfig {
 
 export function gatingTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<GatingBatch> {
   const options = config.gating ?? {};
-  const model = createGatingNet(modelConfig(options, config.seed));
+  const model = createGatingNet({ ...modelConfig(options, config.seed), generativeDraws: config.generativeDraws ?? 'independent' });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'none' });
   const count = evaluationSizes(config).examples;
   const valid = subset(dataset.valid, count);
@@ -50,7 +50,7 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
   return {
     model,
     optimizer: 'adam',
-    defaultSamples: oneOrTwoDraws,
+    defaultSamples: fewestDraws,
     data: { batchAt: (step) => batcher.batchAt(step) },
     ...(slowGater ? { lrScale: Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) } : {}),
     evaluate: () => {

@@ -30,7 +30,12 @@ function halves(images: tf.Tensor2D): SopBatch {
 }
 
 export function sopTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<SopBatch> {
-  const model = createSop({ latent: config.latent ?? [200], kind: config.kind ?? 'linear', seed: config.seed });
+  const model = createSop({
+    latent: config.latent ?? [200],
+    kind: config.kind ?? 'linear',
+    seed: config.seed,
+    generativeDraws: config.generativeDraws ?? 'independent',
+  });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
   const valid = halves(evaluationImages(dataset.valid, evaluationSizes(config).boundExamples, EVAL_SEED));
   return {

@@ -1,4 +1,5 @@
 /** One experiment of the papers, ready to train: a fresh model, its data, its evaluations. */
+import { estimators, isEstimatorName } from '../../estimators/registry';
 import type { Model } from '../../models/model';
 import type { BestParameters, KeepBest } from '../best';
 import type { TrainData } from '../train';
@@ -13,6 +14,8 @@ export interface Task<Batch> {
   defaultSamples(estimator: string): number;
   /** Learning-rate multipliers by parameter name (default: none). */
   lrScale?: Record<string, number>;
+  /** Parameters stepped by plain SGD at their own learning rate (default: none). */
+  sgd?: Record<string, number>;
   /** Periodic metrics (cheap: subsets of the evaluation data). */
   evaluate(step: number): Record<string, number>;
   /** Keep the parameters of the best evaluation by this metric; `summarize` receives them. */
@@ -27,9 +30,9 @@ export interface Task<Batch> {
 
 export type TaskFactory = (config: ExperimentConfig, estimator: string) => Task<unknown>;
 
-/** reinforce-loo needs two draws per example; the others default to one. */
-export function oneOrTwoDraws(estimator: string): number {
-  return estimator === 'reinforce-loo' ? 2 : 1;
+/** The fewest draws per example the estimator accepts (its registry entry's `minSamples`; 1 for unit types). */
+export function fewestDraws(estimator: string): number {
+  return isEstimatorName(estimator) ? estimators[estimator].minSamples : 1;
 }
 
 /** First and last finite value of `metric` in the history (null when never measured). */

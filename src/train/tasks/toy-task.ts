@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createToyModel } from '../../models/toy-model';
 import type { ExperimentConfig } from '../experiment-types';
-import { firstAndLast, oneOrTwoDraws, type Task } from './task';
+import { firstAndLast, fewestDraws, type Task } from './task';
 
 export function toyTask(config: ExperimentConfig, estimator: string): Task<void> {
   const relax = estimator === 'relax';
@@ -16,7 +16,7 @@ export function toyTask(config: ExperimentConfig, estimator: string): Task<void>
     model,
     optimizer: 'sgd',
     ...(relax && config.surrogateLr !== undefined ? { lrScale: Object.fromEntries(surrogate.map((name) => [name, config.surrogateLr! / config.lr])) } : {}),
-    defaultSamples: oneOrTwoDraws,
+    defaultSamples: fewestDraws,
     data: { batchAt: () => undefined },
     evaluate: () => ({ probability: tf.tidy(() => tf.mean(tf.sigmoid(model.parameters.phi)).dataSync()[0]) }),
     summarize(history) {
