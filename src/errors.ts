@@ -45,6 +45,12 @@ export function checkPositive(argument: string, value: unknown): number {
   return value;
 }
 
+/** Asserts `value` is a boolean or absent. */
+export function checkFlag(argument: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw new ArgumentError(argument, `expected true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** Asserts `value` lies strictly inside (0, 1). */
 export function checkOpenUnit(argument: string, value: unknown): number {
   if (typeof value !== 'number' || !(value > 0 && value < 1)) {

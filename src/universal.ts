@@ -26,7 +26,12 @@ export { estimators, ESTIMATOR_NAMES, isEstimatorName, lookupEstimator } from '.
 export type { EstimatorName } from './estimators/registry';
 export { blackBox } from './estimators/objective';
 export type { Objective } from './estimators/objective';
-export type { BaselineState, Estimate, EstimateOptions, EstimatorSpec } from './estimators/types';
+export type { BaselineState, Estimate, EstimateOptions, EstimatorFamily, EstimatorSpec } from './estimators/types';
+export { ESTIMATOR_FAMILIES } from './estimators/types';
+export { CENTRING_DECAY } from './estimators/learning-signal';
+export type { GenerativeDraws } from './models/chain-gradients';
+export { GENERATIVE_DRAWS } from './models/chain-gradients';
+export { INPUT_BASELINE_HIDDEN } from './models/input-baseline';
 export { enumerate, exactExpectation, exactGradient, MAX_ENUMERATION_UNITS } from './estimators/exact';
 
 // Metrics
@@ -135,6 +140,8 @@ export { pairedDifferences } from './metrics/paired-differences';
 export { bestOfGroups, groupSummary, sustainedFrom } from './metrics/group-summary';
 export { studentTCdf, studentTQuantile } from './metrics/student-t';
 export { claimVerdict } from './metrics/verdict';
+export { FINDINGS, holm, signTest, tailMeans, testClaims } from './metrics/claim-tests';
+export type { ClaimInput, ClaimResult, Finding, TailMeanOptions } from './metrics/claim-tests';
 export type { ClaimVerdict, Verdict } from './metrics/verdict';
 export type { BestOfGroupsOptions, GroupSummary, GroupSummaryOptions } from './metrics/group-summary';
 export { GATING_ERROR, SOP_TEST_NLL } from './results/published';

@@ -57,7 +57,7 @@ test('measured evaluations per sample match the registry metadata', () => {
   // MuProp adds one mean-field evaluation per call.
   assert.equal(byName.get('muprop')!.evaluationsPerSample, 1 + 1 / SAMPLES);
   for (const row of comparison.rows) {
-    const extra = row.estimator === 'muprop' ? 1 / SAMPLES : 0;
+    const extra = (estimators[row.estimator].evaluationsPerCall ?? 0) / SAMPLES;
     assert.equal(row.evaluationsPerSample, row.declaredEvaluationsPerSample + extra, row.estimator);
     assert.equal(row.declaredEvaluationsPerSample, estimators[row.estimator].evaluationsPerSample, row.estimator);
   }
@@ -189,6 +189,10 @@ test('stochgrad estimators lists every estimator with its metadata', () => {
     unbiased: true,
     needsDifferentiableF: true,
     evaluationsPerSample: 3,
+    family: 'relaxed-control-variate',
+    inNetworks: false,
+    minSamples: 1,
+    learned: null,
   });
 });
 

@@ -21,6 +21,7 @@ import { DEFAULT_SETTINGS, layerGradient, NETWORK_ESTIMATOR_NAMES, networkEstima
 import { completion, meanFieldExpansions, pathObjective, sampleFromInput, samplePath, tileRows, type Chain } from '../src/models/chain';
 import { chainGradients, chainNoise, GENERATIVE_DRAWS, GENERATIVE_STREAM, type GenerativeDraws } from '../src/models/chain-gradients';
 import { createParameters, dense, denseSpecs, type Parameters } from '../src/models/parameters';
+import { inputBaseline, inputBaselineSpecs } from '../src/models/input-baseline';
 import { createSbnVae } from '../src/models/sbn-vae';
 import { deriveSeed } from '../src/core/seeds';
 import { BATCH_BINARIZE_MODES, createBatcher } from '../src/data/batches';
@@ -250,6 +251,7 @@ describe('fast-path: custom ops and products', () => {
 /** A two-layer SBN (6–4–3) as a bare chain: its own reference surrogate below. */
 function testChain(parameters: Parameters, x: tf.Tensor2D): Chain {
   return {
+    baseline: (l) => inputBaseline(parameters, l, x),
     input: x,
     units: [4, 3],
     logits: (l, parent) => dense(parameters, `q${l + 1}`, parent),
@@ -274,9 +276,12 @@ function referenceGradients(chain: Chain, name: string, parameters: Parameters, 
     const noise = chainNoise(chain, rows, seed);
     const path = samplePath(chain, tileRows(chain.input, rows), noise);
     const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
+    const learned = estimator.spec.learned === 'input-baseline';
+    const baselines = chain.units.map((_, layer) => tileRows(chain.baseline!(layer), rows));
+    const residuals: tf.Tensor1D[] = [];
     const signals = chain.units.map((_, layer) => {
       const e = expansions?.[layer];
-      const { gradient } = layerGradient(estimator, {
+      const { gradient, residual } = layerGradient(estimator, {
         logits: path.logits[layer],
         u: noise[layer],
         f: completion(chain, path, noise, layer),
@@ -284,8 +289,10 @@ function referenceGradients(chain: Chain, name: string, parameters: Parameters, 
         examples: n,
         settings: DEFAULT_SETTINGS,
         seed: deriveSeed(seed, 1000 + layer),
+        ...(learned ? { inputBaseline: baselines[layer] } : {}),
         ...(e ? { expansion: { point: tileRows(e.point, rows), value: tileRows(e.value, rows), slope: tileRows(e.slope, rows) } } : {}),
       });
+      if (residual) residuals.push(tf.div(residual, rows) as tf.Tensor1D);
       return tf.div(gradient, rows);
     });
     const own = samplePath(chain, chain.input, chainNoise(chain, n, deriveSeed(seed, GENERATIVE_STREAM)));
@@ -293,9 +300,10 @@ function referenceGradients(chain: Chain, name: string, parameters: Parameters, 
     const { grads } = tf.variableGrads(() => {
       const objective = tf.mean(pathObjective(chain, generative));
       const surrogate = signals.map((signal, layer) => tf.sum(tf.mul(signal, chain.logits(layer, path.parents[layer]))));
-      return tf.addN([objective, ...surrogate]) as tf.Scalar;
+      const regression = residuals.map((r, layer) => tf.sum(tf.mul(r, tileRows(chain.baseline!(layer), rows))));
+      return tf.addN([objective, ...surrogate, ...regression]) as tf.Scalar;
     }, Object.values(parameters));
-    const gradients = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, grads[v.name]]));
+    const gradients = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, grads[v.name] ?? tf.zerosLike(v)]));
     return { objective: tf.mean(pathObjective(chain, generative)), gradients } as unknown as tf.TensorContainer;
   }) as unknown as { objective: tf.Scalar; gradients: Record<string, tf.Tensor> };
 }
@@ -305,7 +313,7 @@ describe('fast-path: chainGradients equals the straightforward surrogate', () =>
   const signal = NETWORK_ESTIMATOR_NAMES.filter((e) => networkEstimator(e).kind === 'signal');
   for (const [name, draws] of signal.flatMap((e) => GENERATIVE_DRAWS.map((g) => [e, g] as const))) {
     test(`fast-path: chain ${name}, generative draws ${draws}`, () => {
-      const parameters = createParameters([...specs, { name: 'prior.b', shape: [3], init: 'glorot' as const }], 5);
+      const parameters = createParameters([...specs, { name: 'prior.b', shape: [3], init: 'glorot' as const }, ...inputBaselineSpecs(2, 6)], 5);
       parameters['prior.b'].assign(tf.tensor1d([0.4, -0.3, 1.1]));
       const x = tf.tensor2d([[1, 0, 1, 1, 0, 0], [0, 1, 1, 0, 1, 0], [1, 1, 0, 0, 0, 1]]);
       const chain = testChain(parameters, x);
@@ -351,7 +359,7 @@ describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
   ];
   for (const { label, latent, kind } of kinds) {
     test(`fast-path: ${label} VAE, every network estimator`, () => {
-      const model = createSbnVae({ visible: 12, latent, kind, seed: 4, hidden: 7 });
+      const model = createSbnVae({ visible: 12, latent, kind, seed: 4, hidden: 7, inputBaseline: true });
       const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([4, 12], 0, 1, 'float32', 8), 0.5), 'float32')) as tf.Tensor2D;
       for (const estimator of NETWORK_ESTIMATOR_NAMES) {
         const state = model.getState(); // moving-average baselines: both runs start from the same state

@@ -98,15 +98,31 @@ export function exactOf(problem: Problem): number[] {
   return tf.tidy(() => Array.from(enumerate(problem.f, tf.tensor1d(problem.logits)).gradient));
 }
 
-/** Runs `name` on `problem` and returns the statistics of its estimates against the exact gradient. */
+/** What the estimator learns, supplied: RELAX's surrogate, or a non-zero input-dependent baseline. */
+function learnedParts(name: EstimatorName, problem: Problem): EstimateOptions | Record<string, never> {
+  const learned = estimators[name].learned;
+  if (learned === 'surrogate') return { surrogate: problem.surrogate } as EstimateOptions;
+  if (learned === 'input-baseline') return { inputBaseline: 0.7 } as EstimateOptions;
+  return {};
+}
+
+/**
+ * Runs `name` on `problem` and returns the statistics of its estimates against the exact gradient.
+ * An estimator with moving averages starts from the state an earlier call (200 draws, another seed)
+ * left, so its centring and normalisation are exercised; a normalised estimate is multiplied back
+ * by its known scale (`scale · ĝ` is what is unbiased).
+ */
 export function measure(name: EstimatorName, problem: Problem, options: EstimateOptions): GradientStats {
   const logits = tf.tensor1d(problem.logits);
-  const extra = name === 'relax' ? { surrogate: problem.surrogate } : {};
-  const result = estimate(name, problem.f, logits, { ...options, ...extra });
+  const extra = learnedParts(name, problem);
+  const warm = estimate(name, problem.f, logits, { ...options, ...extra, samples: Math.max(200, options.samples / 100), seed: (options.seed ?? 0) + 1 });
+  tf.dispose([warm.perSample, warm.mean]);
+  const result = estimate(name, problem.f, logits, { ...options, ...extra, ...(warm.baseline ? { baseline: warm.baseline } : {}) });
+  const scaled = tf.mul(result.perSample, result.scale ?? 1) as tf.Tensor2D;
   try {
-    return gradientStats(result.perSample, exactOf(problem));
+    return gradientStats(scaled, exactOf(problem));
   } finally {
-    tf.dispose([logits, result.perSample, result.mean]);
+    tf.dispose([logits, result.perSample, result.mean, scaled]);
   }
 }
 

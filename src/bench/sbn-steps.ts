@@ -3,6 +3,7 @@
  * `gradients()` and Adam step, and the matMul floor of a step (its matMul FLOPs at the
  * backend's measured plain-matMul rate).
  */
+import { fewestDraws } from '../train/tasks/task';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs';
@@ -43,9 +44,9 @@ export function binaryBatch(n: number, seed: number): { x: tf.Tensor2D; data: st
   return { x, data: `Bernoulli(0.5) pixels, seed ${seed} (${FASHION_MNIST} not found)` };
 }
 
-/** Draws per example: leave-one-out needs two. */
+/** Draws per example: the fewest the estimator accepts (leave-one-out: two). */
 export function samplesFor(estimator: string): number {
-  return estimator === 'reinforce-loo' ? 2 : 1;
+  return fewestDraws(estimator);
 }
 
 export function median(values: readonly number[]): number {

@@ -16,6 +16,11 @@ export interface EstimatorInfo {
   unbiased: boolean;
   needsDifferentiableF: boolean;
   evaluationsPerSample: number;
+  family: string;
+  inNetworks: boolean;
+  minSamples: number;
+  /** What the estimator learns alongside the model ('input-baseline', 'surrogate'), or null. */
+  learned: string | null;
 }
 
 /** The registry's metadata, in registry order. */
@@ -29,6 +34,10 @@ export function estimatorInfo(): EstimatorInfo[] {
       unbiased: spec.unbiased,
       needsDifferentiableF: spec.needsGradient,
       evaluationsPerSample: spec.evaluationsPerSample,
+      family: spec.family,
+      inNetworks: spec.inNetworks,
+      minSamples: spec.minSamples,
+      learned: spec.learned ?? null,
     };
   });
 }
@@ -40,12 +49,27 @@ const COLUMNS: Column[] = [
   { header: 'unbiased' },
   { header: 'needs differentiable f' },
   { header: 'evals/sample', align: 'right' },
+  { header: 'family' },
+  { header: 'in networks' },
+  { header: 'min samples', align: 'right' },
+  { header: 'learns' },
 ];
 
 const yesNo = (flag: boolean) => (flag ? 'yes' : 'no');
 
 function cells(info: EstimatorInfo): string[] {
-  return [info.name, info.title, info.reference, yesNo(info.unbiased), yesNo(info.needsDifferentiableF), String(info.evaluationsPerSample)];
+  return [
+    info.name,
+    info.title,
+    info.reference,
+    yesNo(info.unbiased),
+    yesNo(info.needsDifferentiableF),
+    String(info.evaluationsPerSample),
+    info.family,
+    yesNo(info.inNetworks),
+    String(info.minSamples),
+    info.learned ?? '',
+  ];
 }
 
 export const estimatorsCommand: Command = {

@@ -13,7 +13,7 @@ import { networkEstimator } from '../estimators/layer';
 import { GENERATIVE_DRAWS, type GenerativeDraws } from '../models/chain-gradients';
 import { EXPERT_KINDS } from '../models/gating';
 import { PENALTY_KINDS } from '../models/sparsity';
-import { ESTIMATOR_NAMES, lookupEstimator } from '../estimators/registry';
+import { ESTIMATOR_NAMES, estimators, isEstimatorName, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import { runExperiment } from '../train/experiment';
 import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks, type GatingTaskOptions, type TaskName } from '../train/experiment-types';
 import type { Command } from './command';
@@ -79,7 +79,7 @@ export const TRAIN_OPTIONS = {
   },
   'max-norm': { kind: 'number', positive: true, help: 'gating: bound on the norm of every unit\'s incoming weights, enforced after each step (default none; the paper 2)' },
   noise: { kind: 'number', help: 'gating: standard deviation ≥ 0 of the noisy rectifier\'s noise (default 1)' },
-  'reinforce-gater-lr': { kind: 'number', positive: true, help: 'gating: learning rate of the gater when a reinforce* estimator trains the gates (default --lr; the paper 0.001)' },
+  'reinforce-gater-lr': { kind: 'number', positive: true, help: 'gating: learning rate of the gater when a score-function estimator (the reinforce family, muprop and its variants, nvil, ar) trains the gates (default --lr; the paper 0.001)' },
   'generative-draws': {
     kind: 'choice',
     choices: GENERATIVE_DRAWS,
@@ -170,9 +170,11 @@ function checkCombinations(task: TaskName, options: TrainOptions): void {
     if (options['checkpoint-every'] !== undefined) throw new UsageError('option --checkpoint-every writes checkpoints into DIR and needs --out DIR');
   }
   if (options.resume !== undefined) checkDirectory('--resume', options.resume);
-  // In sop, --samples is m of the m-sample objective; reinforce-loo draws its two samples itself.
-  if (task !== 'sop' && options.samples !== undefined && options.samples < 2 && options.estimators.includes('reinforce-loo')) {
-    throw new UsageError(`reinforce-loo needs --samples >= 2 (the leave-one-out baseline uses the other draws), got ${options.samples}`);
+  // In sop, --samples is m of the m-sample objective; an estimator that needs several draws draws them itself.
+  const samples = options.samples;
+  const short = options.estimators.find((name) => isEstimatorName(name) && samples !== undefined && samples < estimators[name].minSamples);
+  if (task !== 'sop' && short !== undefined) {
+    throw new UsageError(`${short} needs --samples >= ${estimators[short as EstimatorName].minSamples} (its baseline uses the other draws), got ${samples}`);
   }
 }
 

@@ -11,7 +11,8 @@ export type SurrogateDerivative =
   | { kind: 'identity' } //                   ∂z/∂φ := 1
   | { kind: 'sigmoid' } //                    ∂z/∂φ := σ'(φ)
   | { kind: 'annealed'; slope: number } //    ∂z/∂φ := s σ'(s φ)
-  | { kind: 'gumbel'; temperature: number }; // ∂z/∂φ := ∂/∂φ σ((φ + L(u)) / τ)
+  | { kind: 'gumbel'; temperature: number } // ∂z/∂φ := ∂/∂φ σ((φ + L(u)) / τ)
+  | { kind: 'one-half' }; //                  ∂z/∂φ := (z − σ(φ))(z − ½), z the hard sample (DARN's "1/2")
 
 /** The forward value of the straight-through op. */
 export function hardSample(logits: tf.Tensor, u: tf.Tensor, rule: SurrogateDerivative): tf.Tensor {
@@ -32,6 +33,11 @@ export function surrogateDerivative(logits: tf.Tensor, u: tf.Tensor, rule: Surro
     case 'gumbel': {
       const scaled = tf.div(tf.add(logits, logisticNoise(u)), rule.temperature);
       return tf.div(sigmoidDerivative(scaled), rule.temperature);
+    }
+    case 'one-half': {
+      // The score (z − σ) times the Taylor step (z − ½): (1 − σ)/2 where z = 1, σ/2 where z = 0.
+      const z = hardSample(logits, u, rule);
+      return tf.mul(tf.sub(z, tf.sigmoid(logits)), tf.sub(z, 0.5));
     }
   }
 }

@@ -37,6 +37,8 @@ export function antithetic(
     needsGradient: false,
     evaluationsPerSample: 2,
     minSamples: 1,
+    family: 'antithetic',
+    inNetworks: true,
     run: (context) => ({ perSample: combine(context, evaluatePair(context)) as tf.Tensor2D }),
   };
 }

@@ -13,6 +13,8 @@ export const ar: EstimatorSpec = {
   needsGradient: false,
   evaluationsPerSample: 1,
   minSamples: 1,
+  family: 'score-function',
+  inNetworks: true,
   run(context: EstimatorContext): EstimatorOutput {
     const values = context.f(drawnSample(context));
     return { perSample: tf.mul(values.expandDims(1), tf.sub(1, tf.mul(2, context.u))) as tf.Tensor2D };

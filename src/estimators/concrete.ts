@@ -21,6 +21,8 @@ export const concrete: EstimatorSpec = {
   needsGradient: true,
   evaluationsPerSample: 1,
   minSamples: 1,
+  family: 'pathwise',
+  inNetworks: true,
   run(context: EstimatorContext): EstimatorOutput {
     return { perSample: perSampleGradient(context, (phi) => relaxedSample(phi, context.u, context.temperature)) };
   },

@@ -36,6 +36,9 @@ function checkOptions(spec: EstimatorSpec, name: string, options: EstimateOption
   if (options.slope !== undefined) checkPositive('options.slope', options.slope);
   if (options.eta !== undefined && !Number.isFinite(options.eta)) throw new ArgumentError('options.eta', 'expected a finite number');
   if (options.decay !== undefined) checkOpenUnit('options.decay', options.decay);
+  if (options.inputBaseline !== undefined && !Number.isFinite(options.inputBaseline)) {
+    throw new ArgumentError('options.inputBaseline', `expected a finite number, got ${String(options.inputBaseline)}`);
+  }
 }
 
 function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: EstimateOptions): EstimatorContext {
@@ -61,6 +64,7 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
     eta: options.eta ?? DEFAULTS.eta,
     baseline: options.baseline,
     surrogate: options.surrogate,
+    ...(lookupEstimator(name).learned === 'input-baseline' ? { inputBaseline: tf.fill([samples], options.inputBaseline ?? 0) as tf.Tensor1D } : {}),
     conditionalNoise: () => given ?? uniformNoise(samples, d, (seed ^ CONDITIONAL_STREAM) >>> 0),
   };
 }
@@ -71,14 +75,16 @@ export function estimate(name: EstimatorName, f: Objective, logits: tf.Tensor1D,
   checkLogits(logits);
   checkOptions(spec, name, options);
   let baseline: Estimate['baseline'];
+  let scale: number | undefined;
   let evaluations = 0;
   const perSample = tf.tidy(() => {
     const context = makeContext(name, f, logits, options);
     const output = spec.run(context);
     baseline = output.baseline;
+    scale = output.scale;
     evaluations = context.f.evaluations;
     return output.perSample;
   });
   const mean = tf.tidy(() => tf.mean(perSample, 0) as tf.Tensor1D);
-  return { perSample, mean, evaluations, ...(baseline ? { baseline } : {}) };
+  return { perSample, mean, evaluations, ...(baseline ? { baseline } : {}), ...(scale !== undefined ? { scale } : {}) };
 }

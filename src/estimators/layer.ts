@@ -28,18 +28,14 @@ export type NetworkEstimator =
   | { kind: 'signal'; name: EstimatorName; spec: EstimatorSpec }
   | { kind: 'pathwise'; name: string; spec?: EstimatorSpec; sample: PathwiseSample };
 
-// REBAR and RELAX need f differentiable in a relaxation of every later layer; a network whose
-// later layers are sampled is piecewise constant there, so their control variate would be biased.
-const NOT_IN_NETWORKS: readonly string[] = ['rebar', 'relax'];
-
-/** The estimators usable inside networks. */
-export const NETWORK_ESTIMATOR_NAMES = ESTIMATOR_NAMES.filter((name) => !NOT_IN_NETWORKS.includes(name));
+/** The estimators usable inside networks (their registry entries' `inNetworks`). */
+export const NETWORK_ESTIMATOR_NAMES = ESTIMATOR_NAMES.filter((name) => estimators[name].inNetworks);
 
 /** Resolves `name` for use in a network, or throws naming the valid ones. */
 export function networkEstimator(name: unknown, argument = 'estimator'): NetworkEstimator {
   const spec = lookupEstimator(name, argument);
   const valid = name as EstimatorName;
-  if (NOT_IN_NETWORKS.includes(valid)) {
+  if (!spec.inNetworks) {
     throw new ArgumentError(
       argument,
       `${JSON.stringify(valid)} is not available inside networks (its relaxed control variate needs every later ` +
@@ -65,8 +61,10 @@ export interface LayerProblem {
   sample?: tf.Tensor2D;
   /** MuProp's expansion point, from the network's mean-field pass. */
   expansion?: TaylorExpansion;
-  /** Moving-average baseline state of this layer (reinforce-ema, reinforce-optimal). */
+  /** Moving-average baseline state of this layer (reinforce-ema, reinforce-optimal, the centred ones). */
   baseline?: BaselineState;
+  /** The learned input-dependent baseline's value per row, `[rows]` (estimators with `learned: 'input-baseline'`). */
+  inputBaseline?: tf.Tensor1D;
   /** Seed of any further noise the estimator draws. */
   seed: number;
 }
@@ -79,11 +77,11 @@ export function checkLayerSamples(estimator: Extract<NetworkEstimator, { kind: '
   }
 }
 
-/** `ĝ_φ` for one layer, `[rows, d]`, and the updated baseline state. */
+/** `ĝ_φ` for one layer, `[rows, d]`, the updated baseline state and, with a learned baseline, its residual. */
 export function layerGradient(
   estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
   problem: LayerProblem,
-): { gradient: tf.Tensor2D; baseline?: BaselineState } {
+): { gradient: tf.Tensor2D; baseline?: BaselineState; residual?: tf.Tensor1D; scale?: number } {
   const { spec, name } = estimator;
   checkLayerSamples(estimator, problem.samples);
   const [rows, d] = problem.u.shape;
@@ -104,10 +102,16 @@ export function layerGradient(
     baseline: problem.baseline,
     expansion: problem.expansion,
     sample: problem.sample,
+    inputBaseline: problem.inputBaseline,
     conditionalNoise: () => {
       throw new ArgumentError('estimator', `${name} needs conditional noise, which networks do not provide`);
     },
   };
   const output = spec.run(context);
-  return { gradient: output.perSample, ...(output.baseline ? { baseline: output.baseline } : {}) };
+  return {
+    gradient: output.perSample,
+    ...(output.baseline ? { baseline: output.baseline } : {}),
+    ...(output.residual ? { residual: output.residual } : {}),
+    ...(output.scale !== undefined ? { scale: output.scale } : {}),
+  };
 }

@@ -5,12 +5,15 @@
  * Unbiased; one evaluation of f per draw plus one mean-field evaluation and backward pass per batch.
  * Inside a network the expansion point comes from the network's mean-field pass
  * (`context.expansion`): any point, value and slope independent of z keep it unbiased.
+ *
+ * `muprop` is the bare estimator; the paper's variants add parts (learning-signal.ts): `muprop-c`
+ * centres the residual with a moving average, `muprop-c-vn` also divides it by its running standard
+ * deviation, `muprop-c-idb` also subtracts a learned input-dependent baseline.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bernoulliScore, sigmoidDerivative } from '../core/bernoulli';
-import { drawnSample } from './drawn-sample';
 import { differentiateThrough } from './autodiff';
-import type { EstimatorContext, EstimatorOutput, EstimatorSpec, TaylorExpansion } from './types';
+import { composedScoreFunction, type SignalParts } from './learning-signal';
+import type { EstimatorContext, EstimatorSpec, TaylorExpansion } from './types';
 
 /**
  * f and ∂f/∂z at the mean field `z̄ = σ(φ)` of this problem, one row per row of logits, from one
@@ -34,30 +37,33 @@ function localExpansion(context: EstimatorContext): TaylorExpansion {
   }
 }
 
-/** `[f(z) − f(z̄) − f'(z̄)ᵀ(z − z̄)] (z − σ(φ)) + f'(z̄) ⊙ σ'(φ)`, one row per draw. */
-function tayloredScore(context: EstimatorContext, { point, value, slope }: TaylorExpansion): tf.Tensor2D {
-  const z = drawnSample(context);
-  const values = context.f(z);
-  const score = bernoulliScore(z, context.logits);
-  const taylor = tf.add(value, tf.sum(tf.mul(tf.sub(z, point), slope), 1));
-  const residual = tf.sub(values, taylor).expandDims(1);
-  const meanOfControlVariate = tf.mul(slope, sigmoidDerivative(context.logits));
-  return tf.add(tf.mul(residual, score), meanOfControlVariate) as tf.Tensor2D;
+/** The expansion a network supplied, or one at this problem's own mean field; `dispose` frees what it made. */
+export function taylorExpansion(context: EstimatorContext): { expansion: TaylorExpansion; dispose: () => void } {
+  if (context.expansion) return { expansion: context.expansion, dispose: () => undefined };
+  const expansion = localExpansion(context);
+  return { expansion, dispose: () => expansion.value.dispose() };
 }
 
-export const muprop: EstimatorSpec = {
-  title: 'MuProp (Taylor control variate)',
-  reference: 'Gu, Levine, Sutskever & Mnih 2016',
-  unbiased: true,
-  needsGradient: true,
-  evaluationsPerSample: 1,
-  minSamples: 1,
-  run(context: EstimatorContext): EstimatorOutput {
-    const expansion = context.expansion ?? localExpansion(context);
-    try {
-      return { perSample: tayloredScore(context, expansion) };
-    } finally {
-      if (!context.expansion) expansion.value.dispose();
-    }
-  },
-};
+const GU = 'Gu, Levine, Sutskever & Mnih 2016';
+
+/** A MuProp estimator with the given parts on top of its Taylor control variate. */
+function mupropWith(title: string, parts: Omit<SignalParts, 'taylor'>, extra: Partial<EstimatorSpec> = {}): EstimatorSpec {
+  return {
+    title,
+    reference: GU,
+    unbiased: true,
+    needsGradient: true,
+    evaluationsPerSample: 1,
+    evaluationsPerCall: 1,
+    minSamples: 1,
+    family: 'score-function',
+    inNetworks: true,
+    ...extra,
+    run: (context) => composedScoreFunction(context, { taylor: true, ...parts }),
+  };
+}
+
+export const muprop = mupropWith('MuProp (Taylor control variate)', {});
+export const mupropC = mupropWith('MuProp, centred', { centre: true });
+export const mupropCVn = mupropWith('MuProp, centred, variance-normalised', { centre: true, normalise: true }, { normalised: true });
+export const mupropCIdb = mupropWith('MuProp, centred, input-dependent baseline', { centre: true, inputBaseline: true }, { learned: 'input-baseline' });

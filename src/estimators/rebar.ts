@@ -15,6 +15,10 @@ export const rebar: EstimatorSpec = {
   needsGradient: true,
   evaluationsPerSample: 3,
   minSamples: 1,
+  family: 'relaxed-control-variate',
+  // REBAR needs f differentiable in a relaxation of every later layer; a network whose later
+  // layers are sampled is piecewise constant there, so its control variate would be biased.
+  inNetworks: false,
   run(context: EstimatorContext): EstimatorOutput {
     const surrogate = (relaxed: tf.Tensor2D) => tf.mul(context.eta, context.f(relaxed)) as tf.Tensor1D;
     return { perSample: relaxedControlVariate(context, surrogate, 'f') };

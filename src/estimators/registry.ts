@@ -8,14 +8,15 @@ import { arm } from './arm';
 import { concrete } from './concrete';
 import { disarm } from './disarm';
 import { gumbelSt } from './gumbel-st';
-import { muprop } from './muprop';
+import { muprop, mupropC, mupropCIdb, mupropCVn } from './muprop';
+import { nvil } from './nvil';
 import { rebar } from './rebar';
 import { reinforce } from './reinforce';
 import { reinforceEma } from './reinforce-ema';
 import { reinforceLoo } from './reinforce-loo';
 import { reinforceOptimal } from './reinforce-optimal';
 import { relax } from './relax';
-import { st, stAnnealed, stSigmoid } from './straight-through';
+import { oneHalf, st, stAnnealed, stSigmoid } from './straight-through';
 import type { EstimatorSpec } from './types';
 
 export const estimators = {
@@ -27,6 +28,11 @@ export const estimators = {
   'st-sigmoid': stSigmoid,
   'st-annealed': stAnnealed,
   muprop,
+  'muprop-c': mupropC,
+  'muprop-c-vn': mupropCVn,
+  'muprop-c-idb': mupropCIdb,
+  nvil,
+  'one-half': oneHalf,
   ar,
   arm,
   disarm,

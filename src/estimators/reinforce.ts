@@ -25,6 +25,8 @@ export function scoreFunction(title: string, reference: string, minSamples: numb
     needsGradient: false,
     evaluationsPerSample: 1,
     minSamples,
+    family: 'score-function',
+    inNetworks: true,
     run(context) {
       const z = drawnSample(context);
       const values = context.f(z);

@@ -17,6 +17,9 @@ export const relax: EstimatorSpec = {
   needsGradient: false,
   evaluationsPerSample: 1,
   minSamples: 1,
+  family: 'relaxed-control-variate',
+  inNetworks: false, // as REBAR: its relaxed control variate needs every later layer relaxed too
+  learned: 'surrogate',
   run(context: EstimatorContext): EstimatorOutput {
     const surrogate = context.surrogate;
     if (typeof surrogate !== 'function') {

@@ -32,6 +32,8 @@ export function straightThrough(
     needsGradient: true,
     evaluationsPerSample: 1,
     minSamples: 1,
+    family: 'pathwise',
+    inNetworks: true,
     run: (context) => ({ perSample: straightThroughEstimate(context, rule(context)) }),
     pathwise: (logits, u, settings) => straightThroughSample(logits, u, rule(settings)),
   };
@@ -41,6 +43,17 @@ const BENGIO = 'Bengio, Léonard & Courville 2013';
 
 export const st = straightThrough('Straight-through, identity', BENGIO, () => ({ kind: 'identity' }));
 export const stSigmoid = straightThrough('Straight-through, sigmoid derivative', BENGIO, () => ({ kind: 'sigmoid' }));
+/**
+ * The "1/2" estimator (Gregor et al. 2014, DARN; named so in Gu et al. 2016, §4.2, eqs. 5–6): the
+ * likelihood ratio with the first-order Taylor expansion of f around the sample, evaluated at the
+ * fixed point z̄ = ½, as its learning signal, unit by unit: `ĝ_i = (z_i − σ_i) · ∂f/∂z_i(z) · (z_i − ½)`,
+ * i.e. `∂f/∂z_i(z) · (1 − σ_i)/2` where `z_i = 1` and `∂f/∂z_i(z) · σ_i/2` where `z_i = 0`. Biased
+ * unless f is quadratic; one evaluation of f and a backward pass, like straight-through.
+ */
+export const oneHalf = straightThrough('"1/2" (DARN\'s Taylor signal at ½)', 'Gregor, Danihelka, Mnih, Blundell & Wierstra 2014; Gu et al. 2016', () => ({
+  kind: 'one-half',
+}));
+
 export const stAnnealed = straightThrough('Straight-through, slope-annealed sigmoid', BENGIO, (s) => ({
   kind: 'annealed',
   slope: s.slope,

@@ -11,6 +11,8 @@ export interface BaselineState {
   numerator: number[];
   /** Moving average of the denominator (1 for the plain mean, `(z_i − σ_i)^2` per unit). */
   denominator: number[];
+  /** Moving average of the squared centred signal (variance normalisation: nvil, muprop-c-vn). */
+  variance?: number[];
 }
 
 export interface EstimateOptions {
@@ -34,6 +36,11 @@ export interface EstimateOptions {
   eta?: number;
   /** RELAX's differentiable surrogate `c`, evaluated on relaxed samples `[n, d]` → `[n]`. */
   surrogate?: (relaxed: tf.Tensor2D) => tf.Tensor1D;
+  /**
+   * The learned input-dependent baseline's value b(x) for this problem (nvil, muprop-c-idb):
+   * one number, the same for every draw (default 0). Inside networks the model supplies it.
+   */
+  inputBaseline?: number;
 }
 
 export interface Estimate {
@@ -45,6 +52,8 @@ export interface Estimate {
   evaluations: number;
   /** Updated baseline state, for the baseline estimators. */
   baseline?: BaselineState;
+  /** The variance normalisation's divisor `s ≥ 1` (nvil, muprop-c-vn): `scale · mean` is unbiased. */
+  scale?: number;
 }
 
 /**
@@ -85,6 +94,8 @@ export interface EstimatorContext {
   readonly eta: number;
   readonly baseline?: BaselineState;
   readonly surrogate?: (relaxed: tf.Tensor2D) => tf.Tensor1D;
+  /** The learned input-dependent baseline b(x), `[rows]`, independent of the draw (nvil, muprop-c-idb). */
+  readonly inputBaseline?: tf.Tensor1D;
   /**
    * The draw `1[u < σ(φ)]` when the caller already holds it (a network's sampled path): the
    * estimators evaluate f at this very tensor, so the caller's f may reuse its value there.
@@ -99,7 +110,19 @@ export interface EstimatorContext {
 export interface EstimatorOutput {
   perSample: tf.Tensor2D;
   baseline?: BaselineState;
+  /** With a learned input baseline: the centred signal minus b(x), `[rows]`, which training b shrinks. */
+  residual?: tf.Tensor1D;
+  /** With variance normalisation: the divisor `s ≥ 1` of every row (`s · ĝ` is unbiased). */
+  scale?: number;
 }
+
+/**
+ * How an estimator gets its gradient: the score function with baselines or control variates
+ * (one evaluation of f per draw), an antithetic pair (two), the pathwise derivative through a
+ * relaxed or straight-through sample, or a relaxed control variate (REBAR, RELAX).
+ */
+export type EstimatorFamily = 'score-function' | 'antithetic' | 'pathwise' | 'relaxed-control-variate';
+export const ESTIMATOR_FAMILIES: readonly EstimatorFamily[] = ['score-function', 'antithetic', 'pathwise', 'relaxed-control-variate'];
 
 /** Metadata and implementation of one estimator. */
 export interface EstimatorSpec {
@@ -110,10 +133,22 @@ export interface EstimatorSpec {
   readonly unbiased: boolean;
   /** Backpropagates through `f`, so `f` must be differentiable in a relaxed z. */
   readonly needsGradient: boolean;
-  /** Rows of `f` evaluated per estimate (excluding per-batch terms such as MuProp's mean field). */
+  /** Rows of `f` evaluated per estimate (excluding per-call terms such as MuProp's mean field). */
   readonly evaluationsPerSample: number;
+  /** Rows of `f` evaluated once per call whatever the samples (MuProp's mean-field point: 1). Default 0. */
+  readonly evaluationsPerCall?: number;
   /** Smallest `samples` the estimator accepts. */
   readonly minSamples: number;
+  readonly family: EstimatorFamily;
+  /** Usable inside networks (models' `gradients`): false where a relaxation of every later layer would be needed. */
+  readonly inNetworks: boolean;
+  /**
+   * State the estimator learns alongside the model: an input-dependent baseline (a small network
+   * the model owns, trained to predict the centred signal) or RELAX's surrogate.
+   */
+  readonly learned?: 'input-baseline' | 'surrogate';
+  /** Divides its estimate by a known scale `s ≥ 1` (`output.scale`): `s · ĝ` is unbiased. */
+  readonly normalised?: boolean;
   run(context: EstimatorContext): EstimatorOutput;
   /**
    * Pathwise estimators (straight-through, relaxations): the differentiable sample op used

@@ -92,7 +92,7 @@ function estimateOptions(name: EstimatorName, config: CompareConfig, samples: nu
   const options: EstimateOptions = { samples, seed: config.seed };
   if (config.temperature !== undefined) options.temperature = config.temperature;
   if (config.slope !== undefined) options.slope = config.slope;
-  if (name === 'relax') options.surrogate = armToy(config.p0);
+  if (estimators[name].learned === 'surrogate') options.surrogate = armToy(config.p0);
   return options;
 }
 

@@ -136,7 +136,7 @@ function checkParams(params: PlaygroundParams): void {
 function optionsFor(name: EstimatorName, f: Objective, params: PlaygroundParams, samples: number): EstimateOptions {
   const options: EstimateOptions = { samples, seed: params.seed };
   if (params.temperature !== undefined) options.temperature = params.temperature;
-  if (name === 'relax') options.surrogate = f; // c = f on relaxed samples (REBAR with η = 1)
+  if (estimators[name].learned === 'surrogate') options.surrogate = f; // c = f on relaxed samples (REBAR with η = 1)
   return options;
 }
 

@@ -54,6 +54,8 @@ export interface ChainGradientOptions {
 export interface ChainGradients {
   objective: tf.Scalar;
   gradients: Record<string, tf.Tensor>;
+  /** With a variance-normalised estimator: layer l's divisor `s_l ≥ 1` (its logits' parameters' gradients are divided by it). */
+  scales?: number[];
 }
 
 /** The uniforms of every layer, `[rows, d_l]`, each layer its own stream of `seed`. */
@@ -148,18 +150,26 @@ function signalGradients(
   const noise = chainNoise(chain, rows, options.seed);
   const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
   const independent = (options.generativeDraws ?? 'independent') === 'independent';
+  const learned = estimator.spec.learned === 'input-baseline';
+  if (learned && typeof chain.baseline !== 'function') {
+    throw new ArgumentError('estimator', `${estimator.name} subtracts a learned input-dependent baseline: create the model with inputBaseline: true`);
+  }
   const generativeNoise = independent ? chainNoise(chain, n, deriveSeed(options.seed, GENERATIVE_STREAM)) : [];
-  return namedGradients(() => {
+  const scales: number[] = [];
+  const result = namedGradients(() => {
     const { path, logits } = tapedPath(chain, noise, rows);
     // F's terms; their sums from layer l on are each completion's value at the path. On the tape
     // only when the estimator's draws also carry the generative gradient.
     const terms = independent ? untapedTerms(chain, path) : pathTerms(chain, path);
     const suffixes = terms.map((_, layer) => (layer === terms.length - 1 ? terms[layer] : (tf.addN(terms.slice(layer)) as tf.Tensor1D)));
-    // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated.
-    const signals = chain.units.map((_, layer) =>
+    // The learned baseline's values: on the tape for its regression step, a constant for the estimator.
+    const baselines = learned ? chain.units.map((_, layer) => tileRows(chain.baseline!(layer), rows)) : [];
+    // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated. With a
+    // learned baseline the residual rides along as a last column (untaped returns one tensor).
+    const outputs = chain.units.map((_, layer) =>
       untaped(() => {
         const expansion = expansions?.[layer];
-        const { gradient, baseline } = layerGradient(estimator, {
+        const { gradient, baseline, residual, scale } = layerGradient(estimator, {
           logits: path.logits[layer],
           u: noise[layer],
           f: completion(chain, path, noise, layer, suffixes[layer]),
@@ -169,18 +179,26 @@ function signalGradients(
           settings: options.settings,
           seed: deriveSeed(options.seed, 1000 + layer),
           baseline: options.baselines?.[layer],
+          ...(learned ? { inputBaseline: tf.clone(baselines[layer]) as tf.Tensor1D } : {}),
           ...(expansion
             ? { expansion: { point: tileRows(expansion.point, rows), value: tileRows(expansion.value, rows), slope: tileRows(expansion.slope, rows) } }
             : {}),
         });
         if (options.baselines && baseline) options.baselines[layer] = baseline;
-        return tf.div(gradient, rows) as tf.Tensor2D;
+        if (scale !== undefined) scales[layer] = scale;
+        const scaled = tf.div(gradient, rows) as tf.Tensor2D;
+        return residual ? (tf.concat([scaled, tf.div(residual, rows).expandDims(1)], 1) as tf.Tensor2D) : scaled;
       }),
     );
+    const d = chain.units;
+    const signals = outputs.map((out, layer) => (learned ? (tf.slice(out, [0, 0], [rows, d[layer]]) as tf.Tensor2D) : out));
+    // Ascent on −½ residual² for the baseline's parameters: d/db = residual (= l − c − b).
+    const regression = learned ? outputs.map((out, layer) => withGradient(baselines[layer], tf.reshape(tf.slice(out, [0, d[layer]], [rows, 1]), [rows]))) : [];
     const objective = independent ? pathMean(chain, generativePath(chain, path, generativeNoise, n)) : (tf.mean(suffixes[0]) as tf.Scalar);
     const surrogate = signals.map((signal, layer) => withGradient(logits[layer], signal));
-    return tf.addN([objective, ...surrogate]) as tf.Scalar;
+    return tf.addN([objective, ...surrogate, ...regression]) as tf.Scalar;
   }, parameters);
+  return scales.length > 0 ? { ...result, scales } : result;
 }
 
 /** The path's terms per layer, computed off the tape. */
@@ -222,11 +240,14 @@ export function chainGradients(
   parameters: Readonly<Record<string, tf.Variable>>,
   options: ChainGradientOptions,
 ): ChainGradients {
-  return tf.tidy(() => {
-    const result =
+  let scales: number[] | undefined;
+  const result = tf.tidy(() => {
+    const out =
       estimator.kind === 'signal'
         ? signalGradients(chain, estimator, parameters, options)
         : pathwiseGradients(chain, estimator, parameters, options);
-    return result as unknown as tf.TensorContainer;
+    scales = out.scales;
+    return { objective: out.objective, gradients: out.gradients } as unknown as tf.TensorContainer;
   }) as unknown as ChainGradients;
+  return scales ? { ...result, scales } : result;
 }

@@ -22,6 +22,11 @@ export interface Chain {
    * estimator handles the layer's distribution).
    */
   term(layer: number, parent: tf.Tensor2D, z: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D;
+  /**
+   * The model's learned input-dependent baseline for layer `l`, one value per example (`[n]`),
+   * from data that no draw depends on; present when the model was created with one.
+   */
+  baseline?(layer: number): tf.Tensor1D;
 }
 
 /** `data` (`[n, ·]` or `[n]`) repeated to `rows` rows, row r being row `r mod n`. */

@@ -105,6 +105,18 @@ export function testGates(kind: GateKind, a: tf.Tensor2D, threshold: number, noi
 }
 
 /**
+ * Deterministic gates with each example's own `k` largest pre-activations on (ties at the k-th
+ * included): `1[a ≥ a_(k)] · E[g | g > 0, a]` row by row, so every example keeps k open gates
+ * whatever the offset of its pre-activations.
+ */
+export function topKGates(kind: GateKind, a: tf.Tensor2D, k: number, noise: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const kth = tf.slice(tf.topk(a, k).values, [0, k - 1], [-1, 1]);
+    return tf.mul(tf.cast(tf.greaterEqual(a, kth), 'float32'), openValue(kind, a, noise));
+  }) as tf.Tensor2D;
+}
+
+/**
  * The threshold t with `fraction` of `scores` above it: the `round(fraction · N)` largest are
  * `> t` (ties at t aside). Infinity when none may be on, −Infinity when all are.
  */

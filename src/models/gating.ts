@@ -46,7 +46,7 @@ import { bernoulliFromNoise } from '../core/bernoulli';
 import { randomSeed, uniformNoise } from '../core/random';
 import { deriveSeed } from '../core/seeds';
 import { DEFAULT_NOISE, isUnitName, UNIT_NAMES, UNIT_TYPES, type UnitSettings } from '../core/units';
-import { ArgumentError, checkInteger, messages } from '../errors';
+import { ArgumentError, checkFlag, checkInteger, messages } from '../errors';
 import {
   DEFAULT_SETTINGS,
   NETWORK_ESTIMATOR_NAMES,
@@ -58,10 +58,11 @@ import { isEstimatorName } from '../estimators/registry';
 import { tileRows, type Chain } from './chain';
 import { chainGradients, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
 import { chainExact } from './chain-exact';
-import { gateKind, openProbability, penaltyProbability, testGates, thresholdFor, type GateKind } from './gates';
+import { gateKind, openProbability, penaltyProbability, testGates, thresholdFor, topKGates, type GateKind } from './gates';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { createBaselineStore } from './baseline-store';
 import { checkPixels } from './check-pixels';
+import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
 import { assignParameters, createParameters, dense, denseSpecs, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 import { adaptedLambda, klToTarget, PENALTY_KINDS, penaltyFor, type PenaltyKind } from './sparsity';
 
@@ -112,6 +113,8 @@ export interface GatingConfig {
    * gater estimator: `'independent'` (default; one draw of its own) or `'shared'` (the estimator's).
    */
   generativeDraws?: GenerativeDraws;
+  /** A learned input-dependent baseline `b(x)` for the gater (input-baseline.ts), which nvil and muprop-c-idb need. Default false. */
+  inputBaseline?: boolean;
 }
 
 export interface GatingBatch {
@@ -128,6 +131,11 @@ export interface GatingSampleOptions {
   estimator?: string;
   /** Deterministic test-time gates of that kind, on where `a > threshold` (gates.ts), instead of sampled ones. */
   threshold?: number;
+  /**
+   * Deterministic test-time gates with each example's own top `round(topFraction · hidden)`
+   * pre-activations on (at least one), instead of one threshold for all (gates.ts `topKGates`).
+   */
+  topFraction?: number;
 }
 
 export interface GatingEvaluation {
@@ -137,10 +145,13 @@ export interface GatingEvaluation {
   gatesOpen: number;
   /** Mean negative log-likelihood `−log p(y | x, g)` (no penalty). */
   nll: number;
+  /** Fraction of examples with no gate > 0. */
+  zeroGates: number;
 }
 
 export interface GatingNet extends Model<GatingBatch> {
   readonly config: Readonly<Required<Omit<GatingConfig, 'settings'>>>;
+  readonly estimatorParameters: readonly string[];
   readonly signature: string;
   /**
    * Exact expected objective per example `[n]` (the penalty included) and its gradients,
@@ -179,6 +190,7 @@ export const DEFAULT_TARGET = 0.1;
 const EVALUATION_ROWS = 250;
 
 type ResolvedConfig = Required<Omit<GatingConfig, 'settings'>>;
+type CheckedNumbers = Omit<ResolvedConfig, 'generativeDraws' | 'inputBaseline'>;
 
 function checkConfig(config: GatingConfig): ResolvedConfig {
   if (config == null || typeof config !== 'object') throw new ArgumentError('config', 'expected an object { input, hidden, classes, … }');
@@ -198,7 +210,7 @@ function checkConfig(config: GatingConfig): ResolvedConfig {
   };
   const target = number('target', DEFAULT_TARGET, 0, 1);
   if (target === 0 || target === 1) throw new ArgumentError('config.target', `expected a fraction strictly between 0 and 1, got ${target}`);
-  const resolved: Omit<ResolvedConfig, 'generativeDraws'> = {
+  const resolved: CheckedNumbers = {
     input: checkInteger('config.input', config.input ?? 784, 1),
     hidden: checkInteger('config.hidden', config.hidden ?? 200, 1),
     classes: checkInteger('config.classes', config.classes ?? 10, 2),
@@ -219,7 +231,11 @@ function checkConfig(config: GatingConfig): ResolvedConfig {
   if (adaptive && (resolved.sparsity === 0 || resolved.lambdaRate === 0)) {
     throw new ArgumentError('config.sparsity', `penalty ${resolved.penalty} moves λ by factors, so it needs sparsity > 0 and lambdaRate > 0`);
   }
-  return { ...resolved, generativeDraws: checkGenerativeDraws('config.generativeDraws', config.generativeDraws) };
+  return {
+    ...resolved,
+    generativeDraws: checkGenerativeDraws('config.generativeDraws', config.generativeDraws),
+    inputBaseline: checkFlag('config.inputBaseline', config.inputBaseline) ?? false,
+  };
 }
 
 function gatingSpecs(input: number, hidden: number, classes: number, gaterHidden: number): ParameterSpec[] {
@@ -261,10 +277,13 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
   const { input, hidden, classes, gaterHidden, expert, penalty, sparsity, target, tolerance, lambdaRate, maxNorm, gaterBias, noise, seed, generativeDraws } =
     resolved;
   const settings: EstimatorSettings & UnitSettings = { ...DEFAULT_SETTINGS, ...config.settings, noise };
-  const parameters: Parameters = createParameters(gatingSpecs(input, hidden, classes, gaterHidden), seed);
+  const learned = resolved.inputBaseline;
+  const parameters: Parameters = createParameters([...gatingSpecs(input, hidden, classes, gaterHidden), ...(learned ? inputBaselineSpecs(1, input) : [])], seed);
   tf.tidy(() => parameters['gater.b'].assign(tf.fill([hidden], gaterBias)));
   const gaterNames = Object.keys(parameters).filter((name) => name.startsWith('gater'));
-  const weightNames = Object.keys(parameters).filter((name) => name.endsWith('.w'));
+  // Max-norm bounds the network's units, not the estimator's baseline.
+  const ownNames = new Set(inputBaselineNames(parameters));
+  const weightNames = Object.keys(parameters).filter((name) => name.endsWith('.w') && !ownNames.has(name));
   const baselines = createBaselineStore();
   const lambda = tf.tidy(() => tf.variable(tf.scalar(sparsity), false));
 
@@ -290,6 +309,7 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
    * (the draw itself, or STS's `z · sqrt(σ(a))` for enumeration); the L1 term charges λ per gate.
    */
   const chainOf = ({ images, labels }: GatingBatch, l1: boolean, sts = false): Chain => ({
+    ...(learned ? { baseline: () => inputBaseline(parameters, 0, images) } : {}),
     input: images,
     units: [hidden],
     logits: (_, parent) => {
@@ -336,9 +356,15 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
     });
 
   /** The gates' source: the test-time threshold, or the uniforms of every row (one seed for the whole batch). */
-  const gateSource = (rows: number, options: GatingSampleOptions): { name: string; threshold?: number; u?: tf.Tensor2D } => {
+  const gateSource = (rows: number, options: GatingSampleOptions): { name: string; threshold?: number; topK?: number; u?: tf.Tensor2D } => {
     const name = options.estimator ?? 'reinforce';
     gatingEstimator(name, 'options.estimator');
+    if (options.topFraction !== undefined) {
+      const fraction = options.topFraction;
+      if (options.threshold !== undefined) throw new ArgumentError('options.topFraction', 'give either threshold or topFraction, not both');
+      if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1)) throw new ArgumentError('options.topFraction', `expected a fraction in (0, 1], got ${String(fraction)}`);
+      return { name, topK: Math.max(1, Math.round(fraction * hidden)) };
+    }
     if (options.threshold !== undefined) {
       if (typeof options.threshold !== 'number' || Number.isNaN(options.threshold)) {
         throw new ArgumentError('options.threshold', `expected a number, got ${String(options.threshold)}`);
@@ -351,16 +377,17 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
   };
 
   /** Gate values of `images` from a source (u: the rows' uniforms, as many rows as images). */
-  const gatesFrom = (images: tf.Tensor2D, name: string, threshold: number | undefined, u: tf.Tensor2D | undefined): tf.Tensor2D =>
+  const gatesFrom = (images: tf.Tensor2D, name: string, source: { threshold?: number; topK?: number }, u: tf.Tensor2D | undefined): tf.Tensor2D =>
     tf.tidy(() => {
       const a = gaterLogits(images);
-      if (threshold !== undefined) return testGates(gateKind(name), a, threshold, noise);
+      if (source.topK !== undefined) return topKGates(gateKind(name), a, source.topK, noise);
+      if (source.threshold !== undefined) return testGates(gateKind(name), a, source.threshold, noise);
       return isUnitName(name) ? UNIT_TYPES[name](a, u!, settings) : bernoulliFromNoise(a, u!);
     });
 
   const sampleGates = (images: tf.Tensor2D, options: GatingSampleOptions): tf.Tensor2D => {
-    const { name, threshold, u } = gateSource(images.shape[0], options);
-    const gates = gatesFrom(images, name, threshold, u);
+    const { name, u, ...source } = gateSource(images.shape[0], options);
+    const gates = gatesFrom(images, name, source, u);
     u?.dispose();
     return gates;
   };
@@ -374,6 +401,7 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
 
   return {
     config: resolved,
+    estimatorParameters: inputBaselineNames(parameters),
     signature,
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
@@ -435,33 +463,35 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
     evaluate(batch: GatingBatch, options: GatingSampleOptions = {}) {
       checkBatch(batch, input, classes);
       const n = batch.images.shape[0];
-      const { name, threshold, u } = gateSource(n, options);
+      const { name, u, ...source } = gateSource(n, options);
       // In chunks of rows: a unit type's ops on 1,000 × 2,000 gates at once peak at half a gigabyte.
-      const sums = { wrong: 0, open: 0, logLikelihood: 0 };
+      const sums = { wrong: 0, open: 0, logLikelihood: 0, closed: 0 };
       try {
         for (let start = 0; start < n; start += EVALUATION_ROWS) {
           const rows = Math.min(EVALUATION_ROWS, n - start);
           const chunk = tf.tidy(() => {
             const images = tf.slice(batch.images, [start, 0], [rows, -1]) as tf.Tensor2D;
             const labels = tf.slice(batch.labels, [start], [rows]);
-            const gates = gatesFrom(images, name, threshold, u && (tf.slice(u, [start, 0], [rows, -1]) as tf.Tensor2D));
+            const gates = gatesFrom(images, name, source, u && (tf.slice(u, [start, 0], [rows, -1]) as tf.Tensor2D));
             const logits = classLogits(images, gates);
             return tf.stack([
               tf.sum(tf.cast(tf.notEqual(tf.argMax(logits, 1), labels), 'float32')),
               tf.sum(tf.cast(tf.greater(gates, 0), 'float32')),
               tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(labels, classes))),
+              tf.sum(tf.cast(tf.equal(tf.max(gates, 1), 0), 'float32')),
             ]);
           });
-          const [wrong, open, logLikelihood] = chunk.dataSync();
+          const [wrong, open, logLikelihood, closed] = chunk.dataSync();
           chunk.dispose();
           sums.wrong += wrong;
           sums.open += open;
           sums.logLikelihood += logLikelihood;
+          sums.closed += closed;
         }
       } finally {
         u?.dispose();
       }
-      return { error: sums.wrong / n, gatesOpen: sums.open / (n * hidden), nll: -sums.logLikelihood / n };
+      return { error: sums.wrong / n, gatesOpen: sums.open / (n * hidden), nll: -sums.logLikelihood / n, zeroGates: sums.closed / n };
     },
     lambda: () => lambda.dataSync()[0],
     getState: () => ({ ...(baselines.getState() as { baselines: JsonValue }), lambda: lambda.dataSync()[0] }),

@@ -22,6 +22,11 @@ export interface GradientResult {
   objective: tf.Scalar;
   /** One tensor per parameter name, the same shape as the parameter: the ascent direction. */
   gradients: Record<string, tf.Tensor>;
+  /**
+   * With a variance-normalised estimator (nvil, muprop-c-vn): stochastic layer l's divisor
+   * `s_l ≥ 1`; the gradients of the parameters of layer l's logits are the unbiased estimate over s_l.
+   */
+  scales?: number[];
 }
 
 /** A JSON value: what `getState` returns and checkpoints store. */
@@ -36,6 +41,11 @@ export interface Model<Batch> {
   readonly signature?: string;
   /** Every trainable parameter by its documented name. */
   readonly parameters: Readonly<Record<string, tf.Variable>>;
+  /**
+   * Parameters the estimator owns rather than the objective (a learned input-dependent baseline):
+   * the objective does not depend on them, and their "gradient" is the estimator's own training step.
+   */
+  readonly estimatorParameters?: readonly string[];
   /** Overwrites parameters by name; every shape is checked and errors name the parameter. */
   setParameters(values: Readonly<Record<string, tf.Tensor | NestedArray>>): void;
   /** Estimated gradient of the batch objective with `estimator`; the caller disposes the result. */

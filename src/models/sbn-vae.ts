@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { logBernoulli } from '../core/bernoulli';
 import { randomSeed } from '../core/random';
-import { ArgumentError, checkInteger, messages } from '../errors';
+import { ArgumentError, checkFlag, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
 import { pathObjective, sampleFromInput, type Chain } from './chain';
 import { chainGradients, chainNoise, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
@@ -25,6 +25,7 @@ import { chainExact } from './chain-exact';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import { createBaselineStore } from './baseline-store';
+import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
 import { checkPixels } from './check-pixels';
 import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
@@ -49,10 +50,16 @@ export interface SbnVaeConfig {
    * `'shared'` (the estimator's own draws). See chain-gradients.ts.
    */
   generativeDraws?: GenerativeDraws;
+  /**
+   * Give every stochastic layer a learned input-dependent baseline `b_l(x)` (input-baseline.ts),
+   * which the estimators with `learned: 'input-baseline'` (nvil, muprop-c-idb) need. Default false.
+   */
+  inputBaseline?: boolean;
 }
 
 export interface SbnVae extends Model<tf.Tensor2D> {
   readonly config: Readonly<Required<Omit<SbnVaeConfig, 'settings' | 'seed'>>> & { seed: number };
+  readonly estimatorParameters: readonly string[];
   /** Exact ELBO, log-likelihood (`[n]` each) and ELBO gradients by enumeration (`Σ n_l ≤ 20`). */
   exact(x: tf.Tensor2D): { elbo: tf.Tensor1D; logLikelihood: tf.Tensor1D; gradients: Record<string, tf.Tensor> };
   /** The k-sample importance-weighted bound on `log p(x)` per row, `[n]` (k = 100 by default). */
@@ -77,6 +84,7 @@ function checkConfig(config: SbnVaeConfig): void {
   }
   config.latent.forEach((n, l) => checkInteger(`config.latent[${l}]`, n, 1));
   if (!SBN_KINDS.includes(config.kind)) throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SBN_KINDS));
+  checkFlag('config.inputBaseline', config.inputBaseline);
   if (config.hidden !== undefined) checkInteger('config.hidden', config.hidden, 1);
   if (config.seed !== undefined) checkInteger('config.seed', config.seed, 0);
 }
@@ -93,10 +101,14 @@ function vaeSpecs(visible: number, latent: number[], hidden: number, kind: SbnKi
   return specs;
 }
 
-/** The VAE as a chain over the batch `x`: term l = log p(z_{l−1} | z_l) − log q(z_l | z_{l−1}) (+ log p(z_L)). */
-function vaeChain(parameters: Parameters, latent: number[], kind: SbnKind, x: tf.Tensor2D): Chain {
+/**
+ * The VAE as a chain over the batch `x`: term l = log p(z_{l−1} | z_l) − log q(z_l | z_{l−1}) (+ log p(z_L)),
+ * and with `learned` each layer's input-dependent baseline b_l(x).
+ */
+function vaeChain(parameters: Parameters, latent: number[], kind: SbnKind, x: tf.Tensor2D, learned: boolean): Chain {
   const last = latent.length - 1;
   return {
+    ...(learned ? { baseline: (l: number) => inputBaseline(parameters, l, x) } : {}),
     input: x,
     units: latent,
     logits: (l, parent) => mlp(parameters, `q${l + 1}`, kind, parent),
@@ -137,8 +149,10 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   const seed = config.seed ?? randomSeed();
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
   const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
-  const parameters = createParameters(vaeSpecs(visible, latent, hidden, kind), seed);
-  const chainOf = (x: tf.Tensor2D) => vaeChain(parameters, latent, kind, x);
+  const learned = config.inputBaseline === true;
+  const specs = [...vaeSpecs(visible, latent, hidden, kind), ...(learned ? inputBaselineSpecs(latent.length, visible) : [])];
+  const parameters = createParameters(specs, seed);
+  const chainOf = (x: tf.Tensor2D) => vaeChain(parameters, latent, kind, x, learned);
   const baselines = createBaselineStore();
 
   /** Log importance weights `F` of `draws` samples per row: `[draws, n]`. */
@@ -150,7 +164,8 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   };
 
   return {
-    config: { visible, latent: [...latent], kind, hidden, seed, generativeDraws },
+    config: { visible, latent: [...latent], kind, hidden, seed, generativeDraws, inputBaseline: learned },
+    estimatorParameters: inputBaselineNames(parameters),
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
     gradients(estimator: string, x: tf.Tensor2D, options: GradientOptions = {}): GradientResult {
@@ -188,7 +203,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
       const drawSeed = options.seed ?? randomSeed();
       return inChunks(x, samples, (chunk, offset) => tf.mean(logWeights(chunk, samples, drawSeed + offset), 0) as tf.Tensor1D);
     },
-    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden} generative=${generativeDraws}`,
+    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden} generative=${generativeDraws}${learned ? ' input-baseline' : ''}`,
     getState: () => baselines.getState(),
     setState: (state: JsonValue) => baselines.setState(state),
     dispose: () => disposeParameters(parameters),

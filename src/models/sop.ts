@@ -27,7 +27,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { logBernoulli } from '../core/bernoulli';
 import { randomSeed } from '../core/random';
-import { ArgumentError, checkInteger, messages } from '../errors';
+import { ArgumentError, checkFlag, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
 import { pathObjective, samplePath, type Chain } from './chain';
 import { chainGradients, chainNoise, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
@@ -35,6 +35,7 @@ import { chainExact } from './chain-exact';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { createBaselineStore } from './baseline-store';
+import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
 import { checkPixels } from './check-pixels';
 import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
 
@@ -66,10 +67,17 @@ export interface SopConfig {
    * `'independent'` (default; one joint draw of its own) or `'shared'` (the estimator's draws).
    */
   generativeDraws?: GenerativeDraws;
+  /**
+   * Give every stochastic layer a learned input-dependent baseline `b_l(x, y)` on both halves
+   * (input-baseline.ts; MuProp's Table 2: "uses both the input and output as its input"), which
+   * nvil and muprop-c-idb need. Default false.
+   */
+  inputBaseline?: boolean;
 }
 
 export interface Sop extends Model<SopBatch> {
   readonly config: Readonly<Required<Omit<SopConfig, 'settings'>>>;
+  readonly estimatorParameters: readonly string[];
   /**
    * By enumeration (`m · Σ n_l ≤ 20`) for `m = options.samples` (default 1): `log p(y | x)`,
    * the exact m-sample objective per example (`[n]` each) and the exact gradient of its batch mean.
@@ -102,6 +110,7 @@ function checkConfig(config: SopConfig): void {
   if (!SOP_KINDS.includes(config.kind)) throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SOP_KINDS));
   if (config.hidden !== undefined) checkInteger('config.hidden', config.hidden, 1);
   if (config.seed !== undefined) checkInteger('config.seed', config.seed, 0);
+  checkFlag('config.inputBaseline', config.inputBaseline);
 }
 
 /** The parameter list in creation order: the stochastic layers, then the output layer. */
@@ -127,10 +136,11 @@ function perCopy(z: tf.Tensor2D, m: number, layer: (copies: tf.Tensor2D) => tf.T
  * batch: logits of layer l from its parent, term 0 for l < L and `log (1/m) Σ_k p(y | z_L^{(k)})`
  * for the last layer.
  */
-function sopChain(parameters: Parameters, latent: number[], kind: SopKind, batch: SopBatch, m: number): Chain {
+function sopChain(parameters: Parameters, latent: number[], kind: SopKind, batch: SopBatch, m: number, learned: boolean): Chain {
   const last = latent.length - 1;
   const [n, output] = batch.y.shape;
   return {
+    ...(learned ? { baseline: (l: number) => inputBaseline(parameters, l, tf.concat([batch.x, batch.y], 1) as tf.Tensor2D) } : {}),
     input: batch.x,
     units: latent.map((n) => m * n),
     logits: (l, parent) =>
@@ -200,12 +210,15 @@ export function createSop(config: SopConfig): Sop {
   const seed = config.seed ?? randomSeed();
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
   const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
-  const parameters = createParameters(sopSpecs(input, output, latent, hidden, kind), seed);
-  const chainOf = (batch: SopBatch, m: number) => sopChain(parameters, latent, kind, batch, m);
+  const learned = config.inputBaseline === true;
+  const specs = [...sopSpecs(input, output, latent, hidden, kind), ...(learned ? inputBaselineSpecs(latent.length, input + output) : [])];
+  const parameters = createParameters(specs, seed);
+  const chainOf = (batch: SopBatch, m: number) => sopChain(parameters, latent, kind, batch, m, learned);
   const baselines = createBaselineStore();
 
   return {
-    config: { input, output, latent: [...latent], kind, hidden, seed, generativeDraws },
+    config: { input, output, latent: [...latent], kind, hidden, seed, generativeDraws, inputBaseline: learned },
+    estimatorParameters: inputBaselineNames(parameters),
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
     gradients(estimator: string, batch: SopBatch, options: GradientOptions = {}): GradientResult {

@@ -21,7 +21,7 @@ import { bernoulliFromNoise } from '../core/bernoulli';
 import { randomSeed, uniformArray, uniformNoise } from '../core/random';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
 import { estimate } from '../estimators/estimate';
-import { isEstimatorName, lookupEstimator, type EstimatorName } from '../estimators/registry';
+import { estimators, isEstimatorName, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import type { BaselineState, EstimateOptions } from '../estimators/types';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { armToy } from './toy';
@@ -141,12 +141,12 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
   };
 
   /** RELAX with the trained surrogate: the estimate's mean and −∇_ψ of its mean square. */
-  function relaxWithSurrogate(estimateOptions: EstimateOptions): Record<string, tf.Tensor> {
+  function relaxWithSurrogate(name: EstimatorName, estimateOptions: EstimateOptions): Record<string, tf.Tensor> {
     let perSample: tf.Tensor2D | undefined;
     try {
       const psi = psiNames.map((name) => parameters[name]);
       const { value, grads } = tf.variableGrads(() => {
-        const result = estimate('relax', f, parameters.phi as tf.Tensor1D, { ...estimateOptions, surrogate: surrogate() });
+        const result = estimate(name, f, parameters.phi as tf.Tensor1D, { ...estimateOptions, surrogate: surrogate() });
         perSample = tf.keep(result.perSample);
         return tf.mean(tf.sum(tf.square(result.perSample), 1)) as tf.Scalar;
       }, psi);
@@ -165,7 +165,7 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
   function phiGradient(name: EstimatorName, estimateOptions: EstimateOptions): Record<string, tf.Tensor> {
     const result = estimate(name, f, parameters.phi as tf.Tensor1D, {
       ...estimateOptions,
-      ...(name === 'relax' ? { surrogate: surrogate() } : {}),
+      ...(estimators[name].learned === 'surrogate' ? { surrogate: surrogate() } : {}),
     });
     result.perSample.dispose();
     if (result.baseline) baselines[name] = result.baseline;
@@ -205,7 +205,7 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
       const seed = gradientOptions.seed ?? randomSeed();
       const estimateOptions: EstimateOptions = { samples, seed, temperature, baseline: baselines[name] };
       const gradients =
-        name === 'relax' && psiNames.length > 0 ? relaxWithSurrogate(estimateOptions) : phiGradient(name, estimateOptions);
+        spec.learned === 'surrogate' && psiNames.length > 0 ? relaxWithSurrogate(name, estimateOptions) : phiGradient(name, estimateOptions);
       const objective = tf.tidy(() => {
         const z = bernoulliFromNoise(parameters.phi, uniformNoise(samples, units, seed));
         return tf.mean(f(z)) as tf.Scalar;

@@ -86,7 +86,7 @@ export interface GatingTaskOptions {
    * subset's gates is on, as the paper's test-time gates).
    */
   testGates?: 'sampled' | 'deterministic';
-  /** Learning rate of the gater's parameters when the REINFORCE family trains the gates (default: lr). */
+  /** Learning rate of the gater's parameters when a score-function estimator trains the gates (default: lr). */
   reinforceGaterLr?: number;
 }
 

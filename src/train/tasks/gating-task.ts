@@ -9,19 +9,22 @@
  * criterion `trainNll` (mean −log p(y | x, g)) and `trainGatesOpen`; `lambda` is the penalty weight
  * (moved by adaptive-l1). With deterministic test gates, `validErrorSampled` is the validation
  * error with gates sampled as in training (at a fixed seed), to tell what the test-time gating
- * itself costs. The summary gives the same on the test split (`testError`, `testErrorSampled`).
+ * itself costs; `validErrorTopK` the error with each example's own top `target` fraction of
+ * gates open (no shared threshold: an example whose pre-activations sit below the global
+ * threshold still gets its gates), and `zeroGateFraction` the fraction of validation examples
+ * that the global threshold leaves with no gate open. The summary gives the same on the test
+ * split (`testError`, `testErrorSampled`, `testErrorTopK`, `zeroGateFraction`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { estimators, isEstimatorName } from '../../estimators/registry';
 import { createBatcher } from '../../data/batches';
 import type { Dataset, Split } from '../../data/split';
 import { createGatingNet, type GatingBatch, type GatingConfig } from '../../models/gating';
 import type { ExperimentConfig, GatingTaskOptions } from '../experiment-types';
 import { evaluationLabels, evaluationSizes } from './eval-data';
-import { firstAndLast, fewestDraws, type Task } from './task';
+import { fewestDraws, firstAndLast, learnsInputBaseline, type Task } from './task';
 
 const EVAL_SEED = 34567;
-/** The estimators `reinforceGaterLr` applies to (the paper's REINFORCE gater used a 100× smaller rate). */
-const REINFORCE_FAMILY = ['reinforce', 'reinforce-ema', 'reinforce-optimal', 'reinforce-loo'];
 
 function subset(split: Split, count: number): GatingBatch {
   const n = Math.min(count, split.images.shape[0]);
@@ -36,7 +39,7 @@ function modelConfig(options: GatingTaskOptions, seed: number): GatingConfig {
 
 export function gatingTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<GatingBatch> {
   const options = config.gating ?? {};
-  const model = createGatingNet({ ...modelConfig(options, config.seed), generativeDraws: config.generativeDraws ?? 'independent' });
+  const model = createGatingNet({ ...modelConfig(options, config.seed), generativeDraws: config.generativeDraws ?? 'independent', inputBaseline: learnsInputBaseline(estimator) });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'none' });
   const count = evaluationSizes(config).examples;
   const valid = subset(dataset.valid, count);
@@ -45,7 +48,10 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
   const deterministic = options.testGates === 'deterministic';
   const sampled = { estimator, seed: EVAL_SEED };
   const testGates = () => (deterministic ? { estimator, threshold: model.threshold(trainDigits.images) } : sampled);
-  const slowGater = options.reinforceGaterLr !== undefined && REINFORCE_FAMILY.includes(estimator);
+  // Each example's own top fraction of gates open: the same sparsity, no shared threshold.
+  const topGates = { estimator, topFraction: options.target ?? model.config.target };
+  // The paper's REINFORCE gater used a 100× smaller rate: reinforceGaterLr applies to the score-function family.
+  const slowGater = options.reinforceGaterLr !== undefined && isEstimatorName(estimator) && estimators[estimator].family === 'score-function';
   const gaterNames = Object.keys(model.parameters).filter((name) => name.startsWith('gater'));
   return {
     model,
@@ -55,14 +61,22 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
     ...(slowGater ? { lrScale: Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) } : {}),
     evaluate: () => {
       const training = model.evaluate(trainDigits, { estimator, seed: EVAL_SEED });
-      const { error, gatesOpen } = model.evaluate(valid, testGates());
+      const { error, gatesOpen, zeroGates } = model.evaluate(valid, testGates());
       const metrics = { validError: error, gatesOpen, trainNll: training.nll, trainGatesOpen: training.gatesOpen, lambda: model.lambda() };
-      return deterministic ? { ...metrics, validErrorSampled: model.evaluate(valid, sampled).error } : metrics;
+      if (!deterministic) return metrics;
+      return {
+        ...metrics,
+        validErrorSampled: model.evaluate(valid, sampled).error,
+        validErrorTopK: model.evaluate(valid, topGates).error,
+        zeroGateFraction: zeroGates,
+      };
     },
     summarize(history) {
       const test = subset(dataset.test, config.testExamples ?? Infinity);
-      const { error, gatesOpen } = model.evaluate(test, testGates());
-      const testErrorSampled: Record<string, number> = deterministic ? { testErrorSampled: model.evaluate(test, sampled).error } : {};
+      const { error, gatesOpen, zeroGates } = model.evaluate(test, testGates());
+      const testErrorSampled: Record<string, number> = deterministic
+        ? { testErrorSampled: model.evaluate(test, sampled).error, testErrorTopK: model.evaluate(test, topGates).error, zeroGateFraction: zeroGates }
+        : {};
       tf.dispose([test.images, test.labels]);
       const last = (metric: string) => firstAndLast(history, metric)[1];
       return { trainObjective: last('trainObjective'), trainNll: last('trainNll'), testError: error, gatesOpen, trainGatesOpen: last('trainGatesOpen'), ...testErrorSampled };

@@ -15,7 +15,7 @@ import type { Dataset } from '../../data/split';
 import { createSop, sopBatchFrom, type SopBatch } from '../../models/sop';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { firstAndLast, type Task } from './task';
+import { firstAndLast, learnsInputBaseline, type Task } from './task';
 
 /** Samples of the evaluation NLL, as in the papers. */
 export const NLL_SAMPLES = 100;
@@ -35,6 +35,7 @@ export function sopTask(config: ExperimentConfig, estimator: string, dataset: Da
     kind: config.kind ?? 'linear',
     seed: config.seed,
     generativeDraws: config.generativeDraws ?? 'independent',
+    inputBaseline: learnsInputBaseline(estimator),
   });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
   const valid = halves(evaluationImages(dataset.valid, evaluationSizes(config).boundExamples, EVAL_SEED));

@@ -30,6 +30,11 @@ export interface Task<Batch> {
 
 export type TaskFactory = (config: ExperimentConfig, estimator: string) => Task<unknown>;
 
+/** Whether the estimator needs the model to own a learned input-dependent baseline (its registry entry's `learned`). */
+export function learnsInputBaseline(estimator: string): boolean {
+  return isEstimatorName(estimator) && estimators[estimator].learned === 'input-baseline';
+}
+
 /** The fewest draws per example the estimator accepts (its registry entry's `minSamples`; 1 for unit types). */
 export function fewestDraws(estimator: string): number {
   return isEstimatorName(estimator) ? estimators[estimator].minSamples : 1;

@@ -4,12 +4,13 @@
  * learning rate `surrogateLr` when given.
  */
 import * as tf from '@tensorflow/tfjs';
+import { estimators, isEstimatorName } from '../../estimators/registry';
 import { createToyModel } from '../../models/toy-model';
 import type { ExperimentConfig } from '../experiment-types';
 import { firstAndLast, fewestDraws, type Task } from './task';
 
 export function toyTask(config: ExperimentConfig, estimator: string): Task<void> {
-  const relax = estimator === 'relax';
+  const relax = isEstimatorName(estimator) && estimators[estimator].learned === 'surrogate';
   const model = createToyModel({ p0: config.p0 ?? 0.49, units: config.units ?? 1, ...(relax ? { surrogate: { seed: config.seed } } : {}) });
   const surrogate = Object.keys(model.parameters).filter((name) => name.startsWith('relax.'));
   return {
