@@ -141,6 +141,8 @@ export { bestOfGroups, groupSummary, sustainedFrom } from './metrics/group-summa
 export { studentTCdf, studentTQuantile } from './metrics/student-t';
 export { claimVerdict } from './metrics/verdict';
 export { FINDINGS, holm, signTest, tailMeans, testClaims } from './metrics/claim-tests';
+export { claimFromResults } from './results/claims';
+export type { ClaimSpec } from './results/claims';
 export type { ClaimInput, ClaimResult, Finding, TailMeanOptions } from './metrics/claim-tests';
 export type { ClaimVerdict, Verdict } from './metrics/verdict';
 export type { BestOfGroupsOptions, GroupSummary, GroupSummaryOptions } from './metrics/group-summary';

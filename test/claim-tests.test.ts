@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ArgumentError, holm, signTest, tailMeans, testClaims } from '../src';
+import { ArgumentError, claimFromResults, holm, loadResults, signTest, tailMeans, testClaims } from '../src';
 
 describe('claim tests', () => {
   test('sign test: exact two-sided binomial p', () => {
@@ -53,5 +53,22 @@ describe('claim tests', () => {
     assert.deepEqual(means.map((m) => m.value), [4, 40]);
     assert.deepEqual(means[0].points, [2000, 3000, 4000, 5000, 6000]);
     assert.throws(() => testClaims([{ claim: 'bad', differences: [NaN], expected: 1 }]), (e: unknown) => e instanceof ArgumentError && /differences/.test(e.message));
+  });
+
+  test('claims from shipped results: per-seed differences of the last five evaluations, or of a final number', () => {
+    const linear = loadResults('vae-fashion-linear');
+    const claim = claimFromResults(linear, { claim: 'DisARM ELBO > ARM', metric: 'elbo', a: 'disarm', b: 'arm', expected: 1 });
+    const seeds = [...new Set(linear.results.map((r) => r.seed))];
+    assert.equal(claim.differences.length, seeds.length);
+    const tail = (estimator: string, seed: unknown) => {
+      const rows = linear.history.filter((r) => r.estimators === estimator && r.seed === seed).sort((x, y) => (x.step as number) - (y.step as number));
+      return rows.slice(-5).reduce((sum, r) => sum + (r.elbo as number), 0) / 5;
+    };
+    const first = [...seeds].sort()[0];
+    assert.ok(Math.abs(claim.differences[0] - (tail('disarm', first) - tail('arm', first))) < 1e-9);
+    const final = claimFromResults(linear, { claim: 'test bound', metric: 'testBound', a: 'disarm', b: 'arm', expected: 1, reading: 'final' });
+    const bound = (estimator: string) => linear.results.find((r) => r.estimators === estimator && r.seed === first)!.testBound as number;
+    assert.ok(Math.abs(final.differences[0] - (bound('disarm') - bound('arm'))) < 1e-9);
+    assert.throws(() => claimFromResults(linear, { claim: 'x', metric: 'elbo', a: 'nvil', b: 'arm', expected: 1 }), (e: unknown) => e instanceof ArgumentError && /nvil/.test(e.message));
   });
 });

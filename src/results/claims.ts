@@ -1,0 +1,77 @@
+/**
+ * A published claim "A beats B" read from shipped results by the rule of docs/findings.md: each
+ * run by the mean of its last 5 evaluations of a history metric (`reading: 'tail'`) or by a final
+ * number of its summary (`reading: 'final'`), paired by seed, as the input of `testClaims`.
+ *
+ * ```ts
+ * const linear = loadResults('vae-fashion-linear');
+ * const claim = claimFromResults(linear, { claim: 'DisARM ELBO > ARM', metric: 'elbo', a: 'disarm', b: 'arm', expected: 1 });
+ * testClaims([claim])[0].finding;   // 'reproduced', 'not reproduced', 'within noise' or 'not testable at this budget'
+ * ```
+ */
+import { ArgumentError } from '../errors';
+import type { ClaimInput } from '../metrics/claim-tests';
+import { tailMeans } from '../metrics/claim-tests';
+import { finiteNumber } from '../metrics/rows';
+import type { ResultRow, ShippedResults } from './load-results';
+
+export interface ClaimSpec {
+  claim: string;
+  metric: string;
+  /** The settings compared (values of the `by` column): the claim is about `a − b`. */
+  a: string;
+  b: string;
+  /** +1: the paper says a is above b; −1: below. */
+  expected: 1 | -1;
+  /** `tail` (default): the mean of the last `last` evaluations of a history metric; `final`: the run's summary value. */
+  reading?: 'tail' | 'final';
+  /** Evaluations averaged by `tail` (default 5). */
+  last?: number;
+  /** The column naming the settings (default `estimators`) and the one pairing runs (default `seed`). */
+  by?: string;
+  pair?: string;
+  /** Only runs whose columns equal these values, e.g. `{ lr: 0.001 }`. */
+  where?: Readonly<Record<string, unknown>>;
+  /** Mark the claim untestable with these runs, saying why. */
+  untestable?: string;
+}
+
+const matches = (row: ResultRow, where: Readonly<Record<string, unknown>>) => Object.entries(where).every(([key, value]) => row[key] === value);
+
+/** Per run of setting `side`: its pairing value and its reading. */
+function readings(results: ShippedResults, spec: ClaimSpec, side: string): Map<string, number> {
+  const by = spec.by ?? 'estimators';
+  const pair = spec.pair ?? 'seed';
+  const where = { ...spec.where, [by]: side };
+  const out = new Map<string, number>();
+  if ((spec.reading ?? 'tail') === 'final') {
+    for (const row of results.results.filter((r) => matches(r, where))) {
+      const value = finiteNumber(row[spec.metric]);
+      if (value !== undefined) out.set(String(row[pair]), value);
+    }
+    return out;
+  }
+  const rows = results.history.filter((r) => matches(r, where));
+  for (const run of tailMeans(rows, { metric: spec.metric, by: ['index', pair], last: spec.last ?? 5 })) {
+    if (run.value !== null) out.set(String(run.group[pair]), run.value);
+  }
+  return out;
+}
+
+/** The claim's per-seed differences `A_s − B_s` (seeds with a reading on both sides, in seed order). */
+export function claimFromResults(results: ShippedResults, spec: ClaimSpec): ClaimInput {
+  if (results == null || !Array.isArray(results.history)) throw new ArgumentError('results', 'expected what loadResults returns');
+  if (spec == null || typeof spec.metric !== 'string' || typeof spec.a !== 'string' || typeof spec.b !== 'string') {
+    throw new ArgumentError('spec', 'expected { claim, metric, a, b, expected }');
+  }
+  const a = readings(results, spec, spec.a);
+  const b = readings(results, spec, spec.b);
+  if (a.size === 0 || b.size === 0) throw new ArgumentError('spec', `no runs of ${a.size === 0 ? spec.a : spec.b} with a reading of ${spec.metric}`);
+  const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => Number(x) - Number(y));
+  return {
+    claim: spec.claim,
+    differences: seeds.map((s) => a.get(s)! - b.get(s)!),
+    expected: spec.expected,
+    ...(spec.untestable ? { untestable: spec.untestable } : {}),
+  };
+}
