@@ -26,7 +26,7 @@ export { validationSize } from './data/idx-dataset';
 // Checkpoints and histories on disk; experiments (what `stochgrad train` runs) and seeds
 export { fileCheckpointStorage } from './train/checkpoint-files';
 export { historyFrame, writeHistoryCsv } from './train/history-files';
-export { runExperiment } from './train/experiment';
+export { runExperiment } from './experiments/experiment';
 export { checkpointEvery, expandPlan, loadPlan, parsePlan, PlanError, PLAN_KEYS, planOptionNames, runSlug, SWEEP_OWNED_OPTIONS } from './sweep/plan';
 export type { PlannedRun, PlanValue, SweepPlan } from './sweep/plan';
 
@@ -35,15 +35,15 @@ export { csvRows, loadResults, RESULT_FILES, resultsDir, shippedResults } from '
 export type { Cell, ResultRow, ResultsManifest, ShippedResults } from './results/load-results';
 export { replayRun } from './results/replay';
 export type { Replay, ReplayOptions, ReplayRow } from './results/replay';
-export { meanCurves, runSeeds, summarizeSeeds } from './train/seeds';
-export type { SeededRun, SeedSummaryRow } from './train/seeds';
+export { meanCurves, runSeeds, summarizeSeeds } from './experiments/seeds';
+export type { SeededRun, SeedSummaryRow } from './experiments/seeds';
 
 // Notebook display: figures as HTML and MIME bundles (with the Plotly bundle), the tslab adapter, danfojs
-export { figureHtml } from './viz/figureHtml';
-export type { FigureHtmlOptions } from './viz/figureHtml';
-export { PLOTLY_BUNDLE_MARKER, plotlyBundleHtml } from './viz/plotlyBundle';
-export { PLOTLY_MIME_TYPE, figureMimeBundle, plotlyJson } from './viz/mimeBundle';
-export type { FigureMimeBundle, PlotlyJson } from './viz/mimeBundle';
+export { figureHtml } from './viz/figure-html';
+export type { FigureHtmlOptions } from './viz/figure-html';
+export { PLOTLY_BUNDLE_MARKER, plotlyBundleHtml } from './viz/plotly-bundle';
+export { PLOTLY_MIME_TYPE, figureMimeBundle, plotlyJson } from './viz/mime-bundle';
+export type { FigureMimeBundle, PlotlyJson } from './viz/mime-bundle';
 export { figureDisplayBundle, figureDisplayHtml, resetPlotlyBundle, showFigure, showTable } from './viz/tslab';
 export { dfd } from './viz/danfo';
 export type { DanfoModule, DataFrame } from './viz/danfo';

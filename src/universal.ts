@@ -37,9 +37,9 @@ export { enumerate, exactExpectation, exactGradient, MAX_ENUMERATION_UNITS } fro
 // Metrics
 export { gradientStats } from './metrics/gradient-stats';
 export type { GradientStats } from './metrics/gradient-stats';
-export { normalQuantile, zBound } from './metrics/normal';
-export { closedFormGradient, compareEstimators } from './metrics/compare';
-export type { CompareConfig, CompareRow, Comparison } from './metrics/compare';
+export { normalQuantile, zBound } from './core/normal';
+export { closedFormGradient, compareEstimators } from './lab/compare';
+export type { CompareConfig, CompareRow, Comparison } from './lab/compare';
 
 // Models
 export { armToy, linearObjective } from './models/toy';
@@ -60,8 +60,8 @@ export { chainGradients } from './models/chain-gradients';
 export { chainExact } from './models/chain-exact';
 
 // Experiments: the contract between runExperiment (Node) and its front ends
-export { TASK_NAMES } from './train/experiment-types';
-export type { EstimatorRun, ExperimentConfig, ExperimentHooks, HistoryRow, ProgressEvent, TaskName } from './train/experiment-types';
+export { TASK_NAMES } from './experiments/experiment-types';
+export type { EstimatorRun, ExperimentConfig, ExperimentHooks, HistoryRow, ProgressEvent, TaskName } from './experiments/experiment-types';
 
 // Display: Plotly figures as data, their validation, HTML tables, image grids
 export * from './viz';
@@ -80,10 +80,10 @@ export { historyCsv } from './train/history';
 export type { TrainRow } from './train/history';
 export { CHECKPOINT_FILE, hasCheckpoint, useCheckpointStorage } from './train/checkpoint';
 export type { CheckpointStorage } from './train/checkpoint';
-export { trainVaeDemo, vaeDemoImages } from './train/vae-demo';
-export type { VaeDemoImages, VaeDemoOptions } from './train/vae-demo';
-export { toySaturation } from './train/toy-saturation';
-export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './train/toy-saturation';
+export { trainVaeDemo, vaeDemoImages } from './lab/vae-demo';
+export type { VaeDemoImages, VaeDemoOptions } from './lab/vae-demo';
+export { toySaturation } from './lab/toy-saturation';
+export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './lab/toy-saturation';
 
 // Data in memory: splits, the IDX and packed-digits formats, binarisation, halves, resumable
 // seeded minibatches (data sets by name from files are Node's loadDataset, from URLs the
@@ -105,35 +105,35 @@ export { createSop, sopBatchFrom, SOP_KINDS } from './models/sop';
 export type { Sop, SopBatch, SopConfig, SopKind } from './models/sop';
 
 // Conditional computation (Bengio, Léonard & Courville 2013, section 5): gate unit types and the gated classifier
-export { DEFAULT_NOISE, isUnitName, lookupUnit, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES, UNIT_TYPES } from './core/units';
-export type { UnitName, UnitSettings } from './core/units';
-export { normalQuantileTensor } from './metrics/normal';
+export { DEFAULT_NOISE, isUnitName, lookupUnit, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES, UNIT_TYPES } from './models/units';
+export type { UnitName, UnitSettings } from './models/units';
+export { normalQuantileTensor } from './core/normal';
 export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
 export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';
 
 // ARM's antithetic pair, SGD trajectories on ARM's toy, and the what-if playground (notebooks 04 and 06)
 export { antitheticPair, pairDifferProbability } from './core/antithetic-pair';
 export type { AntitheticSamples } from './core/antithetic-pair';
-export { deterministicStepsTo, deterministicToyPath, startToyRun, summarizeTrajectories, toyTrajectories, trajectoryFigure } from './train/toy-trajectories';
-export type { DeterministicPathOptions, ToyRun, ToyRunSettings, ToyTrajectory, ToyTrajectoryOptions, TrajectorySummary } from './train/toy-trajectories';
-export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './metrics/playground';
-export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './metrics/playground';
+export { deterministicStepsTo, deterministicToyPath, startToyRun, summarizeTrajectories, toyTrajectories, trajectoryFigure } from './lab/toy-trajectories';
+export type { DeterministicPathOptions, ToyRun, ToyRunSettings, ToyTrajectory, ToyTrajectoryOptions, TrajectorySummary } from './lab/toy-trajectories';
+export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './lab/playground';
+export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './lab/playground';
 
 // Bengio, Léonard & Courville (2013), notebook 02: the score-function variance as an exact
 // quadratic in the baseline, closed forms of the gate unit types (with the normal CDF behind them)
 // and their Monte Carlo counterparts
-export { baselineVariance, baselineVarianceFigure } from './metrics/baseline-variance';
-export type { BaselineVarianceCurve, BaselineVarianceFigureOptions } from './metrics/baseline-variance';
-export { unitMoments } from './core/unit-moments';
-export type { UnitMoments } from './core/unit-moments';
-export { normalCdf } from './metrics/normal';
-export { sampleUnit } from './metrics/unit-samples';
-export type { MeanWithError, UnitSample, UnitSampleOptions } from './metrics/unit-samples';
+export { baselineVariance, baselineVarianceFigure } from './lab/baseline-variance';
+export type { BaselineVarianceCurve, BaselineVarianceFigureOptions } from './lab/baseline-variance';
+export { unitMoments } from './models/unit-moments';
+export type { UnitMoments } from './models/unit-moments';
+export { normalCdf } from './core/normal';
+export { sampleUnit } from './lab/unit-samples';
+export type { MeanWithError, UnitSample, UnitSampleOptions } from './lab/unit-samples';
 
 // MuProp and SBN VAE notebooks: the curvature sweep (MuProp against REINFORCE as f bends) and a
 // model's estimated gradient against the exact one, parameter by parameter
-export { curvatureObjective, curvatureSweep } from './metrics/curvature-sweep';
-export type { CurvatureSweepConfig, CurvatureSweepRow } from './metrics/curvature-sweep';
+export { curvatureObjective, curvatureSweep } from './lab/curvature-sweep';
+export type { CurvatureSweepConfig, CurvatureSweepRow } from './lab/curvature-sweep';
 export { meanAndSe, seedBands } from './metrics/seed-bands';
 export type { MeanSe, SeedBand, SeedBandOptions } from './metrics/seed-bands';
 export { pairedDifferences } from './metrics/paired-differences';

@@ -1,6 +1,6 @@
 /**
  * The exact variance of the score-function estimator against a constant baseline
- * (src/metrics/baseline-variance.ts): the quadratic against brute-force sums, Bengio's optimum,
+ * (src/lab/baseline-variance.ts): the quadratic against brute-force sums, Bengio's optimum,
  * one unit's zero-variance optimum, and the sample variance of `reinforce` (b = 0) against it.
  */
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, enumerate, estimate, gradientStats, zBound } from '../src';
 import { allConfigurations } from '../src/estimators/exact';
-import { baselineVariance, baselineVarianceFigure } from '../src/metrics/baseline-variance';
+import { baselineVariance, baselineVarianceFigure } from '../src/lab/baseline-variance';
 import { setupBackend, sigmoid } from './support';
 
 before(setupBackend);

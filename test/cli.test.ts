@@ -7,11 +7,11 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { ESTIMATOR_NAMES, estimators } from '../src/estimators/registry';
-import { biasZScore, closedFormGradient, compareEstimators, type Comparison } from '../src/metrics/compare';
+import { biasZScore, closedFormGradient, compareEstimators, type Comparison } from '../src/lab/compare';
 import { parseCompareArgs } from '../src/cli/compare-command';
 import { renderComparison, suspiciousRows } from '../src/cli/compare-report';
-import { parseOptions } from '../src/cli/options';
-import { UsageError } from '../src/cli/usage-error';
+import { parseOptions } from '../src/terminal/options';
+import { UsageError } from '../src/terminal/usage-error';
 
 // .build/test/cli.test.js → the repository root; the CLI under test is the built dist/cli/main.js.
 const ROOT = path.resolve(__dirname, '..', '..');

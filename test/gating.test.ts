@@ -15,7 +15,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, estimators, zBound } from '../src';
 import { NETWORK_ESTIMATOR_NAMES } from '../src/estimators/layer';
-import { normalCdf } from '../src/metrics/normal';
+import { normalCdf } from '../src/core/normal';
 import { openValue } from '../src/models/gates';
 import { createGatingNet, GATING_ESTIMATOR_NAMES, type GatingBatch, type GatingConfig, type GatingNet } from '../src/models/gating';
 import { finiteDifferences, flattenGradients, gradientMoments, maxAbsZ } from './model-support';
@@ -588,7 +588,7 @@ describe('gating: contract', () => {
 describe('gating task', () => {
   test('evaluations: test-time gates with the target fraction on, the training criterion and gates; reinforce-gater-lr slows the gater of score-function estimators only', async () => {
     const { loadDataset, runExperiment } = await import('../src');
-    const { gatingTask } = await import('../src/train/tasks/gating-task');
+    const { gatingTask } = await import('../src/experiments/tasks/gating-task');
     const { disposeDataset } = await import('../src/data/split');
     const gating = { experts: 40, gaterHidden: 10, expert: 'linear', penalty: 'paper', sparsity: 0.1, target: 0.2, testGates: 'deterministic', maxNorm: 2, reinforceGaterLr: 0.001 } as const;
     const config = { task: 'gating', estimators: ['reinforce-optimal', 'noisy-rectifier'], dataset: 'mnist-10k', steps: 6, batch: 16, lr: 0.1, optimizer: 'sgd', seed: 1, evalEvery: 3, evalExamples: 200, testExamples: 200, gating } as const;

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCsv } from '../src/sweep/merge';
+import { parseCsv } from '../src/data/csv';
 
 /** The stochgrad CLI compiled with the tests (.build/src/cli/main.js), the one sweep workers fork. */
 export const CLI = path.resolve(__dirname, '..', 'src', 'cli', 'main.js');

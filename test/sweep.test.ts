@@ -13,14 +13,14 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ArgumentError } from '../src';
 import { makeSweepCommand, SWEEP_OPTIONS } from '../src/cli/sweep-command';
-import { exitCodeFor } from '../src/cli/usage-error';
+import { exitCodeFor } from '../src/terminal/usage-error';
 import { openSweep } from '../src/sweep/layout';
 import { acquireLock, lockState, writeFileAtomic } from '../src/sweep/lock';
-import { parseCsv } from '../src/sweep/merge';
+import { parseCsv } from '../src/data/csv';
 import { expandPlan, parsePlan, PlanError } from '../src/sweep/plan';
 import { createSweepProgress } from '../src/sweep/progress';
 import { sbatchScript } from '../src/sweep/slurm';
-import { PLOTLY_BUNDLE_MARKER } from '../src/viz/plotlyBundle';
+import { PLOTLY_BUNDLE_MARKER } from '../src/viz/plotly-bundle';
 import {
   CLI,
   csvWithoutSeconds,

@@ -332,7 +332,7 @@ test('train: history as a DataFrame and as CSV', async () => {
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
   assert.equal(lines[0], 'step,seconds,trainObjective,probability');
   assert.equal(lines.length, 4);
-  assert.match(lines[1], /^0,[^,]+,NaN,0\.5$/);
+  assert.match(lines[1], /^0,[^,]+,,0\.5$/);
   assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), [0, 10, 20]);
   fs.rmSync(dir, { recursive: true, force: true });
   assert.throws(() => writeHistoryCsv('x' as unknown as TrainRow[], file), isArgumentError('rows'));

@@ -1,5 +1,5 @@
 /**
- * Closed forms of the conditional-computation units (src/core/unit-moments.ts) and the normal
+ * Closed forms of the conditional-computation units (src/models/unit-moments.ts) and the normal
  * CDF behind them, against Monte Carlo averages of the unit ops themselves (values and gradients,
  * through `sampleUnit`).
  */
@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, normalQuantile, zBound } from '../src';
-import { unitMoments, type UnitMoments } from '../src/core/unit-moments';
-import { sampleUnit, type UnitSample } from '../src/metrics/unit-samples';
-import { normalCdf } from '../src/metrics/normal';
+import { unitMoments, type UnitMoments } from '../src/models/unit-moments';
+import { sampleUnit, type UnitSample } from '../src/lab/unit-samples';
+import { normalCdf } from '../src/core/normal';
 import { setupBackend } from './support';
 
 before(setupBackend);

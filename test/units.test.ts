@@ -1,13 +1,13 @@
 /**
- * The conditional-computation unit types (src/core/units.ts) and the elementwise normal quantile
+ * The conditional-computation unit types (src/models/units.ts) and the elementwise normal quantile
  * behind the noisy rectifier: values, means and gradients against plain formulas.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, normalQuantile, uniformArray, zBound } from '../src';
-import { lookupUnit, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES } from '../src/core/units';
-import { normalQuantileTensor } from '../src/metrics/normal';
+import { lookupUnit, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES } from '../src/models/units';
+import { normalQuantileTensor } from '../src/core/normal';
 import { setupBackend, sigmoid } from './support';
 
 before(setupBackend);

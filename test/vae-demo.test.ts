@@ -1,6 +1,6 @@
 /**
- * The live VAE's computations (src/train/vae-demo.ts, src/models/sbn-vae-images.ts) and the image
- * grid (src/viz/imageGrid.ts): reproducible, in range, stoppable, and leaving no tensors behind.
+ * The live VAE's computations (src/lab/vae-demo.ts, src/models/sbn-vae-images.ts) and the image
+ * grid (src/viz/image-grid.ts): reproducible, in range, stoppable, and leaving no tensors behind.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

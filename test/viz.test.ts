@@ -20,8 +20,8 @@ import {
   showTable,
   type Figure,
 } from '../src';
-import { sharedPlotlyHead, useSharedPlotlyBundle } from '../src/viz/bookPage';
-import { plotlyBundleHtml } from '../src/viz/plotlyBundle';
+import { sharedPlotlyHead, useSharedPlotlyBundle } from '../src/viz/book-page';
+import { plotlyBundleHtml } from '../src/viz/plotly-bundle';
 
 const DEFINE_GUARD = 'window.__stochgradDefine = window.define; window.define = undefined;';
 const DEFINE_RESTORE = 'window.define = window.__stochgradDefine;';

@@ -11,8 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/split';
-import type { Task } from '../train/tasks/task';
-import { vaeTask } from '../train/tasks/vae-task';
+import type { Task } from '../experiments/tasks/task';
+import { vaeTask } from '../experiments/tasks/vae-task';
 import { train } from '../train/train';
 import { samplesFor, timed, type BenchModel, type StepSamples } from './sbn-steps';
 

@@ -1,5 +1,5 @@
 /** The benchmark's report: one Markdown table per backend, the legend and the peer's set-up. */
-import { renderTable, type Column } from '../cli/table';
+import { renderTable, type Column } from '../terminal/table';
 import type { BenchRow, PeerReport } from './rounds';
 import type { EndToEnd } from './end-to-end';
 import type { MatMulRate } from './sbn-steps';

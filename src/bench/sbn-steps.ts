@@ -3,7 +3,7 @@
  * `gradients()` and Adam step, and the matMul floor of a step (its matMul FLOPs at the
  * backend's measured plain-matMul rate).
  */
-import { fewestDraws } from '../train/tasks/task';
+import { fewestDraws } from '../experiments/tasks/task';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs';

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { optionsHelp, parseOptions, type OptionsSpec } from '../cli/options';
+import { optionsHelp, parseOptions, type OptionsSpec } from '../terminal/options';
 import { median } from './sbn-steps';
 import { runScript } from './script';
 

@@ -3,9 +3,9 @@ import { BACKENDS, initBackend } from '../backend';
 import { MAX_ENUMERATION_UNITS } from '../estimators/exact';
 import { ESTIMATOR_NAMES, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import type { Command } from './command';
-import { compareEstimators, type CompareConfig } from '../metrics/compare';
+import { compareEstimators, type CompareConfig } from '../lab/compare';
 import { REPORT_FORMATS, renderComparison, type ReportFormat } from './compare-report';
-import { optionsHelp, parseOptions, type OptionsSpec } from './options';
+import { optionsHelp, parseOptions, type OptionsSpec } from '../terminal/options';
 
 export const COMPARE_OPTIONS = {
   estimators: {

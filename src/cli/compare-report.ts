@@ -1,10 +1,10 @@
 /** Renders a `Comparison` as aligned text, Markdown or JSON. */
-import { zBound } from '../metrics/normal';
-import type { Comparison, CompareRow } from '../metrics/compare';
-import { SPECIAL_OPTIONS } from '../metrics/compare';
-import { formatNumber as significant } from '../viz/formatNumber';
-import { fixed, rate, trimmed } from './format-number';
-import { renderTable, type Column } from './table';
+import { zBound } from '../core/normal';
+import type { Comparison, CompareRow } from '../lab/compare';
+import { SPECIAL_OPTIONS } from '../lab/compare';
+import { formatNumber as significant } from '../viz/format-number';
+import { fixed, rate, trimmed } from '../viz/format-number';
+import { renderTable, type Column } from '../terminal/table';
 
 export const REPORT_FORMATS = ['text', 'markdown', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,8 +1,8 @@
 /** `stochgrad estimators`: every registered estimator with its metadata. */
 import { ESTIMATOR_NAMES, estimators, type EstimatorName } from '../estimators/registry';
 import type { Command } from './command';
-import { optionsHelp, parseOptions, type OptionsSpec } from './options';
-import { renderTable, type Column } from './table';
+import { optionsHelp, parseOptions, type OptionsSpec } from '../terminal/options';
+import { renderTable, type Column } from '../terminal/table';
 
 export const ESTIMATORS_OPTIONS = {
   format: { kind: 'choice', choices: ['text', 'markdown', 'json'], default: 'text', help: 'output format' },

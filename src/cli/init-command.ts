@@ -2,8 +2,8 @@
 import * as path from 'path';
 import { initProject } from '../project/scaffold';
 import type { Command } from './command';
-import { optionsHelp, parseCommandLine, type OptionsSpec } from './options';
-import { UsageError } from './usage-error';
+import { optionsHelp, parseCommandLine, type OptionsSpec } from '../terminal/options';
+import { UsageError } from '../terminal/usage-error';
 
 export const INIT_OPTIONS = {
   from: { kind: 'string', placeholder: 'spec', help: 'what the project depends on for stochgrad: a version range or a packed tarball (default ^<this version>)' },

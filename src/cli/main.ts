@@ -10,7 +10,7 @@ import { initCommand } from './init-command';
 import { notebookCommand } from './notebook-command';
 import { sweepCommand } from './sweep-command';
 import { trainCommand } from './train-command';
-import { PartialFailure, UsageError, describeError, exitCodeFor } from './usage-error';
+import { PartialFailure, UsageError, describeError, exitCodeFor } from '../terminal/usage-error';
 
 export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand, sweepCommand, initCommand, notebookCommand];
 

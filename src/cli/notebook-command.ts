@@ -8,7 +8,7 @@ import * as path from 'path';
 import { runNotebookServer } from '../project/notebook-server';
 import { setUpProject } from '../project/setup';
 import type { Command } from './command';
-import { optionsHelp, parseCommandLine, type OptionsSpec } from './options';
+import { optionsHelp, parseCommandLine, type OptionsSpec } from '../terminal/options';
 
 export const NOTEBOOK_OPTIONS = {
   help: { kind: 'flag', help: 'print this help' },

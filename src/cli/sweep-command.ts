@@ -16,10 +16,10 @@ import { writeSweepReport } from '../sweep/report';
 import { runIndex, type RunIndexOptions } from '../sweep/run';
 import { submitScript, writeSbatchScript } from '../sweep/slurm';
 import type { Command } from './command';
-import { optionsHelp, parseCommandLine, type OptionsSpec, type ParsedOptions } from './options';
-import { formatNumber } from '../viz/formatNumber';
-import { renderTable, type Column } from './table';
-import { PartialFailure, UsageError } from './usage-error';
+import { optionsHelp, parseCommandLine, type OptionsSpec, type ParsedOptions } from '../terminal/options';
+import { formatNumber } from '../viz/format-number';
+import { renderTable, type Column } from '../terminal/table';
+import { PartialFailure, UsageError } from '../terminal/usage-error';
 
 /** The default number of workers: one per CPU core (wasm computes on one thread per process). */
 export function defaultWorkers(): number {

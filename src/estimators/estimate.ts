@@ -15,12 +15,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { randomSeed, uniformNoise } from '../core/random';
 import { ArgumentError, checkInteger, checkOpenUnit, checkPositive } from '../errors';
+import { DEFAULT_SETTINGS } from './settings';
 import { checkedObjective, type Objective } from './objective';
 import { lookupEstimator, type EstimatorName } from './registry';
 import type { Estimate, EstimateOptions, EstimatorContext, EstimatorSpec } from './types';
 import { checkLogits, checkNoise } from './validate';
 
-const DEFAULTS = { temperature: 0.5, slope: 1, decay: 0.9, eta: 1 };
 
 // The conditional noise stream is derived from the seed so that it is independent of `u`.
 const CONDITIONAL_STREAM = 0x9e3779b9;
@@ -58,10 +58,10 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
     examples: 1,
     rows: samples,
     d,
-    temperature: options.temperature ?? DEFAULTS.temperature,
-    slope: options.slope ?? DEFAULTS.slope,
-    decay: options.decay ?? DEFAULTS.decay,
-    eta: options.eta ?? DEFAULTS.eta,
+    temperature: options.temperature ?? DEFAULT_SETTINGS.temperature,
+    slope: options.slope ?? DEFAULT_SETTINGS.slope,
+    decay: options.decay ?? DEFAULT_SETTINGS.decay,
+    eta: options.eta ?? DEFAULT_SETTINGS.eta,
     baseline: options.baseline,
     surrogate: options.surrogate,
     ...(lookupEstimator(name).learned === 'input-baseline' ? { inputBaseline: tf.fill([samples], options.inputBaseline ?? 0) as tf.Tensor1D } : {}),

@@ -13,15 +13,8 @@ import { checkedObjective } from './objective';
 import { ESTIMATOR_NAMES, estimators, lookupEstimator, type EstimatorName } from './registry';
 import type { BaselineState, EstimatorContext, EstimatorSpec, PathwiseSample, TaylorExpansion } from './types';
 
-/** Settings shared by the estimators, with the defaults of `estimate`. */
-export interface EstimatorSettings {
-  temperature: number;
-  slope: number;
-  decay: number;
-  eta: number;
-}
-
-export const DEFAULT_SETTINGS: EstimatorSettings = { temperature: 0.5, slope: 1, decay: 0.9, eta: 1 };
+export { DEFAULT_SETTINGS, type EstimatorSettings } from './settings';
+import type { EstimatorSettings } from './settings';
 
 /** How an estimator runs inside a network. */
 export type NetworkEstimator =

@@ -17,7 +17,7 @@
  * never opens, whatever t.
  */
 import * as tf from '@tensorflow/tfjs';
-import { isUnitName, type UnitName } from '../core/units';
+import { isUnitName, type UnitName } from './units';
 
 export type GateKind = 'binary' | UnitName;
 

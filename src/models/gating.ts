@@ -13,7 +13,7 @@
  *   tanh keeps the gater's hidden layer bounded, so a few large inputs cannot saturate every gate.
  * - Gates `g ∈ [0, ∞)^hidden`: binary `g = 1[u < σ(a)]` for the network estimators (REINFORCE
  *   family, straight-through, MuProp, ARM, DisARM, …; relaxed in (0, 1) for concrete), or the unit
- *   types of `src/core/units.ts`: `sts` (`g = b · sqrt(σ(a))`), `noisy-rectifier`
+ *   types of `src/models/units.ts`: `sts` (`g = b · sqrt(σ(a))`), `noisy-rectifier`
  *   (`g = max(0, a + ε)`) and `rectifier` (`g = max(0, a)`). At test time the gates may instead be
  *   deterministic (`options.threshold`, see gates.ts): a gate is on when its pre-activation exceeds
  *   a threshold chosen so that a target fraction is on (`threshold()`), and then takes its mean
@@ -45,7 +45,7 @@ import * as tf from '@tensorflow/tfjs';
 import { bernoulliFromNoise } from '../core/bernoulli';
 import { randomSeed, uniformNoise } from '../core/random';
 import { deriveSeed } from '../core/seeds';
-import { DEFAULT_NOISE, isUnitName, UNIT_NAMES, UNIT_TYPES, type UnitSettings } from '../core/units';
+import { DEFAULT_NOISE, isUnitName, UNIT_NAMES, UNIT_TYPES, type UnitSettings } from '../models/units';
 import { ArgumentError, checkFlag, checkInteger, messages } from '../errors';
 import {
   DEFAULT_SETTINGS,

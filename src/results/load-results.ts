@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../data/locate';
 import { ArgumentError, MissingPackageError } from '../errors';
-import { parseCsv, type MergedRun } from '../sweep/merge';
+import { parseCsv } from '../data/csv';
+import type { MergedRun } from '../sweep/merge';
 import { parsePlan, type SweepPlan } from '../sweep/plan';
 import { dfd, type DataFrame } from '../viz/danfo';
 

@@ -13,8 +13,8 @@
  */
 import { ArgumentError, checkInteger } from '../errors';
 import { expandPlan } from '../sweep/plan';
-import { runExperiment } from '../train/experiment';
-import type { ExperimentConfig, HistoryRow } from '../train/experiment-types';
+import { runExperiment } from '../experiments/experiment';
+import type { ExperimentConfig, HistoryRow } from '../experiments/experiment-types';
 import type { Cell, ResultRow, ShippedResults } from './load-results';
 
 export interface ReplayOptions {

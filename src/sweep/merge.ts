@@ -17,7 +17,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { csvCell } from '../cli/train-results';
+import { csvText, parseCsv, type CsvTable } from '../data/csv';
 import { RUN_FILES, runDir, sweepFile, type Sweep } from './layout';
 import { acquireLock, writeFileAtomic } from './lock';
 import type { PlanValue } from './plan';
@@ -36,12 +36,6 @@ export interface MergedResults {
   runs: MergedRun[];
 }
 
-/** Rows of cells under named columns (what the CSV files hold). */
-export interface CsvTable {
-  columns: string[];
-  rows: string[][];
-}
-
 /** Every run's entry, from its record (pending when it has none). */
 export function collectRuns(sweep: Sweep): MergedResults {
   const runs = sweep.runs.map((run): MergedRun => {
@@ -52,38 +46,8 @@ export function collectRuns(sweep: Sweep): MergedResults {
   return { plan: sweep.planJson, runs };
 }
 
-/** Parses CSV text as written by stochgrad (RFC 4180 quoting). */
-export function parseCsv(text: string): CsvTable {
-  const records: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      records.push(row);
-      (row = []), (cell = '');
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) records.push([...row, cell]);
-  const [columns = [], ...rows] = records;
-  return { columns, rows };
-}
-
 const gridKeys = (sweep: Sweep) => Object.keys(sweep.plan.grid);
 const valueCell = (value: PlanValue | undefined) => (Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value));
-
-function csvText(table: CsvTable): string {
-  return `${[table.columns, ...table.rows].map((cells) => cells.map(csvCell).join(',')).join('\n')}\n`;
-}
 
 /** Columns in order of first appearance. */
 function union(lists: readonly (readonly string[])[]): string[] {

@@ -23,9 +23,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError } from '../errors';
-import { describeKind, parseValue, type OptionSpec } from '../cli/options';
-import { parseTrainArgs, TRAIN_OPTIONS } from '../cli/train-command';
-import { TASK_NAMES, type ExperimentConfig, type TaskName } from '../train/experiment-types';
+import { describeKind, parseValue, type OptionSpec } from '../terminal/options';
+import { parseTrainArgs, TRAIN_OPTIONS } from '../experiments/train-options';
+import { TASK_NAMES, type ExperimentConfig, type TaskName } from '../experiments/experiment-types';
 
 /** A value of a plan key: a number, a string, a flag, or a list (e.g. `"latent": [200, 200]`). */
 export type PlanValue = string | number | boolean | (string | number)[];

@@ -11,8 +11,8 @@
  * with each evaluation of a run); eta = steps left in unfinished runs / rate.
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { formatDuration, type ProgressStream } from '../cli/progress';
-import { formatNumber } from '../viz/formatNumber';
+import { formatDuration, type ProgressStream } from '../terminal/progress';
+import { formatNumber } from '../viz/format-number';
 import type { RunStatus } from './record';
 
 export interface SweepProgressOptions {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Divergence } from '../train/divergence';
-import type { ExperimentConfig } from '../train/experiment-types';
+import type { ExperimentConfig } from '../experiments/experiment-types';
 import { RUN_FILES } from './layout';
 import type { PlanValue } from './plan';
 

@@ -5,14 +5,15 @@
  * `seedBands` and `bandChart`; a table of the final summary numbers, mean ± se over the seeds'
  * finished runs of each grid point; and the runs that failed or diverged, with their errors.
  */
-import { metricSection, reportPage, wantsLogAxis, type MetricChart } from '../cli/train-report';
+import { metricSection, reportPage, wantsLogAxis, type MetricChart } from '../experiments/report';
 import { meanAndSe, seedBands, type SeedBand } from '../metrics/seed-bands';
 import { bandChart } from '../viz/charts';
 import { dataFrameHtml } from '../viz/table';
-import { formatNumber } from '../viz/formatNumber';
+import { formatNumber } from '../viz/format-number';
 import { sweepFile, type Sweep } from './layout';
 import { writeFileAtomic } from './lock';
-import { historyTable, type CsvTable, type MergedResults, type MergedRun } from './merge';
+import { historyTable, type MergedResults, type MergedRun } from './merge';
+import type { CsvTable } from '../data/csv';
 import type { PlanValue } from './plan';
 
 /** The column seeds vary in. */

@@ -22,12 +22,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName } from '../backend';
-import { createProgress, type ProgressStream } from '../cli/progress';
-import { initCommandBackend, parseTrainArgs, type ExperimentRunner } from '../cli/train-command';
-import { historyCsv, resultRecords } from '../cli/train-results';
+import { createProgress, type ProgressStream } from '../terminal/progress';
+import { initCommandBackend, parseTrainArgs, type ExperimentRunner } from '../experiments/train-options';
+import { resultRecords, runsHistoryCsv } from '../experiments/outputs';
 import { CHECKPOINT_FILE } from '../train/checkpoint';
-import { runExperiment } from '../train/experiment';
-import type { EstimatorRun, ExperimentConfig } from '../train/experiment-types';
+import { runExperiment } from '../experiments/experiment';
+import type { EstimatorRun, ExperimentConfig } from '../experiments/experiment-types';
 import { RUN_FILES, runDir, type Sweep } from './layout';
 import { acquireLock, describeHolder, heartbeatMs, writeFileAtomic, type Lock } from './lock';
 import { mergeSweep } from './merge';
@@ -80,7 +80,7 @@ function finishedRecord(sweep: Sweep, index: number, run: EstimatorRun, config: 
 /** Writes the run's files, unless another process has taken its lock over. */
 function writeRun(dir: string, lock: Lock, record: RunRecord, runs: EstimatorRun[] | undefined): boolean {
   if (!lock.stillHeld()) return false;
-  if (runs) writeFileAtomic(path.join(dir, RUN_FILES.history), historyCsv(runs));
+  if (runs) writeFileAtomic(path.join(dir, RUN_FILES.history), runsHistoryCsv(runs));
   writeFileAtomic(path.join(dir, RUN_FILES.results), `${JSON.stringify(record, null, 2)}\n`);
   return true;
 }

@@ -2,6 +2,7 @@
  * The training history: one row per evaluation, as CSV text. The CSV file (`writeHistoryCsv`)
  * and the danfojs DataFrame (`historyFrame`) are Node's: history-files.ts.
  */
+import { recordsCsv } from '../data/csv';
 import { ArgumentError } from '../errors';
 
 /** One evaluation of a run: the step, training seconds so far, the running objective, metrics. */
@@ -29,16 +30,11 @@ export function columnsOf(rows: readonly Record<string, unknown>[]): string[] {
   return [...seen];
 }
 
-function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** The history as CSV: a header row, then one line per row (NaN as `NaN`), each line ending in a newline. */
-export function historyCsv(rows: readonly TrainRow[]): string {
+/**
+ * History rows as CSV (data/csv.ts: NaN and missing values as empty cells): a header row, then one
+ * line per row, under `columns` (default: every column in order of first appearance).
+ */
+export function historyCsv(rows: readonly Readonly<Record<string, unknown>>[], columns?: readonly string[]): string {
   const checked = checkRows(rows);
-  const columns = columnsOf(checked);
-  const lines = [columns.map(csvCell).join(','), ...checked.map((row) => columns.map((c) => csvCell(row[c])).join(','))];
-  return `${lines.join('\n')}\n`;
+  return recordsCsv(columns ?? columnsOf(checked), checked);
 }

@@ -1,6 +1,6 @@
 /** Tables as HTML: a danfojs DataFrame (or plain records) to an escaped, formatted <table>. */
-import { escapeHtml } from './escapeHtml';
-import { formatNumber } from './formatNumber';
+import { escapeHtml } from './escape-html';
+import { formatNumber } from './format-number';
 
 /** What `dataFrameHtml` reads from a danfojs DataFrame (duck-typed, so any copy of danfojs works). */
 export interface DataFrameLike {

@@ -11,8 +11,8 @@
 import { MissingPackageError } from '../errors';
 import { requirePackage } from '../require-package';
 import type { Figure } from './figure';
-import { figureHtml } from './figureHtml';
-import { figureMimeBundle, type FigureMimeBundle } from './mimeBundle';
+import { figureHtml } from './figure-html';
+import { figureMimeBundle, type FigureMimeBundle } from './mime-bundle';
 import { dataFrameHtml, type TableInput, type TableOptions } from './table';
 
 interface DisplayData {

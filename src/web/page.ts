@@ -2,9 +2,9 @@
  * Page glue: draw a stochgrad `Figure` with the Plotly that the page loaded, and put an image grid
  * on a canvas. Everything computed comes from the library; these only touch the DOM.
  */
-import { checkFigure } from '../viz/checkFigure';
+import { checkFigure } from '../viz/check-figure';
 import type { Figure } from '../viz/figure';
-import { imageGrid, type ImageGridOptions } from '../viz/imageGrid';
+import { imageGrid, type ImageGridOptions } from '../viz/image-grid';
 
 interface PlotlyLike {
   react(element: HTMLElement, data: unknown, layout: unknown, config?: unknown): Promise<unknown>;

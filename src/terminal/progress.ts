@@ -12,8 +12,16 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import { ArgumentError } from '../errors';
-import type { ProgressEvent } from '../train/experiment-types';
-import { formatNumber } from '../viz/formatNumber';
+import { formatNumber } from '../viz/format-number';
+
+/** One training run's progress (what an experiment's `onProgress` hook reports). */
+export interface ProgressEvent {
+  /** The run's label, e.g. its estimator. */
+  estimator: string;
+  step: number;
+  steps: number;
+  metrics: Record<string, number>;
+}
 
 /** Where progress goes: anything with `write` (process.stderr by default). */
 export interface ProgressStream {

@@ -15,9 +15,9 @@ import type { Dataset } from '../data/split';
 import { ArgumentError, checkInteger, checkPositive } from '../errors';
 import { createSbnVae, type SbnKind, type SbnVae } from '../models/sbn-vae';
 import { vaeReconstructions, vaeSamples } from '../models/sbn-vae-images';
-import { evaluationImages, meanOf } from './tasks/eval-data';
-import { fewestDraws } from './tasks/task';
-import { train, type TrainResult } from './train';
+import { evaluationImages, meanOf } from '../experiments/tasks/eval-data';
+import { fewestDraws } from '../experiments/tasks/task';
+import { train, type TrainResult } from '../train/train';
 
 export interface VaeDemoOptions {
   estimator: string;

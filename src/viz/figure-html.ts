@@ -1,8 +1,8 @@
 /** A `Figure` as an HTML snippet: a div plus a script that draws into it with Plotly. */
 import { randomBytes } from 'node:crypto';
-import { checkFigure } from './checkFigure';
+import { checkFigure } from './check-figure';
 import type { Figure } from './figure';
-import { plotlyBundleHtml } from './plotlyBundle';
+import { plotlyBundleHtml } from './plotly-bundle';
 
 export interface FigureHtmlOptions {
   /** Element id; defaults to a fresh random one (ids must be unique on the page). */

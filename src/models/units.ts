@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, messages } from '../errors';
-import { normalQuantileTensor } from '../metrics/normal';
+import { normalQuantileTensor } from '../core/normal';
 import type { PathwiseSample, PathwiseSettings } from '../estimators/types';
 
 /** Settings of the unit types: the pathwise settings plus the rectifier's noise scale. */

@@ -1,8 +1,8 @@
 /** One experiment of the papers, ready to train: a fresh model, its data, its evaluations. */
 import { estimators, isEstimatorName } from '../../estimators/registry';
 import type { Model } from '../../models/model';
-import type { BestParameters, KeepBest } from '../best';
-import type { TrainData } from '../train';
+import type { BestParameters, KeepBest } from '../../train/best';
+import type { TrainData } from '../../train/train';
 import type { ExperimentConfig } from '../experiment-types';
 
 export interface Task<Batch> {

@@ -2,9 +2,10 @@
  * The outputs of `stochgrad train` built from the runner's `EstimatorRun`s: the summary table,
  * the one-line JSON results and the history CSV.
  */
-import type { EstimatorRun, HistoryRow } from '../train/experiment-types';
-import { formatNumber as significant } from '../viz/formatNumber';
-import { renderTable, type Column } from './table';
+import type { EstimatorRun, HistoryRow } from './experiment-types';
+import { formatNumber as significant } from '../viz/format-number';
+import { renderTable, type Column } from '../terminal/table';
+import { historyCsv } from '../train/history';
 
 /** Columns of a history row that are not metrics. */
 const HISTORY_KEYS = ['estimator', 'step', 'seconds'] as const;
@@ -64,17 +65,7 @@ export function summaryTable(runs: readonly EstimatorRun[]): string {
   return renderTable(columns, rows, 'text');
 }
 
-/** One CSV cell: quoted when needed; undefined, null and NaN are empty. */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value == null || (typeof value === 'number' && Number.isNaN(value))) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** Every estimator's history rows as CSV: estimator, step, seconds, then each metric (NaN → empty). */
-export function historyCsv(runs: readonly EstimatorRun[]): string {
-  const columns = [...HISTORY_KEYS, ...historyMetrics(runs)];
-  const line = (row: HistoryRow) => columns.map((column) => csvCell(row[column])).join(',');
-  const rows = runs.flatMap((run) => run.history.map(line));
-  return `${[columns.map(csvCell).join(','), ...rows].join('\n')}\n`;
+export function runsHistoryCsv(runs: readonly EstimatorRun[]): string {
+  return historyCsv(runs.flatMap((run) => run.history), [...HISTORY_KEYS, ...historyMetrics(runs)]);
 }

@@ -3,8 +3,8 @@
  * the first figure of a kernel session inlines (≈5 MB per page) is cut out of the outputs and the
  * page loads one shared copy instead, in its head, inside the same require.js guard.
  */
-import { escapeHtml } from './escapeHtml';
-import { PLOTLY_BUNDLE_MARKER } from './plotlyBundle';
+import { escapeHtml } from './escape-html';
+import { PLOTLY_BUNDLE_MARKER } from './plotly-bundle';
 
 const GUARD = '<script>window.__stochgradDefine = window.define; window.define = undefined;</script>';
 const RESTORE = '<script>window.define = window.__stochgradDefine; delete window.__stochgradDefine;</script>';

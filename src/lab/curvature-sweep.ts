@@ -14,7 +14,7 @@ import { estimate } from '../estimators/estimate';
 import { exactGradient } from '../estimators/exact';
 import type { Objective } from '../estimators/objective';
 import { isEstimatorName, type EstimatorName } from '../estimators/registry';
-import { gradientStats } from './gradient-stats';
+import { gradientStats } from '../metrics/gradient-stats';
 
 /** `f_a(z) = a (wᵀz − c)^2 + (1 − a) wᵀz`, one value per row of `z` `[n, d]`. Differentiable. */
 export function curvatureObjective(a: number, w: readonly number[], c: number): Objective {

@@ -3,14 +3,14 @@
  * inlined once) with the summary table and one line chart per history metric, x = step and one
  * series per estimator.
  */
-import type { EstimatorRun } from '../train/experiment-types';
+import type { EstimatorRun } from './experiment-types';
 import { lineChart, type XYSeries } from '../viz/charts';
-import { escapeHtml } from '../viz/escapeHtml';
+import { escapeHtml } from '../viz/escape-html';
 import type { Figure } from '../viz/figure';
-import { figureHtml } from '../viz/figureHtml';
-import { plotlyBundleHtml } from '../viz/plotlyBundle';
+import { figureHtml } from '../viz/figure-html';
+import { plotlyBundleHtml } from '../viz/plotly-bundle';
 import { dataFrameHtml } from '../viz/table';
-import { historyMetrics, resultRecords } from './train-results';
+import { historyMetrics, resultRecords } from './outputs';
 
 /** A positive range at least this wide (max / min) gets a log y-axis. */
 export const LOG_AXIS_RATIO = 100;

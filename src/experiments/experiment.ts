@@ -10,15 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/datasets';
 import { disposeDataset, type Dataset } from '../data/split';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
-import { CHECKPOINT_FILE, useCheckpointStorage } from './checkpoint';
-import { fileCheckpointStorage } from './checkpoint-files';
+import { CHECKPOINT_FILE, useCheckpointStorage } from '../train/checkpoint';
+import { fileCheckpointStorage } from '../train/checkpoint-files';
 import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks } from './experiment-types';
 import { gatingTask } from './tasks/gating-task';
 import { sopTask } from './tasks/sop-task';
 import type { Task } from './tasks/task';
 import { toyTask } from './tasks/toy-task';
 import { vaeTask } from './tasks/vae-task';
-import { train } from './train';
+import { train } from '../train/train';
 
 // Experiments run in Node and keep their checkpoints as files, whichever entry loaded them (the
 // command line and its sweep workers load this module without the Node entry).

@@ -10,14 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, checkPositive } from '../errors';
-import { closedFormGradient } from '../metrics/compare';
+import { closedFormGradient } from './compare';
 import { lineChart } from '../viz/charts';
 import type { Figure } from '../viz/figure';
 import { HOUSE_COLORS } from '../viz/theme';
 import { createToyModel } from '../models/toy-model';
-import { createOptimizer } from './optimizer';
+import { createOptimizer } from '../train/optimizer';
 import { checkToyEstimators, type ToyRunOptions } from './toy-saturation';
-import { stepSeed } from './train';
+import { stepSeed } from '../train/train';
 
 /** Runs per estimator default to 5. */
 export interface ToyTrajectoryOptions extends ToyRunOptions {

@@ -22,8 +22,8 @@ import type { Figure } from '../viz/figure';
 import type { TableRecord } from '../viz/table';
 import { HOUSE_COLORS } from '../viz/theme';
 import { biasZScore } from './compare';
-import { gradientStats } from './gradient-stats';
-import { zBound } from './normal';
+import { gradientStats } from '../metrics/gradient-stats';
+import { zBound } from '../core/normal';
 
 /** ARM's toy `Σ_i (z_i − p0)^2`; a linear `cᵀz`; or the non-separable quadratic `(aᵀz − b)^2`. */
 export type PlaygroundObjective =

@@ -1,12 +1,12 @@
 /**
- * Monte Carlo summaries of a gate unit type (`src/core/units.ts`) at fixed pre-activations:
+ * Monte Carlo summaries of a gate unit type (`src/models/units.ts`) at fixed pre-activations:
  * draws `samples` outputs `h` of the op for each `a`, backpropagates through the op, and
  * reports the means (with standard errors) of `h`, of `1[h = 0]` and of the op's `∂h/∂a` —
  * the measured counterparts of `unitMoments`' closed forms.
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniformNoise } from '../core/random';
-import { lookupUnit, type UnitName } from '../core/units';
+import { lookupUnit, type UnitName } from '../models/units';
 import { ArgumentError, checkInteger } from '../errors';
 
 export interface MeanWithError {

@@ -1,5 +1,5 @@
 /**
- * The contract between the training experiments (`runExperiment`, src/train/experiment.ts) and
+ * The contract between the training experiments (`runExperiment`, src/experiments/experiment.ts) and
  * their front ends (the `stochgrad train` command, notebooks).
  */
 import type { GenerativeDraws } from '../models/chain-gradients';

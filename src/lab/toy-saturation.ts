@@ -8,8 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, checkPositive } from '../errors';
 import { createToyModel } from '../models/toy-model';
-import { createOptimizer } from './optimizer';
-import { stepSeed } from './train';
+import { createOptimizer } from '../train/optimizer';
+import { stepSeed } from '../train/train';
 
 export interface SaturationEstimator {
   estimator: string;

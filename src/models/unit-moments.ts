@@ -11,7 +11,7 @@
  *   rectifier, which the unit type `rectifier` always is.
  */
 import { ArgumentError, messages } from '../errors';
-import { normalCdf } from '../metrics/normal';
+import { normalCdf } from '../core/normal';
 import { DEFAULT_NOISE, isUnitName, UNIT_NAMES, type UnitName } from './units';
 
 export interface UnitMoments {

@@ -8,7 +8,7 @@ import { estimate } from '../estimators/estimate';
 import { exactGradient } from '../estimators/exact';
 import { ESTIMATOR_NAMES, estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import type { EstimateOptions } from '../estimators/types';
-import { gradientStats } from './gradient-stats';
+import { gradientStats } from '../metrics/gradient-stats';
 import { armToy } from '../models/toy';
 
 export interface CompareConfig {

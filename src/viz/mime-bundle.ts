@@ -5,7 +5,7 @@
  * can render, so each figure is drawn exactly once.
  */
 import type { Figure, Layout, PlotConfig, Trace } from './figure';
-import { figureHtml, type FigureHtmlOptions } from './figureHtml';
+import { figureHtml, type FigureHtmlOptions } from './figure-html';
 
 /** The MIME type plotly.py sends and Plotly's renderers in VS Code and JupyterLab read. */
 export const PLOTLY_MIME_TYPE = 'application/vnd.plotly.v1+json';
