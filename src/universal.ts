@@ -133,6 +133,8 @@ export type { MeanWithError, UnitSample, UnitSampleOptions } from './lab/unit-sa
 // MuProp and SBN VAE notebooks: the curvature sweep (MuProp against REINFORCE as f bends) and a
 // model's estimated gradient against the exact one, parameter by parameter
 export { curvatureObjective, curvatureSweep } from './lab/curvature-sweep';
+export { antitheticSweep } from './lab/antithetic-sweep';
+export type { AntitheticSweepOptions, AntitheticSweepRow } from './lab/antithetic-sweep';
 export type { CurvatureSweepConfig, CurvatureSweepRow } from './lab/curvature-sweep';
 export { meanAndSe, seedBands } from './metrics/seed-bands';
 export type { MeanSe, SeedBand, SeedBandOptions } from './metrics/seed-bands';

@@ -3,7 +3,8 @@
  *
  * For the chosen objective and logits, each estimator draws `samples` estimates (same seed, so
  * the same uniforms u for all: common random numbers) and is measured against the exact
- * gradient (enumeration) as in ESTIMATORS.md §5: mean, standard error, bias z-score
+ * gradient (enumeration) as in docs/estimators.md ("How stochgrad measures an estimator"): mean,
+ * standard error, bias z-score
  * `(mean_i − exact_i)/se_i`, per-coordinate variance, SNR `|mean_i|/sd_i`, evaluations of f per
  * estimate and the wall time per estimate (median of `repeats` timed calls, after one untimed call
  * of every estimator).

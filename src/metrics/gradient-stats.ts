@@ -1,6 +1,7 @@
 /**
  * Statistics of N gradient estimates (rows) against the exact gradient: the measures of
- * ESTIMATORS.md §5. Computed in float64 from the estimates read back once.
+ * docs/estimators.md, "How stochgrad measures an estimator". Computed in float64 from the
+ * estimates read back once.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, messages } from '../errors';

@@ -30,8 +30,8 @@
  * exact gradient. `maxNorm` bounds the norm of every unit's incoming weights (each column of every
  * `.w`), projected after each training step (`afterStep`).
  *
- * The paper's settings (experiments/gating-mnist.json; README "Bengio et al.'s conditional
- * computation at the paper's settings"): `hidden` 2000, `gaterHidden` 400, `expert: 'linear'`,
+ * The paper's settings (experiments/gating-mnist.json; docs/models-and-training.md, "Bengio et
+ * al.'s conditional computation at the paper's settings"): `hidden` 2000, `gaterHidden` 400, `expert: 'linear'`,
  * `penalty: 'paper'`, `target` 0.1, `maxNorm` 2, `noise` 1. Not stated by the paper, our choices:
  * the KL's weight and the adaptive λ's start (`sparsity`), its step (`lambdaRate`, 1%), the KL on
  * the sigmoid probability (sparsity.ts), the test-time gates' values (gates.ts), max-norm on every

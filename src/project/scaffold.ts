@@ -71,7 +71,7 @@ const GITIGNORE = ['node_modules/', '.jupyter/', '.venv/', '.ipynb_checkpoints/'
 function readme(name: string): string {
   return `# ${name}
 
-Notebooks with [stochgrad](https://www.npmjs.com/package/stochgrad): gradient estimators for
+Notebooks with stochgrad (not yet on the npm registry: see its docs/getting-started.md): gradient estimators for
 stochastic binary units, in TypeScript, in Jupyter.
 
 \`\`\`sh

@@ -9,7 +9,7 @@
  * read stalls nothing). A sum that overflows float32 (|s| > 3.4·10³⁸) reads as divergence too —
  * gradients that large have diverged in all but name. Which part was bad is found only then.
  * Measured with `npm run bench -- --backends wasm --models linear --estimators disarm --steps 40
- * --peer off` (train ms, which runs this check as `train` does): see README, Training.
+ * --peer off` (train ms, which runs this check as `train` does): see docs/performance.md.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradientResult } from '../models/model';
