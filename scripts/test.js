@@ -1,7 +1,9 @@
 'use strict';
 /**
- * `npm test`: bootstrap, check STOCHGRAD_BACKEND, compile src + test (tsconfig.test.json → .build/),
- * then one `node --test` run over every .build/test/**\/*.test.js (unit tests and notebook tests).
+ * `npm test`: bootstrap, check STOCHGRAD_BACKEND, the linter and the formatter (ESLint with
+ * typescript-eslint, eslint.config.mjs; Prettier, .prettierrc.json), compile src + test
+ * (tsconfig.test.json → .build/), then one `node --test` run over every .build/test/**\/*.test.js
+ * (unit tests and notebook tests).
  * Extra arguments are passed to `node --test`, e.g. `npm test -- --test-name-pattern=backend`.
  */
 const childProcess = require('child_process');
@@ -30,6 +32,17 @@ function compileTests() {
   if (result.status !== 0) throw new BootstrapError('compiling the tests (tsc -p tsconfig.test.json) failed; see the errors above');
 }
 
+/** ESLint and Prettier's check over the TypeScript sources; either failing stops the run. */
+function lintAndFormat() {
+  const sources = ['src', 'test', 'live/src'];
+  const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+  const lint = childProcess.spawnSync(bin('eslint'), sources, { cwd: ROOT, stdio: 'inherit' });
+  if (lint.status !== 0) throw new BootstrapError('the linter found problems (npx eslint src test live/src); see above');
+  const globs = sources.map((dir) => `${dir}/**/*.ts`);
+  const format = childProcess.spawnSync(bin('prettier'), ['--check', ...globs], { cwd: ROOT, stdio: 'inherit' });
+  if (format.status !== 0) throw new BootstrapError('files are not formatted: run npx prettier --write "src/**/*.ts" "test/**/*.ts" "live/src/**/*.ts"');
+}
+
 function testFiles() {
   const files = listFiles(path.join(BUILD_DIR, 'test'))
     .filter((file) => file.endsWith('.test.js'))
@@ -41,6 +54,7 @@ function testFiles() {
 function main() {
   const { env } = bootstrap();
   checkBackendEnv();
+  lintAndFormat();
   compileTests();
   const args = ['--test', '--test-reporter=spec', ...process.argv.slice(2), ...testFiles()];
   const result = childProcess.spawnSync(process.execPath, args, {

@@ -25,7 +25,10 @@ export function parseBackendName(name: string, source = 'backend'): BackendName 
 
 /** Makes `name` available to tfjs; returns false when its package is absent or fails to load. */
 function register(name: BackendName): boolean {
+  // Optional backends load on demand, only when chosen (a static import would fail without them).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (name === 'tensorflow') require('@tensorflow/tfjs-node');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
   return tf.findBackendFactory(name) != null;
 }

@@ -47,7 +47,8 @@ export function checkPositive(argument: string, value: unknown): number {
 
 /** Asserts `value` is a boolean or absent. */
 export function checkFlag(argument: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw new ArgumentError(argument, `expected true or false, got ${JSON.stringify(value)}`);
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new ArgumentError(argument, `expected true or false, got ${JSON.stringify(value)}`);
   return value;
 }
 

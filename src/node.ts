@@ -27,7 +27,17 @@ export { validationSize } from './data/idx-dataset';
 export { fileCheckpointStorage } from './train/checkpoint-files';
 export { historyFrame, writeHistoryCsv } from './train/history-files';
 export { runExperiment } from './experiments/experiment';
-export { checkpointEvery, expandPlan, loadPlan, parsePlan, PlanError, PLAN_KEYS, planOptionNames, runSlug, SWEEP_OWNED_OPTIONS } from './sweep/plan';
+export {
+  checkpointEvery,
+  expandPlan,
+  loadPlan,
+  parsePlan,
+  PlanError,
+  PLAN_KEYS,
+  planOptionNames,
+  runSlug,
+  SWEEP_OWNED_OPTIONS,
+} from './sweep/plan';
 export type { PlannedRun, PlanValue, SweepPlan } from './sweep/plan';
 
 // The papers' experiments as shipped data (data/results/), and replays of their first evaluations

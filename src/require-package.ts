@@ -14,6 +14,7 @@ function isMissing(error: unknown, specifier: string): boolean {
 /** `require(specifier)` of `packageName` (or a path inside it) for `what`; see the module comment. */
 export function requirePackage<T>(packageName: OptionalPackage, what: string, specifier: string = packageName): T {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded when first needed
     return require(specifier) as T;
   } catch (error) {
     if (isMissing(error, specifier)) throw new MissingPackageError(packageName, what);

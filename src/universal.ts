@@ -61,7 +61,14 @@ export { chainExact } from './models/chain-exact';
 
 // Experiments: the contract between runExperiment (Node) and its front ends
 export { TASK_NAMES } from './experiments/experiment-types';
-export type { EstimatorRun, ExperimentConfig, ExperimentHooks, HistoryRow, ProgressEvent, TaskName } from './experiments/experiment-types';
+export type {
+  EstimatorRun,
+  ExperimentConfig,
+  ExperimentHooks,
+  HistoryRow,
+  ProgressEvent,
+  TaskName,
+} from './experiments/experiment-types';
 
 // Display: Plotly figures as data, their validation, HTML tables, image grids
 export * from './viz';
@@ -105,7 +112,15 @@ export { createSop, sopBatchFrom, SOP_KINDS } from './models/sop';
 export type { Sop, SopBatch, SopConfig, SopKind } from './models/sop';
 
 // Conditional computation (Bengio, Léonard & Courville 2013, section 5): gate unit types and the gated classifier
-export { DEFAULT_NOISE, isUnitName, lookupUnit, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES, UNIT_TYPES } from './models/units';
+export {
+  DEFAULT_NOISE,
+  isUnitName,
+  lookupUnit,
+  noisyRectifier,
+  stochasticTimesSmooth,
+  UNIT_NAMES,
+  UNIT_TYPES,
+} from './models/units';
 export type { UnitName, UnitSettings } from './models/units';
 export { normalQuantileTensor } from './core/normal';
 export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
@@ -114,10 +129,30 @@ export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSamp
 // ARM's antithetic pair, SGD trajectories on ARM's toy, and the what-if playground (notebooks 04 and 06)
 export { antitheticPair, pairDifferProbability } from './core/antithetic-pair';
 export type { AntitheticSamples } from './core/antithetic-pair';
-export { deterministicStepsTo, deterministicToyPath, startToyRun, summarizeTrajectories, toyTrajectories, trajectoryFigure } from './lab/toy-trajectories';
-export type { DeterministicPathOptions, ToyRun, ToyRunSettings, ToyTrajectory, ToyTrajectoryOptions, TrajectorySummary } from './lab/toy-trajectories';
+export {
+  deterministicStepsTo,
+  deterministicToyPath,
+  startToyRun,
+  summarizeTrajectories,
+  toyTrajectories,
+  trajectoryFigure,
+} from './lab/toy-trajectories';
+export type {
+  DeterministicPathOptions,
+  ToyRun,
+  ToyRunSettings,
+  ToyTrajectory,
+  ToyTrajectoryOptions,
+  TrajectorySummary,
+} from './lab/toy-trajectories';
 export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './lab/playground';
-export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './lab/playground';
+export type {
+  Playground,
+  PlaygroundFigures,
+  PlaygroundObjective,
+  PlaygroundParams,
+  PlaygroundRow,
+} from './lab/playground';
 
 // Bengio, Léonard & Courville (2013), notebook 02: the score-function variance as an exact
 // quadratic in the baseline, closed forms of the gate unit types (with the normal CDF behind them)

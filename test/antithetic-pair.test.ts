@@ -9,7 +9,11 @@ before(setupBackend);
 
 const N = 10_000;
 /** Midpoints (k + ½)/N: no u equals σ(±φ) for the logits below, so there are no ties. */
-const grid = () => tf.tensor2d(Float32Array.from({ length: N }, (_, k) => (k + 0.5) / N), [N, 1]);
+const grid = () =>
+  tf.tensor2d(
+    Float32Array.from({ length: N }, (_, k) => (k + 0.5) / N),
+    [N, 1],
+  );
 
 describe('antithetic pair', () => {
   for (const phi of [-2.3, -0.4, 0, 0.7, 3.1]) {
@@ -21,11 +25,17 @@ describe('antithetic pair', () => {
       assert.deepEqual(Array.from(twin.dataSync()), Array.from(disarmTwin.dataSync()));
       const differ = tf.tidy(() => tf.mean(tf.abs(tf.sub(b, twin))).dataSync()[0]);
       // On the midpoint grid the fraction is exact up to one grid cell at each of two edges.
-      assert.ok(Math.abs(differ - pairDifferProbability(phi)) <= 2 / N + 1e-6, `${differ} vs ${pairDifferProbability(phi)}`);
+      assert.ok(
+        Math.abs(differ - pairDifferProbability(phi)) <= 2 / N + 1e-6,
+        `${differ} vs ${pairDifferProbability(phi)}`,
+      );
       const meanB = tf.tidy(() => tf.mean(b).dataSync()[0]);
       const meanTwin = tf.tidy(() => tf.mean(twin).dataSync()[0]);
       const sigma = 1 / (1 + Math.exp(-phi));
-      assert.ok(Math.abs(meanB - sigma) <= 1 / N + 1e-6 && Math.abs(meanTwin - sigma) <= 1 / N + 1e-6, 'each member is Bernoulli(σ(φ))');
+      assert.ok(
+        Math.abs(meanB - sigma) <= 1 / N + 1e-6 && Math.abs(meanTwin - sigma) <= 1 / N + 1e-6,
+        'each member is Bernoulli(σ(φ))',
+      );
       tf.dispose([u, logits, b, twin, disarmTwin]);
     });
   }
@@ -46,6 +56,9 @@ describe('antithetic pair', () => {
     assert.ok(Math.abs(pairDifferProbability(1.5) - pairDifferProbability(-1.5)) < 1e-15);
     assert.ok(Math.abs(pairDifferProbability(2) - 2 / (1 + Math.exp(2))) < 1e-12); // 2 min(σ, 1 − σ)
     assert.ok(pairDifferProbability(20) < 1e-8);
-    assert.throws(() => pairDifferProbability(NaN), (e: unknown) => e instanceof ArgumentError && e.argument === 'logit');
+    assert.throws(
+      () => pairDifferProbability(NaN),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'logit',
+    );
   });
 });

@@ -36,7 +36,9 @@ function imports(file: string): string[] {
 }
 
 const FILES = sources(SRC);
-const EDGES = FILES.flatMap((file) => imports(file).map((target) => ({ file, target, from: nodeOf(file), to: nodeOf(target) })));
+const EDGES = FILES.flatMap((file) =>
+  imports(file).map((target) => ({ file, target, from: nodeOf(file), to: nodeOf(target) })),
+);
 
 test('architecture: nothing outside src/cli imports src/cli', () => {
   const offending = EDGES.filter((e) => e.to === 'cli/' && e.from !== 'cli/').map((e) => path.relative(ROOT, e.file));
@@ -72,6 +74,8 @@ test('architecture: the graph of top-level folders has no cycle', () => {
 });
 
 test('architecture: source files are named in kebab-case', () => {
-  const named = FILES.map((file) => path.basename(file, '.ts')).filter((name) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name));
+  const named = FILES.map((file) => path.basename(file, '.ts')).filter(
+    (name) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name),
+  );
   assert.deepEqual(named, []);
 });

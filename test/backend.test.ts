@@ -9,8 +9,15 @@ async function sigmoidLayerGrads(backend: string): Promise<number[][]> {
   assert.ok(await tf.setBackend(backend), `could not activate the ${backend} backend`);
   await tf.ready();
   return tf.tidy(() => {
-    const x = tf.tensor2d([[0.5, -1.2, 2.0], [1.5, 0.3, -0.7]]);
-    const w = tf.tensor2d([[0.1, -0.4], [0.8, 0.25], [-0.6, 0.05]]);
+    const x = tf.tensor2d([
+      [0.5, -1.2, 2.0],
+      [1.5, 0.3, -0.7],
+    ]);
+    const w = tf.tensor2d([
+      [0.1, -0.4],
+      [0.8, 0.25],
+      [-0.6, 0.05],
+    ]);
     const b = tf.tensor1d([0.2, -0.3]);
     const loss = (wv: tf.Tensor, bv: tf.Tensor) => tf.sigmoid(tf.add(tf.matMul(x, wv as tf.Tensor2D), bv)).mean();
     const [dw, db] = tf.grads(loss)([w, b]);
@@ -30,7 +37,10 @@ test('cpu and wasm backends agree on a sigmoid-layer gradient', async () => {
     assert.equal(wasm[i].length, values.length);
     values.forEach((value, j) => {
       assert.ok(Number.isFinite(value) && value !== 0, `gradient ${i}[${j}] should be a non-zero number`);
-      assert.ok(Math.abs(wasm[i][j] - value) <= 1e-5 + 1e-4 * Math.abs(value), `gradient ${i}[${j}]: cpu ${value} vs wasm ${wasm[i][j]}`);
+      assert.ok(
+        Math.abs(wasm[i][j] - value) <= 1e-5 + 1e-4 * Math.abs(value),
+        `gradient ${i}[${j}]: cpu ${value} vs wasm ${wasm[i][j]}`,
+      );
     });
   });
 });

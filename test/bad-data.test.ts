@@ -37,7 +37,11 @@ test('bad data: the SBN VAE refuses NaN and pixels outside [0, 1] in gradients()
     x.dispose();
   }
   const nanEverywhere = tf.fill([4, 12], NaN) as tf.Tensor2D;
-  assert.throws(() => vae.gradients('reinforce', nanEverywhere, { seed: 1 }), isArgumentError('x', /got NaN/), 'a batch full of NaN');
+  assert.throws(
+    () => vae.gradients('reinforce', nanEverywhere, { seed: 1 }),
+    isArgumentError('x', /got NaN/),
+    'a batch full of NaN',
+  );
   nanEverywhere.dispose();
   const grey = tf.fill([4, 12], 0.3) as tf.Tensor2D;
   const result = vae.gradients('disarm', grey, { seed: 1 });

@@ -46,12 +46,15 @@ describe('baselineVariance: the score-function variance as a quadratic in the ba
       assert.ok(Math.abs(curve.quadratic.a - s * (1 - s)) < 1e-12, 'a = E[s²] = σ(1 − σ)');
       for (const b of [-3, 0, 0.7, 2.5, 10]) {
         const want = bruteForceVariance(curve.unit, b);
-        assert.ok(Math.abs(curve.variance(b) - want) < 1e-9 * Math.max(1, want), `unit ${curve.unit}, b = ${b}: ${curve.variance(b)} vs ${want}`);
+        assert.ok(
+          Math.abs(curve.variance(b) - want) < 1e-9 * Math.max(1, want),
+          `unit ${curve.unit}, b = ${b}: ${curve.variance(b)} vs ${want}`,
+        );
       }
     }
   });
 
-  test("the optimum is E[s² f] / E[s²] and no other baseline does better", () => {
+  test('the optimum is E[s² f] / E[s²] and no other baseline does better', () => {
     const logits = tf.tensor1d(PHI);
     const curves = baselineVariance(f, logits);
     logits.dispose();
@@ -68,13 +71,15 @@ describe('baselineVariance: the score-function variance as a quadratic in the ba
       }
       assert.ok(Math.abs(curve.optimalBaseline - num / den) < 1e-9);
       assert.ok(Math.abs(curve.minimumVariance - curve.variance(curve.optimalBaseline)) < 1e-9);
-      for (const delta of [-1, -0.01, 0.01, 1]) assert.ok(curve.variance(curve.optimalBaseline + delta) > curve.minimumVariance);
+      for (const delta of [-1, -0.01, 0.01, 1])
+        assert.ok(curve.variance(curve.optimalBaseline + delta) > curve.minimumVariance);
       assert.ok(curve.minimumVariance > 0, 'other units add noise that no baseline of unit i removes');
     }
   });
 
   test('one unit: b* = (1 − σ) f(1) + σ f(0) and the estimate is then constant (variance 0)', () => {
-    const one = (z: tf.Tensor2D) => tf.add(tf.square(tf.sub(tf.squeeze(z, [1]), 0.3)), tf.mul(3, tf.squeeze(z, [1]))) as tf.Tensor1D;
+    const one = (z: tf.Tensor2D) =>
+      tf.add(tf.square(tf.sub(tf.squeeze(z, [1]), 0.3)), tf.mul(3, tf.squeeze(z, [1]))) as tf.Tensor1D;
     const logits = tf.tensor1d([-2]);
     const [curve] = baselineVariance(one, logits);
     logits.dispose();
@@ -107,17 +112,26 @@ describe('baselineVariance: the score-function variance as a quadratic in the ba
     logits.dispose();
     const ratio = curve.varianceStandardError(1, 100) / curve.varianceStandardError(1, 10000);
     assert.ok(Math.abs(ratio - 10) < 0.1, `ratio ${ratio}`);
-    assert.throws(() => curve.varianceStandardError(1, 1), (e: Error) => e instanceof ArgumentError && /\bn\b/.test(e.message));
-    assert.throws(() => curve.variance(NaN), (e: Error) => e instanceof ArgumentError && /baseline/.test(e.message));
+    assert.throws(
+      () => curve.varianceStandardError(1, 1),
+      (e: Error) => e instanceof ArgumentError && /\bn\b/.test(e.message),
+    );
+    assert.throws(
+      () => curve.variance(NaN),
+      (e: Error) => e instanceof ArgumentError && /baseline/.test(e.message),
+    );
     const bad = tf.tensor1d([NaN, 0, 0]);
-    assert.throws(() => baselineVariance(f, bad), (e: Error) => e instanceof ArgumentError);
+    assert.throws(
+      () => baselineVariance(f, bad),
+      (e: Error) => e instanceof ArgumentError,
+    );
     bad.dispose();
     assert.equal(tf.memory().numTensors, before);
   });
 });
 
 describe('baselineVarianceFigure', () => {
-  test('draws each unit\'s exact curve over a range holding 0, b* and E[f], with b* and E[f] marked', () => {
+  test("draws each unit's exact curve over a range holding 0, b* and E[f], with b* and E[f] marked", () => {
     const logits = tf.tensor1d(PHI);
     const curves = baselineVariance(f, logits);
     logits.dispose();
@@ -127,8 +141,13 @@ describe('baselineVarianceFigure', () => {
       const trace = fig.data[i];
       const x = trace.x as number[];
       assert.equal(x.length, 11);
-      assert.deepEqual(trace.y, x.map((b) => c.variance(b)));
-      assert.ok(x[0] < Math.min(0, c.optimalBaseline, c.expectation) && x[10] > Math.max(c.optimalBaseline, c.expectation));
+      assert.deepEqual(
+        trace.y,
+        x.map((b) => c.variance(b)),
+      );
+      assert.ok(
+        x[0] < Math.min(0, c.optimalBaseline, c.expectation) && x[10] > Math.max(c.optimalBaseline, c.expectation),
+      );
       assert.deepEqual([fig.data[3 + i].x, fig.data[3 + i].y], [[c.optimalBaseline], [c.minimumVariance]]);
     });
     assert.deepEqual(fig.data[6].x, [curves[0].expectation]);

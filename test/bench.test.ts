@@ -15,29 +15,68 @@ const MAIN = path.join(__dirname, '..', 'src', 'bench', 'main.js');
 const REPO = path.resolve(__dirname, '..', '..');
 
 function bench(args: string[]) {
-  return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, STOCHGRAD_BACKEND: '' } });
+  return spawnSync(process.execPath, [MAIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, STOCHGRAD_BACKEND: '' },
+  });
 }
 
 test('bench: runs end to end, prints its tables and writes every row with finite times and a floor', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-bench-'));
   const out = path.join(dir, 'results.json');
   const run = bench([
-    '--backends', 'wasm', '--models', 'linear,two-layer', '--estimators', 'disarm,reinforce-loo', '--steps', '3', '--round', '2', '--warmup', '1',
-    '--peer', 'off', '--evaluations', '1', '--e2e-steps', '4', '--e2e-eval-every', '2', '--out', out,
+    '--backends',
+    'wasm',
+    '--models',
+    'linear,two-layer',
+    '--estimators',
+    'disarm,reinforce-loo',
+    '--steps',
+    '3',
+    '--round',
+    '2',
+    '--warmup',
+    '1',
+    '--peer',
+    'off',
+    '--evaluations',
+    '1',
+    '--e2e-steps',
+    '4',
+    '--e2e-eval-every',
+    '2',
+    '--out',
+    out,
   ]);
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /## tfjs wasm/);
   assert.match(run.stdout, /\| two-layer \| reinforce-loo \(2\) \|/);
   assert.match(run.stdout, /Training loop .*evaluation share at one evaluation every 1000 steps/);
-  assert.match(run.stdout, /\| model +\| estimator +\| grad ms +\| loop ms +\| loop \/ grad +\| loop \/ grad in training +\| Adam ms +\| Adam share +\| eval ms +\| eval share +\|/);
+  assert.match(
+    run.stdout,
+    /\| model +\| estimator +\| grad ms +\| loop ms +\| loop \/ grad +\| loop \/ grad in training +\| Adam ms +\| Adam share +\| eval ms +\| eval share +\|/,
+  );
   const results = JSON.parse(fs.readFileSync(out, 'utf8'));
-  assert.deepEqual(results.settings, { steps: 3, warmup: 1, round: 2, cpuSteps: 5, batch: 50, evaluations: 1, evalEvery: 1000, e2eSteps: 4, e2eEvalEvery: 2 });
+  assert.deepEqual(results.settings, {
+    steps: 3,
+    warmup: 1,
+    round: 2,
+    cpuSteps: 5,
+    batch: 50,
+    evaluations: 1,
+    evalEvery: 1000,
+    e2eSteps: 4,
+    e2eEvalEvery: 2,
+  });
   const wasm = results.backends.find((b: { backend: string }) => b.backend === 'wasm');
   assert.equal(wasm.rows.length, 4);
   assert.match(wasm.loopData, /^(fashion-mnist|mnist-10k) train/);
   for (const row of wasm.rows) {
     for (const key of ['gradient', 'gradientInTraining', 'train', 'adam', 'loop', 'evaluation']) {
-      assert.ok(row[key].ms > 0 && Number.isFinite(row[key].ms) && row[key].cpuMs >= 0, `${row.model} ${row.estimator} ${key}`);
+      assert.ok(
+        row[key].ms > 0 && Number.isFinite(row[key].ms) && row[key].cpuMs >= 0,
+        `${row.model} ${row.estimator} ${key}`,
+      );
     }
     assert.ok(row.adam.ms < row.train.ms, `${row.model} ${row.estimator}: Adam is part of the training step`);
     assert.ok(row.matMulMFlop > 0 && row.floorMs > 0 && row.matmul.gflops > 0, `${row.model} ${row.estimator} floor`);
@@ -46,7 +85,9 @@ test('bench: runs end to end, prints its tables and writes every row with finite
   }
   // 784·200 products: 6 for DisARM on the linear VAE (encoder; decoder at b, at the twin and at the
   // generative gradient's own draw; two weight gradients)
-  const linear = wasm.rows.find((r: { model: string; estimator: string }) => r.model === 'linear' && r.estimator === 'disarm');
+  const linear = wasm.rows.find(
+    (r: { model: string; estimator: string }) => r.model === 'linear' && r.estimator === 'disarm',
+  );
   assert.equal(linear.matMulMFlop, (6 * 2 * 50 * 784 * 200) / 1e6);
   assert.deepEqual(results.peers, []);
   // stochgrad train end to end: a rate on Fashion-MNIST, or the reason it could not run

@@ -27,15 +27,16 @@ test('st: every estimate is exactly c (∂z/∂φ := 1)', () => {
   for (const row of values) row.forEach((x, i) => assert.ok(Math.abs(x - c[i]) < 1e-6));
 });
 
-test('st-sigmoid: every estimate is c ⊙ σ\'(φ), the exact gradient', () => {
+test("st-sigmoid: every estimate is c ⊙ σ'(φ), the exact gradient", () => {
   const values = rowsOf(perSampleArray('st-sigmoid', f, logits, { samples: 100, seed: 1 }));
   for (const row of values) row.forEach((x, i) => assert.ok(Math.abs(x - exact[i]) < 1e-6));
 });
 
-test('st-annealed: every estimate is c ⊙ s σ\'(s φ)', () => {
+test("st-annealed: every estimate is c ⊙ s σ'(s φ)", () => {
   const slope = 3;
   const values = rowsOf(perSampleArray('st-annealed', f, logits, { samples: 100, seed: 1, slope }));
-  for (const row of values) row.forEach((x, i) => assert.ok(Math.abs(x - c[i] * slope * dSigmoid(slope * logits[i])) < 1e-6));
+  for (const row of values)
+    row.forEach((x, i) => assert.ok(Math.abs(x - c[i] * slope * dSigmoid(slope * logits[i])) < 1e-6));
 });
 
 /** `E_u[∂/∂φ σ((φ + L(u))/τ)]` by the midpoint rule over u. */
@@ -66,7 +67,7 @@ for (const name of ['concrete', 'gumbel-st'] as EstimatorName[]) {
   });
 }
 
-test('gradientStats reports the straight-through bias c − c ⊙ σ\'(φ)', () => {
+test("gradientStats reports the straight-through bias c − c ⊙ σ'(φ)", () => {
   const phi = tf.tensor1d(logits);
   const result = estimate('st', f, phi, { samples: 50, seed: 2 });
   const stats = gradientStats(result.perSample, exact);

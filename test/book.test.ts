@@ -33,7 +33,10 @@ interface BookEntry {
   figures: number;
 }
 
-const notebooks = fs.readdirSync(NOTEBOOK_DIR).filter((name) => name.endsWith('.ipynb')).sort();
+const notebooks = fs
+  .readdirSync(NOTEBOOK_DIR)
+  .filter((name) => name.endsWith('.ipynb'))
+  .sort();
 
 function runBook(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -63,14 +66,20 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
   let vendor = { requireJs: false, mathJax: false };
   let browser: Browser;
 
-  before(async () => {
-    const { code, stderr } = await runBook(['--out', site]);
-    assert.equal(code, 0, `npm run book failed:\n${stderr}`);
-    const book = JSON.parse(fs.readFileSync(path.join(site, 'book.json'), 'utf8')) as { notebooks: BookEntry[]; vendor: typeof vendor };
-    entries = book.notebooks;
-    vendor = book.vendor;
-    browser = await launchChromium();
-  }, { timeout: BUILD_TIMEOUT_MS });
+  before(
+    async () => {
+      const { code, stderr } = await runBook(['--out', site]);
+      assert.equal(code, 0, `npm run book failed:\n${stderr}`);
+      const book = JSON.parse(fs.readFileSync(path.join(site, 'book.json'), 'utf8')) as {
+        notebooks: BookEntry[];
+        vendor: typeof vendor;
+      };
+      entries = book.notebooks;
+      vendor = book.vendor;
+      browser = await launchChromium();
+    },
+    { timeout: BUILD_TIMEOUT_MS },
+  );
 
   after(async () => {
     await browser?.close();
@@ -78,10 +87,16 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
   });
 
   test('book: one page per notebook, in order, and one shared Plotly bundle', () => {
-    assert.deepEqual(entries.map((e) => e.notebook), notebooks);
+    assert.deepEqual(
+      entries.map((e) => e.notebook),
+      notebooks,
+    );
     for (const entry of entries) {
       assert.ok(fs.existsSync(path.join(site, entry.page)), `missing page ${entry.page}`);
-      assert.ok(entry.title.length > 0 && entry.description.length > 0, `${entry.notebook} has a title and a description`);
+      assert.ok(
+        entry.title.length > 0 && entry.description.length > 0,
+        `${entry.notebook} has a title and a description`,
+      );
       assert.ok(entry.seconds > 0, `${entry.notebook} has a run time`);
     }
     assert.equal(fs.statSync(path.join(site, 'plotly.min.js')).size, fs.statSync(PLOTLY_SOURCE).size);
@@ -92,16 +107,27 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
   test('book: the index links every notebook with its title and run time', async () => {
     const { page, errors } = await offlinePage(browser);
     await page.goto(pathToFileURL(path.join(site, 'index.html')).href, { waitUntil: 'load' });
-    const links = await page.locator('ol.notebooks li a').evaluateAll((as) =>
-      as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent })),
+    const links = await page
+      .locator('ol.notebooks li a')
+      .evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent })));
+    assert.deepEqual(
+      links.map((l) => l.href),
+      entries.map((e) => e.page),
     );
-    assert.deepEqual(links.map((l) => l.href), entries.map((e) => e.page));
-    assert.deepEqual(links.map((l) => l.text), entries.map((e) => e.title));
+    assert.deepEqual(
+      links.map((l) => l.text),
+      entries.map((e) => e.title),
+    );
     const times = await page.locator('ol.notebooks li .time').allTextContents();
     const descriptions = await page.locator('ol.notebooks li .description').allTextContents();
     assert.equal(times.length, entries.length);
-    times.forEach((time, i) => assert.match(time, /^(\d+(\.\d)? s|\d+ min \d\d s)$/, `${entries[i].notebook}: run time`));
-    assert.deepEqual(descriptions, entries.map((e) => e.description));
+    times.forEach((time, i) =>
+      assert.match(time, /^(\d+(\.\d)? s|\d+ min \d\d s)$/, `${entries[i].notebook}: run time`),
+    );
+    assert.deepEqual(
+      descriptions,
+      entries.map((e) => e.description),
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -113,7 +139,10 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
       assert.ok(entry, `${name} is missing from book.json`);
       const file = path.join(site, pageName);
       const html = fs.readFileSync(file, 'utf8');
-      assert.ok(html.length < MAX_PAGE_BYTES, `${pageName} is ${html.length} bytes: is the Plotly bundle still inlined?`);
+      assert.ok(
+        html.length < MAX_PAGE_BYTES,
+        `${pageName} is ${html.length} bytes: is the Plotly bundle still inlined?`,
+      );
       assert.ok(!html.includes(plotlyFingerprint()), `${pageName} inlines plotly.js`);
 
       const { page, errors, blocked } = await offlinePage(browser);
@@ -124,7 +153,11 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
       });
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       if (entry.figures > 0) await page.locator('.stochgrad-figure .main-svg').first().waitFor({ timeout: 30_000 });
-      await page.waitForFunction((n) => document.querySelectorAll('.stochgrad-figure:has(.main-svg)').length >= n, entry.figures, { timeout: 30_000 });
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('.stochgrad-figure:has(.main-svg)').length >= n,
+        entry.figures,
+        { timeout: 30_000 },
+      );
 
       assert.equal(await page.locator('.stochgrad-figure').count(), entry.figures, 'one chart per figure output');
       assert.equal(await page.locator('.stochgrad-figure:has(.main-svg)').count(), entry.figures, 'every chart drawn');
@@ -136,35 +169,57 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
       assert.deepEqual(stderrErrors, [], 'error outputs in the page');
       const hasMath = /\$[^$\n]+\$/.test(fs.readFileSync(path.join(NOTEBOOK_DIR, name), 'utf8'));
       if (vendor.mathJax && hasMath) {
-        await page.waitForFunction(() => document.querySelectorAll('.MathJax_CHTML').length > 0, null, { timeout: 30_000 });
+        await page.waitForFunction(() => document.querySelectorAll('.MathJax_CHTML').length > 0, null, {
+          timeout: 30_000,
+        });
       }
       assert.deepEqual(outside, [], 'the page loads files from outside the site');
       const amd = await amdState(page);
       assert.equal(amd.leftover, false, 'the define guard must clean up after itself');
-      assert.equal(amd.define, amd.requirejs === 'function' ? 'function' : 'undefined', 'window.define must be restored for require.js');
+      assert.equal(
+        amd.define,
+        amd.requirejs === 'function' ? 'function' : 'undefined',
+        'window.define must be restored for require.js',
+      );
 
       fs.mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: path.join(ARTIFACTS, `book-${pageName.replace(/\.html$/, '')}.png`), fullPage: false });
+      await page.screenshot({
+        path: path.join(ARTIFACTS, `book-${pageName.replace(/\.html$/, '')}.png`),
+        fullPage: false,
+      });
       assert.deepEqual(errors, [], `console errors in ${pageName} (blocked offline: ${blocked.join(', ') || 'none'})`);
       await page.close();
     });
   }
 
   test('book: the index lists the live pages and each chapter links its live counterpart', async () => {
-    const live = JSON.parse(fs.readFileSync(path.join(ROOT, 'live', 'pages.json'), 'utf8')) as { page: string; chapters: string[] }[];
+    const live = JSON.parse(fs.readFileSync(path.join(ROOT, 'live', 'pages.json'), 'utf8')) as {
+      page: string;
+      chapters: string[];
+    }[];
     const { page, errors } = await offlinePage(browser);
     await page.goto(pathToFileURL(path.join(site, 'index.html')).href, { waitUntil: 'load' });
     const links = await page.locator('ul.live li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    assert.deepEqual(links, live.map((p) => `live/${p.page}`));
+    assert.deepEqual(
+      links,
+      live.map((p) => `live/${p.page}`),
+    );
     for (const link of links) assert.ok(fs.existsSync(path.join(site, link!)), `${link} exists`);
     for (const name of notebooks) {
       const html = fs.readFileSync(path.join(site, name.replace(/\.ipynb$/, '.html')), 'utf8');
       for (const entry of live) {
         const linked = html.includes(`class="stochgrad-live-link" href="live/${entry.page}"`);
-        assert.equal(linked, entry.chapters.includes(name), `${name} ${linked ? 'links' : 'does not link'} live/${entry.page}`);
+        assert.equal(
+          linked,
+          entry.chapters.includes(name),
+          `${name} ${linked ? 'links' : 'does not link'} live/${entry.page}`,
+        );
       }
     }
-    assert.ok(notebooks.filter((name) => live.some((entry) => entry.chapters.includes(name))).length >= 4, 'the chapters have live pages');
+    assert.ok(
+      notebooks.filter((name) => live.some((entry) => entry.chapters.includes(name))).length >= 4,
+      'the chapters have live pages',
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });

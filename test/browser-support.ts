@@ -74,7 +74,10 @@ export interface SiteServer {
 }
 
 export function serveSite(root: string, options: { isolated?: boolean } = {}): Promise<SiteServer> {
-  const { serveStatic } = require(path.join(ROOT, 'scripts', 'serve.js')) as { serveStatic: (root: string, options: object) => Promise<SiteServer> };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of the repository
+  const { serveStatic } = require(path.join(ROOT, 'scripts', 'serve.js')) as {
+    serveStatic: (root: string, options: object) => Promise<SiteServer>;
+  };
   return serveStatic(root, options);
 }
 
@@ -88,12 +91,15 @@ export async function sitePage(browser: Browser, siteUrl: string): Promise<SiteP
   const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   const errors: string[] = [];
   const outside: string[] = [];
-  await page.route(() => true, (route) => {
-    const url = route.request().url();
-    if (url.startsWith(siteUrl) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
+  await page.route(
+    () => true,
+    (route) => {
+      const url = route.request().url();
+      if (url.startsWith(siteUrl) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+      outside.push(url);
+      return route.abort();
+    },
+  );
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(describeConsole(message));
   });

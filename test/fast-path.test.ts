@@ -18,8 +18,22 @@ import { defineOp } from '../src/core/custom-op';
 import { denseProduct, fastPathEnabled, product, useFastPath } from '../src/core/fast-path';
 import { uint32Stream, uniformArray, uniformNoise } from '../src/core/random';
 import { DEFAULT_SETTINGS, layerGradient, NETWORK_ESTIMATOR_NAMES, networkEstimator } from '../src/estimators/layer';
-import { completion, meanFieldExpansions, pathObjective, sampleFromInput, samplePath, tileRows, type Chain } from '../src/models/chain';
-import { chainGradients, chainNoise, GENERATIVE_DRAWS, GENERATIVE_STREAM, type GenerativeDraws } from '../src/models/chain-gradients';
+import {
+  completion,
+  meanFieldExpansions,
+  pathObjective,
+  sampleFromInput,
+  samplePath,
+  tileRows,
+  type Chain,
+} from '../src/models/chain';
+import {
+  chainGradients,
+  chainNoise,
+  GENERATIVE_DRAWS,
+  GENERATIVE_STREAM,
+  type GenerativeDraws,
+} from '../src/models/chain-gradients';
 import { createParameters, dense, denseSpecs, type Parameters } from '../src/models/parameters';
 import { inputBaseline, inputBaselineSpecs } from '../src/models/input-baseline';
 import { createSbnVae } from '../src/models/sbn-vae';
@@ -38,12 +52,16 @@ function assertClose(actual: tf.Tensor, expected: tf.Tensor, label: string): voi
   const e = expected.dataSync();
   const scale = Math.max(1e-3, ...Array.from(e, Math.abs));
   for (let i = 0; i < e.length; i++) {
-    assert.ok(Number.isFinite(a[i]) && Math.abs(a[i] - e[i]) <= 1e-5 * scale + 1e-6, `${label}[${i}]: ${a[i]} vs ${e[i]} (scale ${scale})`);
+    assert.ok(
+      Number.isFinite(a[i]) && Math.abs(a[i] - e[i]) <= 1e-5 * scale + 1e-6,
+      `${label}[${i}]: ${a[i]} vs ${e[i]} (scale ${scale})`,
+    );
   }
 }
 
 /** Bit patterns, so that −0 and +0 differ and equal NaNs compare equal. */
-const bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(values as ArrayLike<number>).buffer));
+const bits = (values: ArrayLike<number>) =>
+  Array.from(new Uint32Array(Float32Array.from(values as ArrayLike<number>).buffer));
 
 function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);
@@ -54,14 +72,20 @@ describe('fast-path: kernels', () => {
     assert.equal(fastPathEnabled(), true);
   });
 
-  for (const [transposeA, transposeB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+  for (const [transposeA, transposeB] of [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const) {
     for (const batch of [[], [3]]) {
       test(`fast-path: BatchMatMul gradient equals tfjs's (transposeA ${transposeA}, transposeB ${transposeB}, batch [${batch}])`, () => {
         const [m, k, n] = [5, 7, 4];
         const a = seeded([...batch, ...(transposeA ? [k, m] : [m, k])], 1);
         const b = seeded([...batch, ...(transposeB ? [n, k] : [k, n])], 2);
         const dy = seeded([...batch, m, n], 3);
-        const gradients = () => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, transposeA, transposeB))([a, b], dy);
+        const gradients = () =>
+          tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, transposeA, transposeB))([a, b], dy);
         const fast = gradients();
         useFastPath(false);
         const reference = gradients();
@@ -74,7 +98,10 @@ describe('fast-path: kernels', () => {
   }
 
   test("fast-path: LeakyRelu's gradient equals tfjs's, zeros and both signs included", () => {
-    const x = tf.tensor2d([[-2, -0.5, 0, 0.5, 3], [0, 1e-30, -1e-30, 7, -7]]);
+    const x = tf.tensor2d([
+      [-2, -0.5, 0, 0.5, 3],
+      [0, 1e-30, -1e-30, 7, -7],
+    ]);
     const dy = seeded([2, 5], 13);
     const gradient = () => tf.grad((input: tf.Tensor) => tf.leakyRelu(input, 0.3))(x, dy);
     const fast = gradient();
@@ -87,13 +114,22 @@ describe('fast-path: kernels', () => {
 
   test('fast-path: a clone (Identity) keeps its values after the original is disposed, and frees them after', () => {
     const before = tf.memory().numTensors;
-    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const y = tf.clone(x);
     x.dispose();
-    assert.deepEqual(y.arraySync(), [[1, 2, 3], [4, 5, 6]]);
+    assert.deepEqual(y.arraySync(), [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const z = tf.add(y, 1);
     y.dispose();
-    assert.deepEqual(z.arraySync(), [[2, 3, 4], [5, 6, 7]]);
+    assert.deepEqual(z.arraySync(), [
+      [2, 3, 4],
+      [5, 6, 7],
+    ]);
     z.dispose();
     assert.equal(tf.memory().numTensors, before);
   });
@@ -101,8 +137,23 @@ describe('fast-path: kernels', () => {
   test("fast-path: logBernoulli's gradient equals autodiff of z·φ − softplus(φ), broadcast and relaxed z included", () => {
     const formula = (z: tf.Tensor, phi: tf.Tensor) => tf.sum(tf.sub(tf.mul(z, phi), tf.softplus(phi)), -1);
     const cases: [tf.Tensor, tf.Tensor][] = [
-      [tf.tensor2d([[1, 0, 1], [0, 0, 1]]), tf.tensor2d([[0, -2.5, 7], [0.3, 12, -30]])],
-      [tf.tensor2d([[0.2, 0.9, 0.5], [1, 0, 0.1]]), tf.tensor1d([0, 1.5, -4])],
+      [
+        tf.tensor2d([
+          [1, 0, 1],
+          [0, 0, 1],
+        ]),
+        tf.tensor2d([
+          [0, -2.5, 7],
+          [0.3, 12, -30],
+        ]),
+      ],
+      [
+        tf.tensor2d([
+          [0.2, 0.9, 0.5],
+          [1, 0, 0.1],
+        ]),
+        tf.tensor1d([0, 1.5, -4]),
+      ],
     ];
     const before = tf.memory().numTensors;
     for (const [z, phi] of cases) {
@@ -150,7 +201,10 @@ describe('fast-path: elementwise replacements', () => {
         worstPlain = Math.max(worstPlain, Math.abs(plain[r] - exact) / ulp);
       }
       // In ulps of the exact sum: no worse than 4× the plain float32 formula, or 8 ulps.
-      assert.ok(worstFast <= Math.max(4 * worstPlain, 8), `worst error ${worstFast} ulps; the plain formula's ${worstPlain}`);
+      assert.ok(
+        worstFast <= Math.max(4 * worstPlain, 8),
+        `worst error ${worstFast} ulps; the plain formula's ${worstPlain}`,
+      );
       logits.dispose();
     });
   }
@@ -196,7 +250,13 @@ describe('fast-path: custom ops and products', () => {
     assert.deepEqual(Array.from(onlyA.dataSync()), [4, 5, 6]);
     assert.deepEqual(calls, { a: 1, b: 0 });
     const both = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(op({ a: x, b: y })))([a, b]);
-    assert.deepEqual(both.map((g) => Array.from(g.dataSync())), [[4, 5, 6], [1, 2, 3]]);
+    assert.deepEqual(
+      both.map((g) => Array.from(g.dataSync())),
+      [
+        [4, 5, 6],
+        [1, 2, 3],
+      ],
+    );
     assert.deepEqual(calls, { a: 2, b: 1 });
     tf.dispose([onlyA, ...both]);
     assert.equal(tf.memory().numTensors, before);
@@ -209,7 +269,9 @@ describe('fast-path: custom ops and products', () => {
     const x = seeded([4, 7], 6);
     const dy = seeded([4, 5], 7);
     const run = () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(dense(parameters, 'layer', x as tf.Tensor2D), dy)) as tf.Scalar);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(dense(parameters, 'layer', x as tf.Tensor2D), dy)) as tf.Scalar,
+      );
       const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(dense(parameters, 'layer', input as tf.Tensor2D), dy)))(x);
       return [value, grads[parameters['layer.w'].name], grads[parameters['layer.b'].name], dx];
     };
@@ -234,9 +296,18 @@ describe('fast-path: custom ops and products', () => {
   });
 
   // Shapes on either side of product's choice between the direct and the flipped form.
-  for (const [label, [m, k, n]] of [['few rows, wide right operand: flipped', [2, 40, 30]], ['many rows: direct', [40, 6, 3]], ['square', [8, 8, 8]]] as const) {
+  for (const [label, [m, k, n]] of [
+    ['few rows, wide right operand: flipped', [2, 40, 30]],
+    ['many rows: direct', [40, 6, 3]],
+    ['square', [8, 8, 8]],
+  ] as const) {
     test(`fast-path: product equals tfjs's matMul for every transpose flag (${label} ${m}×${k}×${n})`, () => {
-      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+      for (const [ta, tb] of [
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, true],
+      ] as const) {
         const a = seeded(ta ? [k, m] : [m, k], 11);
         const b = seeded(tb ? [n, k] : [k, n], 12);
         const got = product(a, b, ta, tb);
@@ -267,7 +338,14 @@ function testChain(parameters: Parameters, x: tf.Tensor2D): Chain {
  * tape; the objective (whose gradient the generative parameters take) on the estimator's path, or
  * on a path of its own drawn from the generative stream.
  */
-function referenceGradients(chain: Chain, name: string, parameters: Parameters, samples: number, seed: number, draws: GenerativeDraws) {
+function referenceGradients(
+  chain: Chain,
+  name: string,
+  parameters: Parameters,
+  samples: number,
+  seed: number,
+  draws: GenerativeDraws,
+) {
   return tf.tidy(() => {
     const estimator = networkEstimator(name);
     if (estimator.kind !== 'signal') throw new Error(`${name} is pathwise`);
@@ -290,7 +368,15 @@ function referenceGradients(chain: Chain, name: string, parameters: Parameters, 
         settings: DEFAULT_SETTINGS,
         seed: deriveSeed(seed, 1000 + layer),
         ...(learned ? { inputBaseline: baselines[layer] } : {}),
-        ...(e ? { expansion: { point: tileRows(e.point, rows), value: tileRows(e.value, rows), slope: tileRows(e.slope, rows) } } : {}),
+        ...(e
+          ? {
+              expansion: {
+                point: tileRows(e.point, rows),
+                value: tileRows(e.value, rows),
+                slope: tileRows(e.slope, rows),
+              },
+            }
+          : {}),
       });
       if (residual) residuals.push(tf.div(residual, rows) as tf.Tensor1D);
       return tf.div(gradient, rows);
@@ -299,30 +385,56 @@ function referenceGradients(chain: Chain, name: string, parameters: Parameters, 
     const generative = draws === 'shared' ? path : own;
     const { grads } = tf.variableGrads(() => {
       const objective = tf.mean(pathObjective(chain, generative));
-      const surrogate = signals.map((signal, layer) => tf.sum(tf.mul(signal, chain.logits(layer, path.parents[layer]))));
+      const surrogate = signals.map((signal, layer) =>
+        tf.sum(tf.mul(signal, chain.logits(layer, path.parents[layer]))),
+      );
       const regression = residuals.map((r, layer) => tf.sum(tf.mul(r, tileRows(chain.baseline!(layer), rows))));
       return tf.addN([objective, ...surrogate, ...regression]) as tf.Scalar;
     }, Object.values(parameters));
-    const gradients = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, grads[v.name] ?? tf.zerosLike(v)]));
+    const gradients = Object.fromEntries(
+      Object.entries(parameters).map(([k, v]) => [k, grads[v.name] ?? tf.zerosLike(v)]),
+    );
     return { objective: tf.mean(pathObjective(chain, generative)), gradients } as unknown as tf.TensorContainer;
   }) as unknown as { objective: tf.Scalar; gradients: Record<string, tf.Tensor> };
 }
 
 describe('fast-path: chainGradients equals the straightforward surrogate', () => {
-  const specs = [...denseSpecs('q1', 6, 4), ...denseSpecs('p1', 4, 6), ...denseSpecs('q2', 4, 3), ...denseSpecs('p2', 3, 4)];
+  const specs = [
+    ...denseSpecs('q1', 6, 4),
+    ...denseSpecs('p1', 4, 6),
+    ...denseSpecs('q2', 4, 3),
+    ...denseSpecs('p2', 3, 4),
+  ];
   const signal = NETWORK_ESTIMATOR_NAMES.filter((e) => networkEstimator(e).kind === 'signal');
   for (const [name, draws] of signal.flatMap((e) => GENERATIVE_DRAWS.map((g) => [e, g] as const))) {
     test(`fast-path: chain ${name}, generative draws ${draws}`, () => {
-      const parameters = createParameters([...specs, { name: 'prior.b', shape: [3], init: 'glorot' as const }, ...inputBaselineSpecs(2, 6)], 5);
+      const parameters = createParameters(
+        [...specs, { name: 'prior.b', shape: [3], init: 'glorot' as const }, ...inputBaselineSpecs(2, 6)],
+        5,
+      );
       parameters['prior.b'].assign(tf.tensor1d([0.4, -0.3, 1.1]));
-      const x = tf.tensor2d([[1, 0, 1, 1, 0, 0], [0, 1, 1, 0, 1, 0], [1, 1, 0, 0, 0, 1]]);
+      const x = tf.tensor2d([
+        [1, 0, 1, 1, 0, 0],
+        [0, 1, 1, 0, 1, 0],
+        [1, 1, 0, 0, 0, 1],
+      ]);
       const chain = testChain(parameters, x);
       const before = tf.memory().numTensors;
-      const fast = chainGradients(chain, networkEstimator(name), parameters, { samples: 2, seed: 9, settings: DEFAULT_SETTINGS, generativeDraws: draws });
+      const fast = chainGradients(chain, networkEstimator(name), parameters, {
+        samples: 2,
+        seed: 9,
+        settings: DEFAULT_SETTINGS,
+        generativeDraws: draws,
+      });
       const reference = referenceGradients(chain, name, parameters, 2, 9, draws);
       assertClose(fast.objective, reference.objective, 'objective');
       for (const key of Object.keys(parameters)) assertClose(fast.gradients[key], reference.gradients[key], key);
-      tf.dispose([fast.objective, reference.objective, ...Object.values(fast.gradients), ...Object.values(reference.gradients)]);
+      tf.dispose([
+        fast.objective,
+        reference.objective,
+        ...Object.values(fast.gradients),
+        ...Object.values(reference.gradients),
+      ]);
       assert.equal(tf.memory().numTensors, before);
       x.dispose();
       Object.values(parameters).forEach((p) => p.dispose());
@@ -330,7 +442,7 @@ describe('fast-path: chainGradients equals the straightforward surrogate', () =>
   }
 });
 
-test('fast-path: sampleFromInput (first layer once per example, as the bound and the ELBO run) draws the tiled input\'s path bit for bit', () => {
+test("fast-path: sampleFromInput (first layer once per example, as the bound and the ELBO run) draws the tiled input's path bit for bit", () => {
   const model = createSbnVae({ visible: 784, latent: [30, 20], kind: 'linear', seed: 6 });
   const x = tf.tidy(() => tf.step(tf.sub(tf.randomUniform([9, 784], 0, 1, 'float32', 3), 0.5))) as tf.Tensor2D;
   const parameters = model.parameters as Parameters;
@@ -338,14 +450,18 @@ test('fast-path: sampleFromInput (first layer once per example, as the bound and
     input: x,
     units: [30, 20],
     logits: (l, parent) => dense(parameters, `q${l + 1}`, parent),
-    term: (l, parent, z, logits) => tf.sub(logBernoulli(parent, dense(parameters, `p${l + 1}`, z)), logBernoulli(z, logits)) as tf.Tensor1D,
+    term: (l, parent, z, logits) =>
+      tf.sub(logBernoulli(parent, dense(parameters, `p${l + 1}`, z)), logBernoulli(z, logits)) as tf.Tensor1D,
   };
   const rows = 9 * 100;
   const noise = chainNoise(chain, rows, 17);
   const objective = (path: ReturnType<typeof samplePath>) => tf.tidy(() => bits(pathObjective(chain, path).dataSync()));
   // twice each: before and after denseProduct starts reusing the packed weights
   for (let k = 0; k < 2; k++) {
-    assert.deepEqual(objective(sampleFromInput(chain, rows, noise)), objective(samplePath(chain, tileRows(x, rows), noise)));
+    assert.deepEqual(
+      objective(sampleFromInput(chain, rows, noise)),
+      objective(samplePath(chain, tileRows(x, rows), noise)),
+    );
   }
   tf.dispose([x, ...noise]);
   model.dispose();
@@ -360,7 +476,9 @@ describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
   for (const { label, latent, kind } of kinds) {
     test(`fast-path: ${label} VAE, every network estimator`, () => {
       const model = createSbnVae({ visible: 12, latent, kind, seed: 4, hidden: 7, inputBaseline: true });
-      const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([4, 12], 0, 1, 'float32', 8), 0.5), 'float32')) as tf.Tensor2D;
+      const x = tf.tidy(() =>
+        tf.cast(tf.greater(tf.randomUniform([4, 12], 0, 1, 'float32', 8), 0.5), 'float32'),
+      ) as tf.Tensor2D;
       for (const estimator of NETWORK_ESTIMATOR_NAMES) {
         const state = model.getState(); // moving-average baselines: both runs start from the same state
         const run = () => model.gradients(estimator, x, { samples: 2, seed: 21 });
@@ -370,8 +488,14 @@ describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
         const reference = run();
         useFastPath(true);
         assertClose(fast.objective, reference.objective, `${estimator} objective`);
-        for (const name of Object.keys(model.parameters)) assertClose(fast.gradients[name], reference.gradients[name], `${estimator} ${name}`);
-        tf.dispose([fast.objective, reference.objective, ...Object.values(fast.gradients), ...Object.values(reference.gradients)]);
+        for (const name of Object.keys(model.parameters))
+          assertClose(fast.gradients[name], reference.gradients[name], `${estimator} ${name}`);
+        tf.dispose([
+          fast.objective,
+          reference.objective,
+          ...Object.values(fast.gradients),
+          ...Object.values(reference.gradients),
+        ]);
       }
       x.dispose();
       model.dispose();
@@ -381,7 +505,8 @@ describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
 
 describe('fast-path: kernels on the wasm heap equal their tf ops bit for bit', () => {
   /** The kernels run on wasm only; elsewhere the tf ops are all there is. */
-  const onWasm = (t: TestContext) => (tf.getBackend() === 'wasm' ? true : (t.skip(`backend ${tf.getBackend()}`), false));
+  const onWasm = (t: TestContext) =>
+    tf.getBackend() === 'wasm' ? true : (t.skip(`backend ${tf.getBackend()}`), false);
 
   // Sizes on both sides of the four-lane loop's end (1, 3: one-lane only; 4; 7; 200; 784·200).
   for (const shape of [[1], [3], [4], [7], [200], [784, 200]]) {
@@ -390,16 +515,32 @@ describe('fast-path: kernels on the wasm heap equal their tf ops bit for bit', (
       const size = shape.reduce((a, b) => a * b, 1);
       const run = (fast: boolean) => {
         useFastPath(fast);
-        const theta = tf.tidy(() => tf.variable(tf.tensor(Float32Array.from(uniformArray(size, 1), (u) => 4 * u - 2), shape)));
+        const theta = tf.tidy(() =>
+          tf.variable(
+            tf.tensor(
+              Float32Array.from(uniformArray(size, 1), (u) => 4 * u - 2),
+              shape,
+            ),
+          ),
+        );
         const adam = createOptimizer({ kind: 'adam', lr: 1e-3 });
         for (let t = 0; t < 40; t++) {
           // gradients from 1e-30 (g² underflows to subnormals and 0) to 1e10, exact zeros every 7th
-          const g = tf.tensor(Float32Array.from(uniformArray(size, 100 + t), (u, i) => (i % 7 === 0 ? 0 : (u - 0.5) * 10 ** ((i % 41) - 30))), shape);
+          const g = tf.tensor(
+            Float32Array.from(uniformArray(size, 100 + t), (u, i) =>
+              i % 7 === 0 ? 0 : (u - 0.5) * 10 ** ((i % 41) - 30),
+            ),
+            shape,
+          );
           adam.step({ theta }, { theta: g });
           g.dispose();
         }
         const state = adam.getState();
-        const result = { theta: bits(theta.dataSync()), m: bits(state.slots.m.theta.values), v: bits(state.slots.v.theta.values) };
+        const result = {
+          theta: bits(theta.dataSync()),
+          m: bits(state.slots.m.theta.values),
+          v: bits(state.slots.v.theta.values),
+        };
         theta.dispose();
         adam.dispose();
         useFastPath(true);
@@ -409,17 +550,31 @@ describe('fast-path: kernels on the wasm heap equal their tf ops bit for bit', (
       const fused = run(true);
       const reference = run(false);
       assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
-      for (const key of ['theta', 'm', 'v'] as const) assert.ok(fused[key].every((b, i) => b === reference[key][i]), `${key} differs`);
+      for (const key of ['theta', 'm', 'v'] as const)
+        assert.ok(
+          fused[key].every((b, i) => b === reference[key][i]),
+          `${key} differs`,
+        );
     });
   }
 
   test('fast-path: uniformNoise drawn on the heap equals uniformArray, every seed and shape (one-lane tails included)', (t) => {
     if (!onWasm(t)) return;
-    for (const [rows, cols] of [[1, 1], [3, 5], [50, 200], [7, 13], [0, 4]]) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [3, 5],
+      [50, 200],
+      [7, 13],
+      [0, 4],
+    ]) {
       for (const seed of [0, 1, 2 ** 32 - 1, 987654321]) {
         const drawn = uniformNoise(rows, cols, seed);
         assert.deepEqual(drawn.shape, [rows, cols]);
-        assert.deepEqual(bits(drawn.dataSync()), bits(uniformArray(rows * cols, seed)), `[${rows}, ${cols}], seed ${seed}`);
+        assert.deepEqual(
+          bits(drawn.dataSync()),
+          bits(uniformArray(rows * cols, seed)),
+          `[${rows}, ${cols}], seed ${seed}`,
+        );
         drawn.dispose();
       }
     }
@@ -432,7 +587,10 @@ describe('fast-path: kernels on the wasm heap equal their tf ops bit for bit', (
       const n = 40;
       // pixels k/16 for k = 0 … 16: ties with the threshold 0.5, and 0 and 1
       const split = tf.tidy(() => ({
-        images: tf.tensor2d(Float32Array.from({ length: n * width }, (_, i) => ((i * 7) % 17) / 16), [n, width]),
+        images: tf.tensor2d(
+          Float32Array.from({ length: n * width }, (_, i) => ((i * 7) % 17) / 16),
+          [n, width],
+        ),
         labels: tf.range(0, n, 1, 'int32') as tf.Tensor1D,
       }));
       for (const mode of BATCH_BINARIZE_MODES) {

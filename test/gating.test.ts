@@ -17,7 +17,13 @@ import { ArgumentError, estimators, zBound } from '../src';
 import { NETWORK_ESTIMATOR_NAMES } from '../src/estimators/layer';
 import { normalCdf } from '../src/core/normal';
 import { openValue } from '../src/models/gates';
-import { createGatingNet, GATING_ESTIMATOR_NAMES, type GatingBatch, type GatingConfig, type GatingNet } from '../src/models/gating';
+import {
+  createGatingNet,
+  GATING_ESTIMATOR_NAMES,
+  type GatingBatch,
+  type GatingConfig,
+  type GatingNet,
+} from '../src/models/gating';
 import { finiteDifferences, flattenGradients, gradientMoments, maxAbsZ } from './model-support';
 import { setupBackend } from './support';
 
@@ -34,7 +40,16 @@ const CALLS = 250;
 const SAMPLES = 16;
 const FALSE_ALARM = 1e-3;
 // With a learned input baseline for the estimators that need one (nvil, muprop-c-idb); the others ignore it.
-const TINY: GatingConfig = { input: 3, hidden: 4, classes: 2, gaterHidden: 2, sparsity: 0.5, gaterBias: 0.5, seed: 3, inputBaseline: true };
+const TINY: GatingConfig = {
+  input: 3,
+  hidden: 4,
+  classes: 2,
+  gaterHidden: 2,
+  sparsity: 0.5,
+  gaterBias: 0.5,
+  seed: 3,
+  inputBaseline: true,
+};
 /** The gates' logits are the gater's: a normalised estimator divides the gater's gradients. */
 const gaterLayer = (name: string) => (name.startsWith('gater') ? 0 : undefined);
 
@@ -56,16 +71,12 @@ function disposeBatch(batch: GatingBatch): void {
   tf.dispose([batch.images, batch.labels]);
 }
 
-
 function exactGradients(model: GatingNet, batch: GatingBatch): Float32Array {
   const exact = model.exact(batch);
   const flat = flattenGradients(model, exact.gradients);
   tf.dispose([exact.objective, ...Object.values(exact.gradients)]);
   return flat;
 }
-
-
-
 
 const PARAMETER_COUNT = 3 * 4 + 4 + 4 * 2 + 2 + 3 * 2 + 2 + 2 * 4 + 4;
 
@@ -92,7 +103,10 @@ describe('gating: exact enumeration', () => {
 /** The paper's kind of network in miniature: linear experts, a KL penalty towards 10 % open gates. */
 const PAPER_TINY: GatingConfig = { expert: 'linear', penalty: 'kl', sparsity: 0.3, target: 0.1 };
 
-for (const [label, config] of [['relu experts, l1', {}], ['linear experts, kl', PAPER_TINY]] as const) {
+for (const [label, config] of [
+  ['relu experts, l1', {}],
+  ['linear experts, kl', PAPER_TINY],
+] as const) {
   describe(`gating (${label}): every unbiased estimator matches the exact gradient of every parameter; the biased ones are flagged`, () => {
     const model = tinyNet(config);
     const bound = zBound(FALSE_ALARM, PARAMETER_COUNT * UNBIASED.length);
@@ -100,7 +114,14 @@ for (const [label, config] of [['relu experts, l1', {}], ['linear experts, kl', 
       test(`${estimator}: |z| < ${bound.toFixed(2)}`, () => {
         const batch = tinyBatch();
         const exact = exactGradients(model, batch);
-        const { mean, se } = gradientMoments(model, estimator, batch, CALLS, Math.max(SAMPLES, estimators[estimator as keyof typeof estimators]?.minSamples ?? 1), gaterLayer);
+        const { mean, se } = gradientMoments(
+          model,
+          estimator,
+          batch,
+          CALLS,
+          Math.max(SAMPLES, estimators[estimator as keyof typeof estimators]?.minSamples ?? 1),
+          gaterLayer,
+        );
         const z = maxAbsZ(mean, se, exact);
         assert.ok(z < bound, `max |z| = ${z.toFixed(2)}`);
         disposeBatch(batch);
@@ -109,12 +130,22 @@ for (const [label, config] of [['relu experts, l1', {}], ['linear experts, kl', 
     // The same net with its weights tripled: an objective far from quadratic in the gates, where
     // the "1/2" estimator's bias (exact for quadratic f) stands out as clearly as straight-through's.
     const sharp = tinyNet(config);
-    tf.tidy(() => sharp.setParameters(Object.fromEntries(Object.entries(sharp.parameters).map(([name, v]) => [name, tf.mul(v, 3)]))));
+    tf.tidy(() =>
+      sharp.setParameters(
+        Object.fromEntries(Object.entries(sharp.parameters).map(([name, v]) => [name, tf.mul(v, 3)])),
+      ),
+    );
     for (const estimator of BIASED) {
       test(`${estimator} is flagged as biased (weights ×3)`, (t) => {
         const batch = tinyBatch();
         const exact = exactGradients(sharp, batch);
-        const { mean, se } = gradientMoments(sharp, estimator, batch, CALLS, Math.max(SAMPLES, estimators[estimator as keyof typeof estimators]?.minSamples ?? 1));
+        const { mean, se } = gradientMoments(
+          sharp,
+          estimator,
+          batch,
+          CALLS,
+          Math.max(SAMPLES, estimators[estimator as keyof typeof estimators]?.minSamples ?? 1),
+        );
         const z = maxAbsZ(mean, se, exact);
         t.diagnostic(`${estimator}: max |z| = ${z.toFixed(1)}, ${biasReport(mean, exact)}`);
         // With linear experts the objective is a log-softmax of terms linear in the gates, close to
@@ -140,7 +171,7 @@ function biasReport(mean: number[], exact: Float32Array): string {
     dot += m * exact[i];
     meanNorm += m * m;
   });
-  return `relative bias ‖E ĝ − g‖ / ‖g‖ = ${(Math.sqrt(bias / norm)).toFixed(3)}, cosine ${(dot / Math.sqrt(norm * meanNorm)).toFixed(3)}`;
+  return `relative bias ‖E ĝ − g‖ / ‖g‖ = ${Math.sqrt(bias / norm).toFixed(3)}, cosine ${(dot / Math.sqrt(norm * meanNorm)).toFixed(3)}`;
 }
 
 describe('gating: STS gates against the enumeration of their coins', () => {
@@ -171,7 +202,10 @@ describe('gating: STS gates against the enumeration of their coins', () => {
     });
     const mean = values.reduce((a, b) => a + b, 0) / CALLS;
     const se = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (CALLS - 1) / CALLS);
-    assert.ok(Math.abs(mean - expectation) / se < zBound(FALSE_ALARM, 1), `sampled ${mean} ± ${se} vs enumerated ${expectation}`);
+    assert.ok(
+      Math.abs(mean - expectation) / se < zBound(FALSE_ALARM, 1),
+      `sampled ${mean} ± ${se} vs enumerated ${expectation}`,
+    );
     disposeBatch(batch);
     model.dispose();
   });
@@ -199,9 +233,15 @@ describe('gating: STS gates against the enumeration of their coins', () => {
     const model = tinyNet(config);
     const batch = tinyBatch();
     for (const estimator of ['noisy-rectifier', 'rectifier']) {
-      assert.throws(() => model.exact(batch, { estimator }), (e: Error) => e instanceof ArgumentError && /cannot be enumerated/.test(e.message));
+      assert.throws(
+        () => model.exact(batch, { estimator }),
+        (e: Error) => e instanceof ArgumentError && /cannot be enumerated/.test(e.message),
+      );
     }
-    assert.throws(() => model.gradients('rectifier', batch), (e: Error) => e instanceof ArgumentError && /kl penalty/.test(e.message));
+    assert.throws(
+      () => model.gradients('rectifier', batch),
+      (e: Error) => e instanceof ArgumentError && /kl penalty/.test(e.message),
+    );
     disposeBatch(batch);
     model.dispose();
   });
@@ -232,7 +272,10 @@ describe('gating: unit types', () => {
         return value;
       };
       finiteDifferences(model, objective, 1e-3).forEach((fd, i) =>
-        assert.ok(Math.abs(fd - gradient[i]) < 5e-3 + 2e-2 * Math.abs(fd), `coordinate ${i}: fd ${fd} vs gradient ${gradient[i]}`),
+        assert.ok(
+          Math.abs(fd - gradient[i]) < 5e-3 + 2e-2 * Math.abs(fd),
+          `coordinate ${i}: fd ${fd} vs gradient ${gradient[i]}`,
+        ),
       );
       disposeBatch(batch);
       model.dispose();
@@ -266,7 +309,10 @@ describe('gating: evaluation', () => {
     for (const estimator of ['reinforce', 'sts', 'noisy-rectifier']) {
       const { error, gatesOpen } = closed.evaluate(batch, { seed: 1, estimator });
       assert.equal(gatesOpen, 0, estimator);
-      assert.ok(Math.abs(error - 2 / 3) < 1e-6, `${estimator}: every example predicted class 0, two of three are class 1 (error ${error})`);
+      assert.ok(
+        Math.abs(error - 2 / 3) < 1e-6,
+        `${estimator}: every example predicted class 0, two of three are class 1 (error ${error})`,
+      );
     }
     closed.dispose();
     const open = tinyNet({ gaterBias: 40 });
@@ -286,12 +332,21 @@ describe('gating: evaluation', () => {
     linear.setParameters({ 'main.h.b': [-3, 0.5, -2, 0.5] });
     const [logits, nll] = tf.tidy(() => {
       const p = linear.parameters;
-      const z = tf.add(tf.matMul(tf.add(tf.matMul(batch.images, p['main.h.w']), p['main.h.b']), p['main.out.w']), p['main.out.b']);
-      return [z.arraySync() as number[][], tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(z), tf.oneHot(batch.labels, 2)), 1))).dataSync()[0]];
+      const z = tf.add(
+        tf.matMul(tf.add(tf.matMul(batch.images, p['main.h.w']), p['main.h.b']), p['main.out.w']),
+        p['main.out.b'],
+      );
+      return [
+        z.arraySync() as number[][],
+        tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(z), tf.oneHot(batch.labels, 2)), 1))).dataSync()[0],
+      ];
     });
     const linearPredicted = linear.predict(batch.images, { seed: 2, estimator: 'sts' });
     // STS gates are sqrt(σ(40)) = 1 in float32: the ungated linear network, negative expert outputs kept.
-    assert.deepEqual(Array.from(linearPredicted.dataSync()), logits.map((row) => (row[1] > row[0] ? 1 : 0)));
+    assert.deepEqual(
+      Array.from(linearPredicted.dataSync()),
+      logits.map((row) => (row[1] > row[0] ? 1 : 0)),
+    );
     assert.ok(Math.abs(linear.evaluate(batch, { seed: 2, estimator: 'st' }).nll - nll) < 1e-5);
     linearPredicted.dispose();
     linear.dispose();
@@ -327,7 +382,12 @@ describe('gating: test-time gates, adaptive λ, max-norm', () => {
         };
         const first = gates(1);
         assert.deepEqual(gates(2), first, `${estimator}: the seed plays no part`);
-        first.forEach((g, i) => assert.ok(Math.abs(g - (a[i] > threshold ? value(a[i]) : 0)) < 1e-5, `${estimator}, threshold ${threshold}, gate ${i}: ${g}`));
+        first.forEach((g, i) =>
+          assert.ok(
+            Math.abs(g - (a[i] > threshold ? value(a[i]) : 0)) < 1e-5,
+            `${estimator}, threshold ${threshold}, gate ${i}: ${g}`,
+          ),
+        );
       }
     }
     // The noisy rectifier's mean value when open, a + φ(a)/Φ(a), far into the tail (a continued fraction below a = −2).
@@ -343,8 +403,14 @@ describe('gating: test-time gates, adaptive λ, max-norm', () => {
     const { gatesOpen, error, nll } = model.evaluate(batch, { estimator: 'st', threshold: t });
     assert.equal(gatesOpen, 0.25);
     assert.ok(error >= 0 && error <= 1 && nll > 0);
-    assert.throws(() => model.gates(images, { threshold: NaN }), (e: Error) => e instanceof ArgumentError && /options\.threshold/.test(e.message));
-    assert.throws(() => model.threshold(images, 2), (e: Error) => e instanceof ArgumentError && /fraction/.test(e.message));
+    assert.throws(
+      () => model.gates(images, { threshold: NaN }),
+      (e: Error) => e instanceof ArgumentError && /options\.threshold/.test(e.message),
+    );
+    assert.throws(
+      () => model.threshold(images, 2),
+      (e: Error) => e instanceof ArgumentError && /fraction/.test(e.message),
+    );
     disposeBatch(batch);
     images.dispose();
     model.dispose();
@@ -353,7 +419,15 @@ describe('gating: test-time gates, adaptive λ, max-norm', () => {
   test('adaptive-l1: λ rises by 1 + rate while too many gates are open, falls while too few, rests inside the band', () => {
     const batch = tinyBatch();
     const run = (gaterBias: number, estimator: string, calls: number) => {
-      const model = tinyNet({ penalty: 'adaptive-l1', sparsity: 0.5, lambdaRate: 0.25, target: 0.1, tolerance: 0.01, gaterBias, gaterHidden: 0 });
+      const model = tinyNet({
+        penalty: 'adaptive-l1',
+        sparsity: 0.5,
+        lambdaRate: 0.25,
+        target: 0.1,
+        tolerance: 0.01,
+        gaterBias,
+        gaterHidden: 0,
+      });
       model.setParameters({ 'gater.w': tf.zeros([3, 4]) as tf.Tensor2D });
       const lambdas = [model.lambda()];
       for (let k = 0; k < calls; k++) {
@@ -386,11 +460,22 @@ describe('gating: test-time gates, adaptive λ, max-norm', () => {
       return { flat, objective };
     };
     for (const estimator of ['disarm', 'noisy-rectifier']) {
-      assert.deepEqual(grads({ penalty: 'adaptive-l1', sparsity: 0.7 }, estimator), grads({ penalty: 'l1', sparsity: 0.7 }, estimator), estimator);
+      assert.deepEqual(
+        grads({ penalty: 'adaptive-l1', sparsity: 0.7 }, estimator),
+        grads({ penalty: 'l1', sparsity: 0.7 }, estimator),
+        estimator,
+      );
     }
-    assert.deepEqual(grads({ penalty: 'paper', sparsity: 0.7 }, 'noisy-rectifier'), grads({ penalty: 'adaptive-l1', sparsity: 0.7 }, 'noisy-rectifier'));
+    assert.deepEqual(
+      grads({ penalty: 'paper', sparsity: 0.7 }, 'noisy-rectifier'),
+      grads({ penalty: 'adaptive-l1', sparsity: 0.7 }, 'noisy-rectifier'),
+    );
     for (const estimator of ['reinforce-optimal', 'st', 'sts']) {
-      assert.deepEqual(grads({ penalty: 'paper', sparsity: 0.7 }, estimator), grads({ penalty: 'kl', sparsity: 0.7 }, estimator), estimator);
+      assert.deepEqual(
+        grads({ penalty: 'paper', sparsity: 0.7 }, estimator),
+        grads({ penalty: 'kl', sparsity: 0.7 }, estimator),
+        estimator,
+      );
     }
     disposeBatch(batch);
   });
@@ -424,7 +509,14 @@ describe('gating: test-time gates, adaptive λ, max-norm', () => {
     const { train } = await import('../src');
     const batch = () => tinyBatch();
     const config: GatingConfig = { penalty: 'paper', sparsity: 0.5, lambdaRate: 0.05, maxNorm: 1.5, expert: 'linear' };
-    const options = { estimator: 'noisy-rectifier', steps: 20, lr: 0.1, optimizer: 'sgd' as const, seed: 2, evalEvery: 5 };
+    const options = {
+      estimator: 'noisy-rectifier',
+      steps: 20,
+      lr: 0.1,
+      optimizer: 'sgd' as const,
+      seed: 2,
+      evalEvery: 5,
+    };
     const straight = tinyNet(config);
     await train(straight, { batchAt: batch }, options);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-gating-'));
@@ -435,27 +527,46 @@ describe('gating: test-time gates, adaptive λ, max-norm', () => {
     assert.notEqual(straight.lambda(), 0.5, 'λ moved');
     assert.equal(resumed.lambda(), straight.lambda());
     assert.deepEqual(resumed.getState(), straight.getState());
-    for (const name of Object.keys(straight.parameters)) assert.deepEqual(resumed.parameters[name].dataSync(), straight.parameters[name].dataSync(), name);
+    for (const name of Object.keys(straight.parameters))
+      assert.deepEqual(resumed.parameters[name].dataSync(), straight.parameters[name].dataSync(), name);
     for (const model of [straight, first, resumed]) model.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('max-norm: afterStep leaves every incoming weight vector within the bound and shorter ones alone', () => {
     const model = tinyNet({ maxNorm: 1 });
-    model.setParameters({ 'main.h.w': [[3, 0.1, 0, 0.5], [4, 0.2, 0, 0.5], [0, 0.3, 2, 0.5]] });
+    model.setParameters({
+      'main.h.w': [
+        [3, 0.1, 0, 0.5],
+        [4, 0.2, 0, 0.5],
+        [0, 0.3, 2, 0.5],
+      ],
+    });
     model.afterStep();
     const w = model.parameters['main.h.w'].arraySync() as number[][];
     const column = (j: number) => w.map((row) => row[j]);
     const close = (x: number[], y: number[]) => x.every((v, i) => Math.abs(v - y[i]) < 1e-6);
     assert.ok(close(column(0), [0.6, 0.8, 0]), `column 0: ${column(0)}`);
-    assert.ok(close(column(1), [0.1, 0.2, 0.3]) && close(column(2), [0, 0, 1]) && close(column(3), [0.5, 0.5, 0.5]), 'short columns unchanged');
+    assert.ok(
+      close(column(1), [0.1, 0.2, 0.3]) && close(column(2), [0, 0, 1]) && close(column(3), [0.5, 0.5, 0.5]),
+      'short columns unchanged',
+    );
     for (const name of ['gater.h.w', 'gater.w', 'main.out.w']) {
       const norms = tf.tidy(() => Array.from(tf.sqrt(tf.sum(tf.square(model.parameters[name]), 0)).dataSync()));
-      assert.ok(norms.every((n) => n <= 1 + 1e-6), `${name}: ${norms}`);
+      assert.ok(
+        norms.every((n) => n <= 1 + 1e-6),
+        `${name}: ${norms}`,
+      );
     }
     model.dispose();
     const free = tinyNet();
-    free.setParameters({ 'main.h.w': [[3, 0, 0, 0], [4, 0, 0, 0], [0, 0, 0, 0]] });
+    free.setParameters({
+      'main.h.w': [
+        [3, 0, 0, 0],
+        [4, 0, 0, 0],
+        [0, 0, 0, 0],
+      ],
+    });
     free.afterStep();
     assert.equal((free.parameters['main.h.w'].arraySync() as number[][])[1][0], 4, 'no bound by default');
     free.dispose();
@@ -474,28 +585,47 @@ describe('gating: contract', () => {
     const model = createGatingNet({ seed: 1 });
     const shapes = Object.fromEntries(Object.entries(model.parameters).map(([n, v]) => [n, v.shape]));
     assert.deepEqual(shapes, {
-      'main.h.w': [784, 200], 'main.h.b': [200], 'main.out.w': [200, 10], 'main.out.b': [10],
-      'gater.h.w': [784, 50], 'gater.h.b': [50], 'gater.w': [50, 200], 'gater.b': [200],
+      'main.h.w': [784, 200],
+      'main.h.b': [200],
+      'main.out.w': [200, 10],
+      'main.out.b': [10],
+      'gater.h.w': [784, 50],
+      'gater.h.b': [50],
+      'gater.w': [50, 200],
+      'gater.b': [200],
     });
-    assert.ok(model.parameters['gater.b'].dataSync().every((b) => b === 2), 'gates start mostly open');
+    assert.ok(
+      model.parameters['gater.b'].dataSync().every((b) => b === 2),
+      'gates start mostly open',
+    );
     model.dispose();
     const linear = createGatingNet({ input: 5, hidden: 3, classes: 4, gaterHidden: 0, seed: 1 });
     const linearShapes = Object.fromEntries(Object.entries(linear.parameters).map(([n, v]) => [n, v.shape]));
     assert.deepEqual(linearShapes, {
-      'main.h.w': [5, 3], 'main.h.b': [3], 'main.out.w': [3, 4], 'main.out.b': [4], 'gater.w': [5, 3], 'gater.b': [3],
+      'main.h.w': [5, 3],
+      'main.h.b': [3],
+      'main.out.w': [3, 4],
+      'main.out.b': [4],
+      'gater.w': [5, 3],
+      'gater.b': [3],
     });
     linear.dispose();
   });
 
   test('every estimator and unit type gives one gradient per parameter, of its shape, and leaves no tensors behind (every penalty)', () => {
-    for (const config of [{}, { expert: 'linear', penalty: 'paper', maxNorm: 1 }, { penalty: 'kl' }] as GatingConfig[]) {
+    for (const config of [
+      {},
+      { expert: 'linear', penalty: 'paper', maxNorm: 1 },
+      { penalty: 'kl' },
+    ] as GatingConfig[]) {
       const model = tinyNet(config);
       const batch = tinyBatch();
       const before = tf.memory().numTensors;
       for (const estimator of GATING_ESTIMATOR_NAMES) {
         if (estimator === 'rectifier' && config.penalty === 'kl') continue;
         const result = model.gradients(estimator, batch, { samples: 2, seed: 1 });
-        for (const [name, variable] of Object.entries(model.parameters)) assert.deepEqual(result.gradients[name].shape, variable.shape, `${estimator}: ${name}`);
+        for (const [name, variable] of Object.entries(model.parameters))
+          assert.deepEqual(result.gradients[name].shape, variable.shape, `${estimator}: ${name}`);
         assert.equal(result.objective.rank, 0);
         tf.dispose([result.objective, ...Object.values(result.gradients)]);
         model.afterStep();
@@ -524,7 +654,8 @@ describe('gating: contract', () => {
       tf.dispose([r.objective, ...Object.values(r.gradients)]);
       return Array.from(flat);
     };
-    for (const estimator of ['disarm', 'sts', 'noisy-rectifier']) assert.deepEqual(run(estimator), run(estimator), estimator);
+    for (const estimator of ['disarm', 'sts', 'noisy-rectifier'])
+      assert.deepEqual(run(estimator), run(estimator), estimator);
     run('reinforce-optimal');
     const state = model.getState();
     const next = run('reinforce-optimal');
@@ -538,8 +669,14 @@ describe('gating: contract', () => {
     const model = tinyNet();
     model.setParameters({ 'gater.b': [1, 2, 3, 4] });
     assert.deepEqual(Array.from(model.parameters['gater.b'].dataSync()), [1, 2, 3, 4]);
-    assert.throws(() => model.setParameters({ 'gater.b': [1, 2] }), (e: Error) => e instanceof ArgumentError && /gater\.b.*\[4\]/.test(e.message));
-    assert.throws(() => model.setParameters({ 'gate.w': [1] }), (e: Error) => e instanceof ArgumentError && /gate\.w.*valid names/.test(e.message));
+    assert.throws(
+      () => model.setParameters({ 'gater.b': [1, 2] }),
+      (e: Error) => e instanceof ArgumentError && /gater\.b.*\[4\]/.test(e.message),
+    );
+    assert.throws(
+      () => model.setParameters({ 'gate.w': [1] }),
+      (e: Error) => e instanceof ArgumentError && /gate\.w.*valid names/.test(e.message),
+    );
     model.dispose();
   });
 
@@ -547,11 +684,20 @@ describe('gating: contract', () => {
     const model = tinyNet();
     const batch = tinyBatch();
     const isArgumentError = (pattern: RegExp) => (e: Error) => e instanceof ArgumentError && pattern.test(e.message);
-    assert.throws(() => model.gradients('nope', batch), isArgumentError(/valid names are reinforce, .*disarm.*, sts, noisy-rectifier/));
-    assert.throws(() => model.evaluate(batch, { estimator: 'relu' }), isArgumentError(/options\.estimator.*sts, noisy-rectifier/));
+    assert.throws(
+      () => model.gradients('nope', batch),
+      isArgumentError(/valid names are reinforce, .*disarm.*, sts, noisy-rectifier/),
+    );
+    assert.throws(
+      () => model.evaluate(batch, { estimator: 'relu' }),
+      isArgumentError(/options\.estimator.*sts, noisy-rectifier/),
+    );
     assert.throws(() => model.gradients('relax', batch), /not available inside networks/);
     assert.throws(() => model.gradients('reinforce-loo', batch, { samples: 1 }), /samples >= 2/);
-    const labels = (values: number[], dtype: 'int32' | 'float32' = 'int32') => ({ images: batch.images, labels: tf.tensor1d(values, dtype) });
+    const labels = (values: number[], dtype: 'int32' | 'float32' = 'int32') => ({
+      images: batch.images,
+      labels: tf.tensor1d(values, dtype),
+    });
     for (const [bad, pattern] of [
       [labels([0, 2, 1]), /batch\.labels.*\[0, 2\).*got 2/],
       [labels([0, -1, 1]), /batch\.labels.*got -1/],
@@ -561,7 +707,9 @@ describe('gating: contract', () => {
       [{ images: batch.images }, /batch\.labels/],
     ] as const) {
       assert.throws(() => model.gradients('arm', bad as GatingBatch), isArgumentError(pattern));
-      tf.dispose((bad as GatingBatch).labels === batch.labels ? (bad as GatingBatch).images : (bad as GatingBatch).labels);
+      tf.dispose(
+        (bad as GatingBatch).labels === batch.labels ? (bad as GatingBatch).images : (bad as GatingBatch).labels,
+      );
     }
     const wide = tf.zeros([2, 4]) as tf.Tensor2D;
     assert.throws(() => model.predict(wide), isArgumentError(/images: expected shape \[n, 3\]/));
@@ -570,13 +718,22 @@ describe('gating: contract', () => {
     assert.throws(() => createGatingNet({ classes: 1 }), isArgumentError(/config\.classes/));
     assert.throws(() => createGatingNet({ sparsity: -1 }), isArgumentError(/config\.sparsity/));
     assert.throws(() => createGatingNet({ noise: NaN }), isArgumentError(/config\.noise/));
-    assert.throws(() => createGatingNet({ gaterBias: Infinity }), isArgumentError(/config\.gaterBias: expected a finite number, got Infinity/));
+    assert.throws(
+      () => createGatingNet({ gaterBias: Infinity }),
+      isArgumentError(/config\.gaterBias: expected a finite number, got Infinity/),
+    );
     assert.throws(() => createGatingNet({ expert: 'tanh' as never }), isArgumentError(/config\.expert.*relu, linear/));
-    assert.throws(() => createGatingNet({ penalty: 'l2' as never }), isArgumentError(/config\.penalty.*l1, kl, adaptive-l1, paper/));
+    assert.throws(
+      () => createGatingNet({ penalty: 'l2' as never }),
+      isArgumentError(/config\.penalty.*l1, kl, adaptive-l1, paper/),
+    );
     assert.throws(() => createGatingNet({ target: 1 }), isArgumentError(/config\.target/));
     assert.throws(() => createGatingNet({ target: 0.1, tolerance: 0.2 }), isArgumentError(/config\.tolerance/));
     assert.throws(() => createGatingNet({ maxNorm: 0 }), isArgumentError(/config\.maxNorm/));
-    assert.throws(() => createGatingNet({ penalty: 'adaptive-l1', sparsity: 0 }), isArgumentError(/config\.sparsity.*sparsity > 0/));
+    assert.throws(
+      () => createGatingNet({ penalty: 'adaptive-l1', sparsity: 0 }),
+      isArgumentError(/config\.sparsity.*sparsity > 0/),
+    );
     const wideGates = createGatingNet({ ...TINY, hidden: 21 });
     assert.throws(() => wideGates.exact(batch), /2\^d/);
     wideGates.dispose();
@@ -590,19 +747,68 @@ describe('gating task', () => {
     const { loadDataset, runExperiment } = await import('../src');
     const { gatingTask } = await import('../src/experiments/tasks/gating-task');
     const { disposeDataset } = await import('../src/data/split');
-    const gating = { experts: 40, gaterHidden: 10, expert: 'linear', penalty: 'paper', sparsity: 0.1, target: 0.2, testGates: 'deterministic', maxNorm: 2, reinforceGaterLr: 0.001 } as const;
-    const config = { task: 'gating', estimators: ['reinforce-optimal', 'noisy-rectifier'], dataset: 'mnist-10k', steps: 6, batch: 16, lr: 0.1, optimizer: 'sgd', seed: 1, evalEvery: 3, evalExamples: 200, testExamples: 200, gating } as const;
+    const gating = {
+      experts: 40,
+      gaterHidden: 10,
+      expert: 'linear',
+      penalty: 'paper',
+      sparsity: 0.1,
+      target: 0.2,
+      testGates: 'deterministic',
+      maxNorm: 2,
+      reinforceGaterLr: 0.001,
+    } as const;
+    const config = {
+      task: 'gating',
+      estimators: ['reinforce-optimal', 'noisy-rectifier'],
+      dataset: 'mnist-10k',
+      steps: 6,
+      batch: 16,
+      lr: 0.1,
+      optimizer: 'sgd',
+      seed: 1,
+      evalEvery: 3,
+      evalExamples: 200,
+      testExamples: 200,
+      gating,
+    } as const;
     const runs = await runExperiment({ ...config, estimators: [...config.estimators] });
     for (const run of runs) {
-      assert.deepEqual(Object.keys(run.history[0]), ['estimator', 'step', 'seconds', 'trainObjective', 'validError', 'gatesOpen', 'trainNll', 'trainGatesOpen', 'lambda', 'validErrorSampled', 'validErrorTopK', 'zeroGateFraction']);
+      assert.deepEqual(Object.keys(run.history[0]), [
+        'estimator',
+        'step',
+        'seconds',
+        'trainObjective',
+        'validError',
+        'gatesOpen',
+        'trainNll',
+        'trainGatesOpen',
+        'lambda',
+        'validErrorSampled',
+        'validErrorTopK',
+        'zeroGateFraction',
+      ]);
       for (const row of run.history) {
         // The threshold comes from 200 training digits: on 200 validation digits about 20 % of the gates are on.
-        assert.ok(Math.abs((row.gatesOpen as number) - 0.2) < 0.05, `${run.estimator} step ${row.step}: gates open ${row.gatesOpen}`);
+        assert.ok(
+          Math.abs((row.gatesOpen as number) - 0.2) < 0.05,
+          `${run.estimator} step ${row.step}: gates open ${row.gatesOpen}`,
+        );
         assert.ok((row.trainNll as number) > 0 && (row.trainGatesOpen as number) > 0);
       }
-      assert.deepEqual(Object.keys(run.summary), ['trainObjective', 'trainNll', 'testError', 'gatesOpen', 'trainGatesOpen', 'testErrorSampled', 'testErrorTopK', 'zeroGateFraction']);
+      assert.deepEqual(Object.keys(run.summary), [
+        'trainObjective',
+        'trainNll',
+        'testError',
+        'gatesOpen',
+        'trainGatesOpen',
+        'testErrorSampled',
+        'testErrorTopK',
+        'zeroGateFraction',
+      ]);
       for (const row of run.history) {
-        for (const metric of ['validErrorSampled', 'validErrorTopK', 'zeroGateFraction']) assert.ok((row[metric] as number) >= 0 && (row[metric] as number) <= 1, metric);
+        for (const metric of ['validErrorSampled', 'validErrorTopK', 'zeroGateFraction'])
+          assert.ok((row[metric] as number) >= 0 && (row[metric] as number) <= 1, metric);
       }
     }
     assert.equal(runs[0].history[2].lambda, Math.fround(0.1), 'kl: β stays');
@@ -624,11 +830,23 @@ describe('gating task', () => {
 });
 
 describe('gating: per-example top-k test gates', () => {
-  test('a global threshold can leave an example with no gate open; each example\'s own top k never does', () => {
+  test("a global threshold can leave an example with no gate open; each example's own top k never does", () => {
     const net = createGatingNet({ input: 2, hidden: 4, classes: 2, gaterHidden: 0, seed: 1 });
     // Gate pre-activations a = x · W + b: the second example's are all 5 lower (a per-example offset).
-    net.setParameters({ 'gater.w': [[0, 0, 0, 0], [-5, -5, -5, -5]], 'gater.b': [1, 2, 3, 4] });
-    const batch = { images: tf.tensor2d([[1, 0], [1, 1]]), labels: tf.tensor1d([0, 1], 'int32') };
+    net.setParameters({
+      'gater.w': [
+        [0, 0, 0, 0],
+        [-5, -5, -5, -5],
+      ],
+      'gater.b': [1, 2, 3, 4],
+    });
+    const batch = {
+      images: tf.tensor2d([
+        [1, 0],
+        [1, 1],
+      ]),
+      labels: tf.tensor1d([0, 1], 'int32'),
+    };
     const global = net.evaluate(batch, { estimator: 'st', threshold: 2.5 });
     assert.equal(global.zeroGates, 0.5);
     assert.equal(global.gatesOpen, 2 / 8);
@@ -636,8 +854,14 @@ describe('gating: per-example top-k test gates', () => {
     assert.equal(own.zeroGates, 0);
     assert.equal(own.gatesOpen, 4 / 8);
     const gates = net.gates(batch.images, { estimator: 'st', topFraction: 0.25 });
-    assert.deepEqual(gates.arraySync(), [[0, 0, 0, 1], [0, 0, 0, 1]]);
-    assert.throws(() => net.evaluate(batch, { estimator: 'st', topFraction: 0 }), (e: Error) => e instanceof ArgumentError && /options\.topFraction/.test(e.message));
+    assert.deepEqual(gates.arraySync(), [
+      [0, 0, 0, 1],
+      [0, 0, 0, 1],
+    ]);
+    assert.throws(
+      () => net.evaluate(batch, { estimator: 'st', topFraction: 0 }),
+      (e: Error) => e instanceof ArgumentError && /options\.topFraction/.test(e.message),
+    );
     tf.dispose([gates, batch.images, batch.labels]);
     net.dispose();
   });

@@ -28,7 +28,14 @@ function batch(): tf.Tensor2D {
 }
 
 /** The generative parameters' gradients of `calls` calls with seeds `first`, `first + 1`, …, one flat row each. */
-function generativeRows(vae: SbnVae, estimator: string, samples: number, x: tf.Tensor2D, first: number, calls = CALLS): Float64Array[] {
+function generativeRows(
+  vae: SbnVae,
+  estimator: string,
+  samples: number,
+  x: tf.Tensor2D,
+  first: number,
+  calls = CALLS,
+): Float64Array[] {
   const names = Object.keys(vae.parameters).filter(GENERATIVE);
   return Array.from({ length: calls }, (_, k) => {
     const result = vae.gradients(estimator, x, { samples, seed: first + k });
@@ -70,7 +77,7 @@ describe('generative draws', () => {
     assert.ok(Math.abs(z) < Z_BOUND, `LOO ${loo}, DisARM ${disarm}: z = ${z}`);
   });
 
-  test('shared: leave-one-out\'s two draws halve its generative variance, and the same test sees it', () => {
+  test("shared: leave-one-out's two draws halve its generative variance, and the same test sees it", () => {
     const { z, loo, disarm } = varianceGap('shared');
     assert.ok(z < -Z_BOUND, `LOO ${loo}, DisARM ${disarm}: z = ${z}`);
   });
@@ -79,7 +86,12 @@ describe('generative draws', () => {
     const vae = model('independent');
     const x = batch();
     const [reference] = generativeRows(vae, 'disarm', 1, x, 7, 1);
-    for (const [estimator, samples] of [['reinforce-loo', 2], ['arm', 1], ['muprop', 1], ['reinforce', 3]] as const) {
+    for (const [estimator, samples] of [
+      ['reinforce-loo', 2],
+      ['arm', 1],
+      ['muprop', 1],
+      ['reinforce', 3],
+    ] as const) {
       const [row] = generativeRows(vae, estimator, samples, x, 7, 1);
       assert.deepEqual(Array.from(row), Array.from(reference), estimator);
     }
@@ -88,6 +100,9 @@ describe('generative draws', () => {
   });
 
   test('the model refuses an unknown convention, naming the option', () => {
-    assert.throws(() => createSbnVae({ visible: 4, latent: [2], kind: 'linear', generativeDraws: 'both' as GenerativeDraws }), /config\.generativeDraws/);
+    assert.throws(
+      () => createSbnVae({ visible: 4, latent: [2], kind: 'linear', generativeDraws: 'both' as GenerativeDraws }),
+      /config\.generativeDraws/,
+    );
   });
 });

@@ -1,7 +1,15 @@
 /** Final tables of a grid of runs: groupSummary, bestOfGroups, sustainedFrom. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ArgumentError, bestOfGroups, claimVerdict, groupSummary, studentTCdf, studentTQuantile, sustainedFrom } from '../src';
+import {
+  ArgumentError,
+  bestOfGroups,
+  claimVerdict,
+  groupSummary,
+  studentTCdf,
+  studentTQuantile,
+  sustainedFrom,
+} from '../src';
 
 const rows = [
   { estimators: 'arm', lr: 0.001, seed: 1, validNll: 70, testNll: 71 },
@@ -15,11 +23,27 @@ const rows = [
 describe('group summary', () => {
   test('groupSummary: mean ± se per group over the finite values, groups in order of appearance', () => {
     const summary = groupSummary(rows, { by: ['estimators', 'lr'], metrics: ['testNll'] });
-    assert.deepEqual(summary.map((g) => g.name), ['estimators=arm, lr=0.001', 'estimators=arm, lr=0.0001', 'estimators=st, lr=0.001', 'estimators=st, lr=0.0001', 'estimators=rebar, lr=0.001']);
+    assert.deepEqual(
+      summary.map((g) => g.name),
+      [
+        'estimators=arm, lr=0.001',
+        'estimators=arm, lr=0.0001',
+        'estimators=st, lr=0.001',
+        'estimators=st, lr=0.0001',
+        'estimators=rebar, lr=0.001',
+      ],
+    );
     assert.deepEqual(summary[0].metrics.testNll, { n: 2, mean: 72, se: 1 });
     assert.deepEqual(summary[2].metrics.testNll, { n: 0, mean: null, se: null });
     const arm = groupSummary(rows, { by: ['estimators'], metrics: ['validNll'], where: { lr: 0.001 } });
-    assert.deepEqual(arm.map((g) => [g.name, g.metrics.validNll.n]), [['arm', 2], ['st', 1], ['rebar', 0]]);
+    assert.deepEqual(
+      arm.map((g) => [g.name, g.metrics.validNll.n]),
+      [
+        ['arm', 2],
+        ['st', 1],
+        ['rebar', 0],
+      ],
+    );
   });
 
   test('bestOfGroups: the row with the lowest (or highest) metric per group; strings holding numbers count', () => {
@@ -36,17 +60,32 @@ describe('group summary', () => {
       { x: 40, mean: null },
       { x: 50, mean: -2 },
     ];
-    assert.equal(sustainedFrom(points, (d) => d < 0), 30);
-    assert.equal(sustainedFrom(points, (d) => d > 0), null);
-    assert.equal(sustainedFrom(points, () => true), 0);
-    assert.equal(sustainedFrom([], () => true), null);
+    assert.equal(
+      sustainedFrom(points, (d) => d < 0),
+      30,
+    );
+    assert.equal(
+      sustainedFrom(points, (d) => d > 0),
+      null,
+    );
+    assert.equal(
+      sustainedFrom(points, () => true),
+      0,
+    );
+    assert.equal(
+      sustainedFrom([], () => true),
+      null,
+    );
   });
 
   test('bad input names the argument', () => {
     const named = (argument: string) => (e: unknown) => e instanceof ArgumentError && e.argument === argument;
     assert.throws(() => groupSummary('x' as never, { by: ['a'], metrics: ['b'] }), named('rows'));
     assert.throws(() => groupSummary(rows, { by: 'estimators' as never, metrics: ['b'] }), named('options.by'));
-    assert.throws(() => bestOfGroups(rows, { by: ['estimators'], metric: 'validNll', mode: 'least' as never }), named('options.mode'));
+    assert.throws(
+      () => bestOfGroups(rows, { by: ['estimators'], metric: 'validNll', mode: 'least' as never }),
+      named('options.mode'),
+    );
     assert.throws(() => bestOfGroups(rows, { by: ['estimators'], metric: '', mode: 'min' }), named('options.metric'));
     assert.throws(() => sustainedFrom('x' as never, () => true), named('points'));
   });
@@ -56,28 +95,51 @@ describe('student t and verdicts', () => {
   test('studentTQuantile and studentTCdf agree with tabulated values', () => {
     // Tabulated t quantiles (e.g. Abramowitz & Stegun, Table 26.10).
     const table: [number, number, number][] = [
-      [0.975, 1, 12.706205], [0.975, 2, 4.302653], [0.95, 2, 2.919986], [0.975, 10, 2.228139], [0.995, 4, 4.604095], [0.9995, 2, 31.599055],
+      [0.975, 1, 12.706205],
+      [0.975, 2, 4.302653],
+      [0.95, 2, 2.919986],
+      [0.975, 10, 2.228139],
+      [0.995, 4, 4.604095],
+      [0.9995, 2, 31.599055],
     ];
     for (const [p, dof, t] of table) {
-      assert.ok(Math.abs(studentTQuantile(p, dof) - t) < 1e-5 * t, `t(${p}, ${dof}) = ${studentTQuantile(p, dof)}, expected ${t}`);
+      assert.ok(
+        Math.abs(studentTQuantile(p, dof) - t) < 1e-5 * t,
+        `t(${p}, ${dof}) = ${studentTQuantile(p, dof)}, expected ${t}`,
+      );
       assert.ok(Math.abs(studentTCdf(t, dof) - p) < 1e-7);
       assert.ok(Math.abs(studentTCdf(-t, dof) - (1 - p)) < 1e-7);
     }
     assert.equal(studentTCdf(0, 3), 0.5);
     assert.ok(Math.abs(studentTQuantile(0.975, 1e6) - 1.959966) < 1e-4, 'tends to the normal');
     assert.equal(studentTQuantile(0.025, 2), -studentTQuantile(0.975, 2));
-    assert.throws(() => studentTQuantile(1, 2), (e: unknown) => e instanceof ArgumentError && e.argument === 'p');
-    assert.throws(() => studentTCdf(1, 0), (e: unknown) => e instanceof ArgumentError && e.argument === 'dof');
+    assert.throws(
+      () => studentTQuantile(1, 2),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'p',
+    );
+    assert.throws(
+      () => studentTCdf(1, 0),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'dof',
+    );
   });
 
-  test('claimVerdict: the one-sided t against Student\'s quantile, both signs, within noise, one seed', () => {
+  test("claimVerdict: the one-sided t against Student's quantile, both signs, within noise, one seed", () => {
     const q = studentTQuantile(0.95, 2);
     assert.equal(claimVerdict({ n: 3, mean: 1, se: 1 / (q + 0.01) }, 1).verdict, 'reproduced');
     assert.equal(claimVerdict({ n: 3, mean: 1, se: 1 / (q - 0.01) }, 1).verdict, 'within noise');
     assert.equal(claimVerdict({ n: 3, mean: 1, se: 0.1 }, -1).verdict, 'opposite');
     assert.equal(claimVerdict({ n: 3, mean: -2, se: 0 }, -1).verdict, 'reproduced');
-    assert.deepEqual(claimVerdict({ n: 1, mean: -2, se: null }, 1), { verdict: 'one seed', n: 1, t: null, threshold: null, sign: -1 });
+    assert.deepEqual(claimVerdict({ n: 1, mean: -2, se: null }, 1), {
+      verdict: 'one seed',
+      n: 1,
+      t: null,
+      threshold: null,
+      sign: -1,
+    });
     assert.equal(claimVerdict({ n: 3, mean: 1, se: 0.2 }, 1, { level: 0.999 }).verdict, 'within noise');
-    assert.throws(() => claimVerdict({ n: 3, mean: 1, se: 1 }, 0 as never), (e: unknown) => e instanceof ArgumentError && e.argument === 'expected');
+    assert.throws(
+      () => claimVerdict({ n: 3, mean: 1, se: 1 }, 0 as never),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'expected',
+    );
   });
 });

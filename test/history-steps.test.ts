@@ -17,13 +17,59 @@ before(setupBackend);
 const EVERY = 3;
 /** Small versions of every task, each with an estimator that carries state between steps. */
 const TASKS: ExperimentConfig[] = [
-  { task: 'toy', estimators: ['relax', 'reinforce-optimal'], dataset: 'mnist-10k', steps: 0, batch: 1, lr: 1, optimizer: 'sgd', seed: 3, evalEvery: EVERY, p0: 0.499 },
-  { task: 'vae', estimators: ['reinforce-ema'], dataset: 'mnist-10k', steps: 0, batch: 20, lr: 1e-3, seed: 3, evalEvery: EVERY, latent: [10], evalExamples: 40, testExamples: 40 },
-  { task: 'sop', estimators: ['reinforce-ema'], dataset: 'mnist-10k', steps: 0, batch: 20, lr: 1e-3, seed: 3, evalEvery: EVERY, latent: [10, 10], evalExamples: 40, testExamples: 40 },
-  { task: 'gating', estimators: ['reinforce-optimal'], dataset: 'mnist-10k', steps: 0, batch: 20, lr: 1e-3, seed: 3, evalEvery: EVERY, evalExamples: 40, testExamples: 40 },
+  {
+    task: 'toy',
+    estimators: ['relax', 'reinforce-optimal'],
+    dataset: 'mnist-10k',
+    steps: 0,
+    batch: 1,
+    lr: 1,
+    optimizer: 'sgd',
+    seed: 3,
+    evalEvery: EVERY,
+    p0: 0.499,
+  },
+  {
+    task: 'vae',
+    estimators: ['reinforce-ema'],
+    dataset: 'mnist-10k',
+    steps: 0,
+    batch: 20,
+    lr: 1e-3,
+    seed: 3,
+    evalEvery: EVERY,
+    latent: [10],
+    evalExamples: 40,
+    testExamples: 40,
+  },
+  {
+    task: 'sop',
+    estimators: ['reinforce-ema'],
+    dataset: 'mnist-10k',
+    steps: 0,
+    batch: 20,
+    lr: 1e-3,
+    seed: 3,
+    evalEvery: EVERY,
+    latent: [10, 10],
+    evalExamples: 40,
+    testExamples: 40,
+  },
+  {
+    task: 'gating',
+    estimators: ['reinforce-optimal'],
+    dataset: 'mnist-10k',
+    steps: 0,
+    batch: 20,
+    lr: 1e-3,
+    seed: 3,
+    evalEvery: EVERY,
+    evalExamples: 40,
+    testExamples: 40,
+  },
 ];
 
-const withoutSeconds = (rows: HistoryRow[]) => rows.map(({ seconds, ...rest }) => rest);
+const withoutSeconds = (rows: HistoryRow[]) => rows.map(({ seconds: _seconds, ...rest }) => rest);
 
 describe('history rows do not depend on steps', () => {
   for (const base of TASKS) {
@@ -31,14 +77,21 @@ describe('history rows do not depend on steps', () => {
       const short = await runExperiment({ ...base, steps: 2 * EVERY });
       const long = await runExperiment({ ...base, steps: 4 * EVERY });
       long.forEach((run, k) => {
-        assert.deepEqual(withoutSeconds(short[k].history), withoutSeconds(run.history.filter((row) => row.step <= 2 * EVERY)), run.estimator);
+        assert.deepEqual(
+          withoutSeconds(short[k].history),
+          withoutSeconds(run.history.filter((row) => row.step <= 2 * EVERY)),
+          run.estimator,
+        );
       });
       if (base.task === 'sop') {
         // The test NLL is taken at the evaluation with the lowest validation NLL (keepBest).
         long.forEach((run) => {
           const values = run.history.map((row) => row.validNll as number);
           const best = Math.min(...values);
-          assert.deepEqual([run.summary.bestStep, run.summary.validNll], [run.history[values.indexOf(best)].step, best]);
+          assert.deepEqual(
+            [run.summary.bestStep, run.summary.validNll],
+            [run.history[values.indexOf(best)].step, best],
+          );
           assert.ok(Number.isFinite(run.summary.testNll1000) && Number.isFinite(run.summary.finalTestNll));
         });
       }

@@ -51,25 +51,39 @@ describe('learning signal parts', () => {
     for (let k = 0; k < plain.length; k++) {
       const difference = plain[k] - shifted[k]; // = 2 (z − σ), whose sign says which way z fell
       const theta = logits[k % d];
-      assert.ok(Math.abs(Math.abs(difference) - 2 * (difference > 0 ? 1 - theta : theta)) < 1e-5, `row ${Math.floor(k / d)}, unit ${k % d}`);
+      assert.ok(
+        Math.abs(Math.abs(difference) - 2 * (difference > 0 ? 1 - theta : theta)) < 1e-5,
+        `row ${Math.floor(k / d)}, unit ${k % d}`,
+      );
     }
     const { stats } = run('nvil', { samples: SAMPLES, seed: 7, inputBaseline: 2 });
     assert.ok(stats.maxAbsZ! < zBound(1e-3, nonlinear.logits.length), `z ${stats.zScores}`);
   });
 
   test('a malformed state is refused, naming options.baseline', () => {
-    assert.throws(() => run('nvil', { samples: 4, seed: 1, baseline: { numerator: [1], denominator: [1] } }), (e: unknown) => e instanceof ArgumentError && /options\.baseline/.test(e.message));
+    assert.throws(
+      () => run('nvil', { samples: 4, seed: 1, baseline: { numerator: [1], denominator: [1] } }),
+      (e: unknown) => e instanceof ArgumentError && /options\.baseline/.test(e.message),
+    );
   });
 
   test('"1/2": each draw is ∂f/∂z_i (z) · (z_i − σ_i)(z_i − ½)', () => {
     const f = (z: tf.Tensor2D) => tf.sum(tf.mul(tf.square(z), tf.tensor1d([1.5, -2])), 1) as tf.Tensor1D; // ∂f/∂z = (3 z_1, −4 z_2)
     const logits = tf.tensor1d([0.3, -0.8]);
-    const u = tf.tensor2d([[0.2, 0.9], [0.7, 0.1]]);
+    const u = tf.tensor2d([
+      [0.2, 0.9],
+      [0.7, 0.1],
+    ]);
     const result = estimate('one-half', f, logits, { samples: 2, noise: u });
     const sigma = [sigmoid(0.3), sigmoid(-0.8)];
-    const z = [[1, 0], [0, 1]];
+    const z = [
+      [1, 0],
+      [0, 1],
+    ];
     const expected = z.flatMap((row) => row.map((zi, i) => [3, -4][i] * zi * (zi - sigma[i]) * (zi - 0.5)));
-    Array.from(result.perSample.dataSync()).forEach((v, k) => assert.ok(Math.abs(v - expected[k]) < 1e-6, `${v} vs ${expected[k]}`));
+    Array.from(result.perSample.dataSync()).forEach((v, k) =>
+      assert.ok(Math.abs(v - expected[k]) < 1e-6, `${v} vs ${expected[k]}`),
+    );
     tf.dispose([logits, u, result.perSample, result.mean]);
   });
 });

@@ -36,7 +36,9 @@ import { chromiumSkip, launchChromium, serveSite, sitePage, type SitePage, type 
 import { ROOT } from './notebook-runner';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const PAGES = (JSON.parse(fs.readFileSync(path.join(ROOT, 'live', 'pages.json'), 'utf8')) as { page: string }[]).map((p) => p.page);
+const PAGES = (JSON.parse(fs.readFileSync(path.join(ROOT, 'live', 'pages.json'), 'utf8')) as { page: string }[]).map(
+  (p) => p.page,
+);
 
 type PageState = Record<string, unknown> & { draws: number; backend?: string; error?: string };
 
@@ -50,14 +52,17 @@ function assertUlpClose(actual: unknown, expected: unknown, what: string, ulps =
     expected.forEach((value, i) => assertUlpClose(actual[i], value, `${what}[${i}]`, ulps));
   } else if (expected !== null && typeof expected === 'object' && actual !== null && typeof actual === 'object') {
     assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), `${what}: keys`);
-    for (const [key, value] of Object.entries(expected)) assertUlpClose((actual as Record<string, unknown>)[key], value, `${what}.${key}`, ulps);
+    for (const [key, value] of Object.entries(expected))
+      assertUlpClose((actual as Record<string, unknown>)[key], value, `${what}.${key}`, ulps);
   } else {
     assert.deepEqual(actual, expected, what);
   }
 }
 
 function pageState(page: Page): Promise<PageState> {
-  return page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { stochgradPage: unknown }).stochgradPage)) as PageState);
+  return page.evaluate(
+    () => JSON.parse(JSON.stringify((window as unknown as { stochgradPage: unknown }).stochgradPage)) as PageState,
+  );
 }
 
 /** Waits until `predicate(stochgradPage)` holds (it runs in the page), failing early on a page error. */
@@ -65,7 +70,10 @@ async function waitFor(page: Page, predicate: string, timeout = 120_000): Promis
   await page.waitForFunction(
     (source) => {
       const s = (window as unknown as { stochgradPage?: Record<string, unknown> }).stochgradPage;
-      return s !== undefined && (s.error !== undefined || (new Function('s', `return ${source}`) as (s: unknown) => boolean)(s));
+      return (
+        s !== undefined &&
+        (s.error !== undefined || (new Function('s', `return ${source}`) as (s: unknown) => boolean)(s))
+      );
     },
     predicate,
     { timeout },
@@ -112,13 +120,19 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
     await view.page.close();
   }
 
-  before(async () => {
-    const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'book.js'), '--live-only', '--out', site], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(built.status, 0, `book.js --live-only failed:\n${built.stderr}`);
-    server = await serveSite(site, { isolated: true });
-    browser = await launchChromium();
-    await initBackend({ backend: 'wasm', log: false });
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'book.js'), '--live-only', '--out', site], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      assert.equal(built.status, 0, `book.js --live-only failed:\n${built.stderr}`);
+      server = await serveSite(site, { isolated: true });
+      browser = await launchChromium();
+      await initBackend({ backend: 'wasm', log: false });
+    },
+    { timeout: 5 * 60_000 },
+  );
 
   after(async () => {
     await browser?.close();
@@ -127,33 +141,57 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
   });
 
   test('live: the index links every live page, each page links its chapters', async () => {
-    const book = JSON.parse(fs.readFileSync(path.join(site, 'book.json'), 'utf8')) as { live: { page: string; chapters: string[] }[] };
-    assert.deepEqual(book.live.map((p) => p.page), PAGES.map((p) => `live/${p}`));
+    const book = JSON.parse(fs.readFileSync(path.join(site, 'book.json'), 'utf8')) as {
+      live: { page: string; chapters: string[] }[];
+    };
+    assert.deepEqual(
+      book.live.map((p) => p.page),
+      PAGES.map((p) => `live/${p}`),
+    );
     const view = await sitePage(browser, server.url);
     await view.page.goto(server.url, { waitUntil: 'load' });
-    assert.deepEqual(await view.page.locator('ul.live li a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), book.live.map((p) => p.page));
+    assert.deepEqual(
+      await view.page.locator('ul.live li a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+      book.live.map((p) => p.page),
+    );
     for (const entry of book.live) {
       const html = fs.readFileSync(path.join(site, entry.page), 'utf8');
-      for (const chapter of entry.chapters) assert.ok(html.includes(`href="../${chapter.replace(/\.ipynb$/, '.html')}"`), `${entry.page} links ${chapter}`);
-      assert.ok(html.includes('<script src="../stochgrad/stochgrad.global.js">') && html.includes('<script src="../plotly.min.js">'));
+      for (const chapter of entry.chapters)
+        assert.ok(html.includes(`href="../${chapter.replace(/\.ipynb$/, '.html')}"`), `${entry.page} links ${chapter}`);
+      assert.ok(
+        html.includes('<script src="../stochgrad/stochgrad.global.js">') &&
+          html.includes('<script src="../plotly.min.js">'),
+      );
     }
     assert.deepEqual(view.errors, []);
     await view.page.close();
   });
 
   test('live: playground computes what Node computes, and recomputes when a control changes', async () => {
-    const estimators = ESTIMATOR_NAMES.filter((name) => ['reinforce', 'reinforce-loo', 'arm', 'disarm', 'st'].includes(name)) as EstimatorName[];
+    const estimators = ESTIMATOR_NAMES.filter((name) =>
+      ['reinforce', 'reinforce-loo', 'arm', 'disarm', 'st'].includes(name),
+    ) as EstimatorName[];
     const query = `backend=wasm&objective=arm-toy&p0=0.499&logits=0,1.5,-1&samples=2000&seed=2&estimators=${estimators.join(',')}`;
     const view = await open(`playground.html?${query}`);
     const first = await waitFor(view.page, 's.computations >= 1');
     assert.equal(first.backend, 'wasm');
     assert.equal(first.draws, 5, 'five charts');
-    const node = await playground({ objective: { kind: 'arm-toy', p0: 0.499 }, logits: [0, 1.5, -1], estimators, samples: 2000, seed: 2 });
+    const node = await playground({
+      objective: { kind: 'arm-toy', p0: 0.499 },
+      logits: [0, 1.5, -1],
+      estimators,
+      samples: 2000,
+      seed: 2,
+    });
     const untimed = (rows: Record<string, unknown>[]) => rows.map(({ secondsPerEstimate: _time, ...row }) => row);
     const result = first.result as { expectation: number; exact: number[]; rows: Record<string, unknown>[] };
     assertUlpClose(result.expectation, node.expectation, 'E[f]');
     assertUlpClose(result.exact, node.exact, 'exact gradient');
-    assert.deepEqual(untimed(result.rows), untimed(JSON.parse(JSON.stringify(node.rows)) as Record<string, unknown>[]), 'estimates, variances, z-scores');
+    assert.deepEqual(
+      untimed(result.rows),
+      untimed(JSON.parse(JSON.stringify(node.rows)) as Record<string, unknown>[]),
+      'estimates, variances, z-scores',
+    );
     await setControl(view.page, 'seed', '3');
     const second = await waitFor(view.page, 's.computations >= 2 && !s.busy');
     assert.ok(second.draws >= 10, `charts redrawn (${second.draws} draws)`);
@@ -164,16 +202,35 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
   test('live: arm-toy draws the runs as they grow, finishes 200 steps as Node does, and retrains for p0 > 0.5', async () => {
     const view = await open('arm-toy.html?backend=wasm&p0=0.49&steps=200&seeds=2&estimators=reinforce,arm,disarm');
     const state = await waitFor(view.page, 's.done === true');
-    const node = toyTrajectories({ p0: 0.49, estimators: ['reinforce', 'arm', 'disarm'], seeds: 2, steps: 200, every: 10, seed: 0, lr: 1 });
+    const node = toyTrajectories({
+      p0: 0.49,
+      estimators: ['reinforce', 'arm', 'disarm'],
+      seeds: 2,
+      steps: 200,
+      every: 10,
+      seed: 0,
+      lr: 1,
+    });
     const runs = state.runs as typeof node;
-    assert.deepEqual(runs.map(({ probability: _p, ...run }) => run), node.map(({ probability: _p, ...run }) => run), 'estimators, seeds, steps and φ');
-    assertUlpClose(runs.map((run) => run.probability), node.map((run) => run.probability), 'σ(φ)');
+    assert.deepEqual(
+      runs.map(({ probability: _p, ...run }) => run),
+      node.map(({ probability: _p, ...run }) => run),
+      'estimators, seeds, steps and φ',
+    );
+    assertUlpClose(
+      runs.map((run) => run.probability),
+      node.map((run) => run.probability),
+      'σ(φ)',
+    );
     const before = state.draws;
     await setControl(view.page, 'steps', '3000');
     await setControl(view.page, 'p0', '0.6');
     const again = await waitFor(view.page, 's.done === true && s.draws > ' + before, 300_000);
     const drawnSteps = again.drawnSteps as number[];
-    assert.ok(drawnSteps.some((step) => step > 0 && step < 3000), `drawn while computing (at steps ${drawnSteps.join(', ')})`);
+    assert.ok(
+      drawnSteps.some((step) => step > 0 && step < 3000),
+      `drawn while computing (at steps ${drawnSteps.join(', ')})`,
+    );
     const path = again.path as { probability: number[] };
     assert.ok(path.probability[path.probability.length - 1] < 0.5, 'for p0 > 1/2 the exact path heads to σ → 0');
     await finish(view, 'arm-toy');
@@ -185,7 +242,13 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
     const logits = tf.tensor1d([-1.5, 0.5, 1]);
     const node = baselineVariance(playgroundObjective({ kind: 'quadratic', a: [2, -1, 1.5], b: 1 }, 3), logits);
     logits.dispose();
-    const summary = node.map((c) => ({ unit: c.unit, gradient: c.gradient, expectation: c.expectation, optimalBaseline: c.optimalBaseline, minimumVariance: c.minimumVariance }));
+    const summary = node.map((c) => ({
+      unit: c.unit,
+      gradient: c.gradient,
+      expectation: c.expectation,
+      optimalBaseline: c.optimalBaseline,
+      minimumVariance: c.minimumVariance,
+    }));
     assertUlpClose(state.curves, summary, 'baseline curves');
     await setControl(view.page, 'phi1', '2');
     const moved = await waitFor(view.page, `s.draws > ${state.draws} && !s.busy`);
@@ -195,7 +258,9 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
   });
 
   test('live: vae loads the digits, completes its evaluations as Node does, and retrains when a control changes', async () => {
-    const view = await open('vae.html?backend=wasm&steps=20&evalEvery=10&latent=20&a=disarm&b=reinforce-loo&lr=0.003&seed=1');
+    const view = await open(
+      'vae.html?backend=wasm&steps=20&evalEvery=10&latent=20&a=disarm&b=reinforce-loo&lr=0.003&seed=1',
+    );
     const first = await waitFor(view.page, 's.evaluations >= 1');
     assert.ok(first.draws >= 1, 'the ELBO chart is drawn after the first evaluation');
     const state = await waitFor(view.page, 's.done === true');
@@ -203,7 +268,15 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
     try {
       for (const [k, estimator] of ['disarm', 'reinforce-loo'].entries()) {
         const elbo: number[] = [];
-        await trainVaeDemo(data, { estimator, steps: 20, evalEvery: 10, latent: [20], lr: 0.003, seed: 1, onEvaluation: (_step, metrics) => elbo.push(metrics.elbo) });
+        await trainVaeDemo(data, {
+          estimator,
+          steps: 20,
+          evalEvery: 10,
+          latent: [20],
+          lr: 0.003,
+          seed: 1,
+          onEvaluation: (_step, metrics) => elbo.push(metrics.elbo),
+        });
         const run = (state.runs as { estimator: string; steps: number[]; elbo: number[] }[])[k];
         assert.equal(run.estimator, estimator);
         assert.deepEqual(run.steps, [0, 10, 20]);
@@ -250,15 +323,23 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
       assert.equal((await waitFor(view.page, 's.draws >= 1')).backend, 'webgpu');
     } else {
       await view.page.locator('#error').waitFor({ state: 'visible', timeout: 60_000 });
-      assert.match((await view.page.locator('#error').textContent()) ?? '', /backend webgpu could not be loaded; this browser offers no WebGPU adapter/);
+      assert.match(
+        (await view.page.locator('#error').textContent()) ?? '',
+        /backend webgpu could not be loaded; this browser offers no WebGPU adapter/,
+      );
     }
     await view.page.close();
   });
 
   test('live: opened from file://, a page runs on the cpu backend or says how to serve the book', async () => {
-    for (const [name, works] of [['playground.html', true], ['vae.html', false]] as const) {
+    for (const [name, works] of [
+      ['playground.html', true],
+      ['vae.html', false],
+    ] as const) {
       const view = await sitePage(browser, pathToFileURL(site).href);
-      await view.page.goto(`${pathToFileURL(path.join(site, 'live', name)).href}?samples=200&estimators=arm,disarm`, { waitUntil: 'load' });
+      await view.page.goto(`${pathToFileURL(path.join(site, 'live', name)).href}?samples=200&estimators=arm,disarm`, {
+        waitUntil: 'load',
+      });
       const notice = view.page.locator('#file-notice');
       await notice.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match((await notice.textContent()) ?? '', /npm run book -- --serve/);
@@ -275,7 +356,11 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
   });
 
   test('live: npm run book -- --serve serves the site on 127.0.0.1 with COOP/COEP and prints the URL', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'book.js'), '--serve', '--no-build', '--out', site, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'book.js'), '--serve', '--no-build', '--out', site, '--port', '0'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let output = '';
@@ -297,14 +382,22 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
         assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp', file);
         await response.arrayBuffer();
       }
-      assert.equal((await fetch(`${url}stochgrad/stochgrad.global.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
-      assert.equal((await fetch(`${url}stochgrad/tfjs-backend-wasm.wasm`)).headers.get('content-type'), 'application/wasm');
+      assert.equal(
+        (await fetch(`${url}stochgrad/stochgrad.global.js`)).headers.get('content-type'),
+        'text/javascript; charset=utf-8',
+      );
+      assert.equal(
+        (await fetch(`${url}stochgrad/tfjs-backend-wasm.wasm`)).headers.get('content-type'),
+        'application/wasm',
+      );
       for (const raw of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/live/..%2f..%2f..%2fetc%2fpasswd']) {
         const status = await new Promise<number>((resolve, reject) => {
-          http.get({ host: '127.0.0.1', port: new URL(url).port, path: raw }, (response) => {
-            response.resume();
-            resolve(response.statusCode ?? 0);
-          }).on('error', reject);
+          http
+            .get({ host: '127.0.0.1', port: new URL(url).port, path: raw }, (response) => {
+              response.resume();
+              resolve(response.statusCode ?? 0);
+            })
+            .on('error', reject);
         });
         assert.equal(status, 404, `${raw}: nothing outside the site`);
       }

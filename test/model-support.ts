@@ -3,20 +3,29 @@ import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../src/models/model';
 
 /** Every parameter's gradient, flattened and concatenated in parameter order. */
-export function flattenGradients<B>(model: Model<B>, gradients: Record<string, tf.Tensor>, scale: (name: string) => number = () => 1): Float32Array {
+export function flattenGradients<B>(
+  model: Model<B>,
+  gradients: Record<string, tf.Tensor>,
+  scale: (name: string) => number = () => 1,
+): Float32Array {
   const own = new Set(model.estimatorParameters ?? []);
   const names = Object.keys(model.parameters).filter((n) => !own.has(n));
-  return tf.tidy(() => tf.concat(names.map((n) => tf.mul(gradients[n], scale(n)).reshape([-1]))).dataSync() as Float32Array);
+  return tf.tidy(
+    () => tf.concat(names.map((n) => tf.mul(gradients[n], scale(n)).reshape([-1]))).dataSync() as Float32Array,
+  );
 }
 
 /**
  * For a variance-normalised estimator, the factor that undoes a call's normalisation of parameter
  * `name`: `scales[layerOf(name)]` for the parameters of a stochastic layer's logits, else 1.
  */
-export function unnormalise(scales: number[] | undefined, layerOf: (name: string) => number | undefined): (name: string) => number {
+export function unnormalise(
+  scales: number[] | undefined,
+  layerOf: (name: string) => number | undefined,
+): (name: string) => number {
   return (name) => {
     const layer = layerOf(name);
-    return scales && layer !== undefined ? scales[layer] ?? 1 : 1;
+    return scales && layer !== undefined ? (scales[layer] ?? 1) : 1;
   };
 }
 

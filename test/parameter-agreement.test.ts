@@ -29,7 +29,10 @@ test('muprop agrees with the exact gradient parameter by parameter; st does not'
   const muprop = parameterAgreement(model, 'muprop', x, exact.gradients, { calls: 200, samples: 8, seed: 1 });
   const st = parameterAgreement(model, 'st', x, exact.gradients, { calls: 200, samples: 8, seed: 1 });
   assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(muprop.map((r) => r.name), Object.keys(model.parameters));
+  assert.deepEqual(
+    muprop.map((r) => r.name),
+    Object.keys(model.parameters),
+  );
   const coordinates = muprop.reduce((sum, r) => sum + r.size, 0);
   const bound = zBound(1e-3, coordinates);
   for (const row of muprop) assert.ok(row.maxAbsZ < bound, `${row.name}: |z| = ${row.maxAbsZ}`);

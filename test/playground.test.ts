@@ -23,7 +23,9 @@ describe('playground', () => {
     const linear = await playground({ ...base, objective: { kind: 'linear', c: [2, -1, 0.5] }, estimators: ['arm'] });
     linear.exact.forEach((g, i) => assert.ok(Math.abs(g - [2, -1, 0.5][i] * sigmaPrime(base.logits[i])) < 1e-12));
     const quadratic = await playground({ ...base, estimators: ['arm'] });
-    const reference = tf.tidy(() => Array.from(exactGradient(playgroundObjective(base.objective, 3), tf.tensor1d(base.logits)).dataSync()));
+    const reference = tf.tidy(() =>
+      Array.from(exactGradient(playgroundObjective(base.objective, 3), tf.tensor1d(base.logits)).dataSync()),
+    );
     quadratic.exact.forEach((g, i) => assert.ok(Math.abs(g - reference[i]) < 1e-6));
   });
 
@@ -50,8 +52,15 @@ describe('playground', () => {
   });
 
   test('constant estimators are labelled by whether the constant is the gradient (linear f: st-sigmoid exact, st biased)', async () => {
-    const result = await playground({ ...base, objective: { kind: 'linear', c: [1, -2, 0.5] }, estimators: ['st-sigmoid', 'st'] });
-    assert.deepEqual(result.rows.map((r) => r.biasZ.every((z) => z === null)), [true, true]);
+    const result = await playground({
+      ...base,
+      objective: { kind: 'linear', c: [1, -2, 0.5] },
+      estimators: ['st-sigmoid', 'st'],
+    });
+    assert.deepEqual(
+      result.rows.map((r) => r.biasZ.every((z) => z === null)),
+      [true, true],
+    );
     assert.equal(result.summary[0]['max |bias z|'], 'constant = exact');
     assert.equal(result.summary[1]['max |bias z|'], 'constant ≠ exact (biased)');
   });
@@ -70,13 +79,20 @@ describe('playground', () => {
     await playground({ ...base, repeats: 2 });
     const before = tf.memory().numTensors;
     await playground({ ...base, repeats: 2 });
-    await playground({ ...base, objective: { kind: 'arm-toy', p0: 0.499 }, estimators: ['relax', 'rebar', 'muprop', 'concrete'] });
+    await playground({
+      ...base,
+      objective: { kind: 'arm-toy', p0: 0.499 },
+      estimators: ['relax', 'rebar', 'muprop', 'concrete'],
+    });
     assert.equal(tf.memory().numTensors, before);
   });
 
   test('bad parameters throw ArgumentError naming the parameter', async () => {
     const rejects = (params: unknown, argument: string) =>
-      assert.rejects(playground(params as PlaygroundParams), (e: unknown) => e instanceof ArgumentError && e.argument === argument);
+      assert.rejects(
+        playground(params as PlaygroundParams),
+        (e: unknown) => e instanceof ArgumentError && e.argument === argument,
+      );
     await rejects({ ...base, objective: { kind: 'cubic' } }, 'params.objective.kind');
     await rejects({ ...base, objective: { kind: 'linear', c: [1, 2] } }, 'params.objective.c');
     await rejects({ ...base, logits: [] }, 'params.logits');

@@ -12,7 +12,8 @@ const d = nonlinear.logits.length;
 
 for (const name of ESTIMATOR_NAMES) {
   test(`${name}: reproducible from noise and from seed`, () => {
-    const run = (options: object) => perSampleArray(name, nonlinear.f, nonlinear.logits, { samples: 64, ...extra(name), ...options });
+    const run = (options: object) =>
+      perSampleArray(name, nonlinear.f, nonlinear.logits, { samples: 64, ...extra(name), ...options });
     const noise = uniformNoise(64, d, 11);
     const conditionalNoise = uniformNoise(64, d, 12);
     try {

@@ -29,8 +29,20 @@ describe('results: pairedDifferences', () => {
 
   test('per x: the differences of the seeds present on both sides, their mean and standard error', () => {
     const gap = pairedDifferences(rows, { metric: 'elbo', by: 'estimators', a: 'disarm', b: 'arm' });
-    assert.deepEqual(gap.map((g) => g.x), [0, 10]);
-    assert.deepEqual(gap[0], { x: 0, n: 2, mean: 0, se: 0, differences: [{ pair: '1', difference: 0 }, { pair: '2', difference: 0 }] });
+    assert.deepEqual(
+      gap.map((g) => g.x),
+      [0, 10],
+    );
+    assert.deepEqual(gap[0], {
+      x: 0,
+      n: 2,
+      mean: 0,
+      se: 0,
+      differences: [
+        { pair: '1', difference: 0 },
+        { pair: '2', difference: 0 },
+      ],
+    });
     // seed 3 has no ARM run: left out. Differences 1 and 3: mean 2, sd √2, se √2/√2 = 1.
     assert.equal(gap[1].n, 2);
     assert.equal(gap[1].mean, 2);
@@ -44,10 +56,29 @@ describe('results: pairedDifferences', () => {
       { estimators: 'disarm', seed: 2, step: 5, v: 3 },
       { estimators: 'arm', seed: 2, step: 5, v: 4 },
     ];
-    const [ratio] = pairedDifferences(variances, { metric: 'v', by: 'estimators', a: 'disarm', b: 'arm', compare: 'ratio' });
-    assert.deepEqual(ratio.differences.map((d) => d.difference), [0.5, 0.75]);
+    const [ratio] = pairedDifferences(variances, {
+      metric: 'v',
+      by: 'estimators',
+      a: 'disarm',
+      b: 'arm',
+      compare: 'ratio',
+    });
+    assert.deepEqual(
+      ratio.differences.map((d) => d.difference),
+      [0.5, 0.75],
+    );
     assert.equal(ratio.mean, 0.625);
-    assert.throws(() => pairedDifferences(variances, { metric: 'v', by: 'estimators', a: 'disarm', b: 'arm', compare: 'quotient' as never }), (e: unknown) => e instanceof ArgumentError && e.argument === 'options.compare');
+    assert.throws(
+      () =>
+        pairedDifferences(variances, {
+          metric: 'v',
+          by: 'estimators',
+          a: 'disarm',
+          b: 'arm',
+          compare: 'quotient' as never,
+        }),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'options.compare',
+    );
   });
 
   test('rows without the x column form one point (e.g. the summary rows of results.csv)', () => {
@@ -62,18 +93,39 @@ describe('results: pairedDifferences', () => {
   });
 
   test('where narrows the rows; two rows for one (x, seed) are an error naming options.where', () => {
-    const withKind = [...rows.map((r) => ({ ...r, kind: 'linear' })), { estimators: 'arm', seed: 1, step: 10, elbo: -200, kind: 'nonlinear' }];
-    assert.equal(pairedDifferences(withKind, { metric: 'elbo', by: 'estimators', a: 'disarm', b: 'arm', where: { kind: 'linear' } })[1].mean, 2);
-    assert.throws(() => pairedDifferences(withKind, { metric: 'elbo', by: 'estimators', a: 'disarm', b: 'arm' }), (e: unknown) => e instanceof ArgumentError && e.argument === 'options.where');
+    const withKind = [
+      ...rows.map((r) => ({ ...r, kind: 'linear' })),
+      { estimators: 'arm', seed: 1, step: 10, elbo: -200, kind: 'nonlinear' },
+    ];
+    assert.equal(
+      pairedDifferences(withKind, {
+        metric: 'elbo',
+        by: 'estimators',
+        a: 'disarm',
+        b: 'arm',
+        where: { kind: 'linear' },
+      })[1].mean,
+      2,
+    );
+    assert.throws(
+      () => pairedDifferences(withKind, { metric: 'elbo', by: 'estimators', a: 'disarm', b: 'arm' }),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'options.where',
+    );
   });
 
   test('bad input names the argument', () => {
     const bad = (options: object, argument: string) =>
-      assert.throws(() => pairedDifferences(rows, options as never), (e: unknown) => e instanceof ArgumentError && e.argument === argument);
+      assert.throws(
+        () => pairedDifferences(rows, options as never),
+        (e: unknown) => e instanceof ArgumentError && e.argument === argument,
+      );
     bad({ by: 'estimators', a: 'disarm', b: 'arm' }, 'options.metric');
     bad({ metric: 'elbo', by: 'estimators', a: 'disarm', b: 'disarm' }, 'options.b');
     bad({ metric: 'elbo', by: 'estimators', a: 'rebar', b: 'arm' }, 'options.a');
-    assert.throws(() => pairedDifferences('rows' as never, { metric: 'elbo', by: 'estimators', a: 'x', b: 'y' }), (e: unknown) => e instanceof ArgumentError && e.argument === 'rows');
+    assert.throws(
+      () => pairedDifferences('rows' as never, { metric: 'elbo', by: 'estimators', a: 'x', b: 'y' }),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'rows',
+    );
   });
 });
 
@@ -97,8 +149,12 @@ describe('results: loadResults and replayRun', () => {
     const ship = path.join(root, 'toy-small');
     fs.mkdirSync(ship, { recursive: true });
     fs.copyFileSync(planFile, path.join(ship, 'plan.json'));
-    for (const file of ['results.json', 'results.csv', 'history.csv']) fs.copyFileSync(path.join(out, file), path.join(ship, file));
-    fs.writeFileSync(path.join(ship, 'manifest.json'), JSON.stringify({ plan: 'toy-small', command: 'test', commit: 'none' }));
+    for (const file of ['results.json', 'results.csv', 'history.csv'])
+      fs.copyFileSync(path.join(out, file), path.join(ship, file));
+    fs.writeFileSync(
+      path.join(ship, 'manifest.json'),
+      JSON.stringify({ plan: 'toy-small', command: 'test', commit: 'none' }),
+    );
   });
 
   test('reads the plan, manifest, runs and rows, numbers as numbers and empty cells as null', () => {
@@ -124,7 +180,10 @@ describe('results: loadResults and replayRun', () => {
 
   test('unknown names and missing files are errors naming the argument and what is there', () => {
     assert.throws(() => loadResults('nope', { dir: root }), /no shipped results named "nope".*there are: toy-small/);
-    assert.throws(() => loadResults('../x', { dir: root }), (e: unknown) => e instanceof ArgumentError && e.argument === 'name');
+    assert.throws(
+      () => loadResults('../x', { dir: root }),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'name',
+    );
     const broken = path.join(root, 'broken');
     fs.mkdirSync(broken, { recursive: true });
     fs.writeFileSync(path.join(broken, 'results.json'), '{"runs": []}');
@@ -144,17 +203,34 @@ describe('results: loadResults and replayRun', () => {
 
   test('a replay catches rows that do not come from this code', async () => {
     const results = loadResults('toy-small', { dir: root });
-    const tampered = { ...results, history: results.history.map((row) => (row.index === 1 && row.step === 20 ? { ...row, probability: (row.probability as number) + 1e-3 } : row)) };
+    const tampered = {
+      ...results,
+      history: results.history.map((row) =>
+        row.index === 1 && row.step === 20 ? { ...row, probability: (row.probability as number) + 1e-3 } : row,
+      ),
+    };
     const replay = await replayRun(tampered, { index: 1 });
     assert.equal(replay.ok, false);
     const bad = replay.rows.filter((row) => !row.ok);
-    assert.deepEqual(bad.map((row) => [row.step, row.metric]), [[20, 'probability']]);
+    assert.deepEqual(
+      bad.map((row) => [row.step, row.metric]),
+      [[20, 'probability']],
+    );
   });
 
   test('replay options are checked', async () => {
     const results = loadResults('toy-small', { dir: root });
-    await assert.rejects(replayRun(results, { index: 9 }), (e: unknown) => e instanceof ArgumentError && e.argument === 'options.index');
-    await assert.rejects(replayRun(results, { index: 0, evaluations: 4 }), (e: unknown) => e instanceof ArgumentError && e.argument === 'options.evaluations');
-    await assert.rejects(replayRun(results, { index: 0, evaluations: 0 }), (e: unknown) => e instanceof ArgumentError && e.argument === 'options.evaluations');
+    await assert.rejects(
+      replayRun(results, { index: 9 }),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'options.index',
+    );
+    await assert.rejects(
+      replayRun(results, { index: 0, evaluations: 4 }),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'options.evaluations',
+    );
+    await assert.rejects(
+      replayRun(results, { index: 0, evaluations: 0 }),
+      (e: unknown) => e instanceof ArgumentError && e.argument === 'options.evaluations',
+    );
   });
 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, estimators, zBound, type EstimatorName } from '../src';
+import { ArgumentError, estimators, zBound } from '../src';
 import { NETWORK_ESTIMATOR_NAMES } from '../src/estimators/layer';
 import { createSbnVae, type SbnVae } from '../src/models/sbn-vae';
 import { finiteDifferences, flattenGradients, gradientMoments, maxAbsZ } from './model-support';
@@ -33,8 +33,8 @@ function smallVae(kind: 'linear' | 'nonlinear' = 'linear', inputBaseline = false
 }
 
 /** The stochastic layer whose logits parameter `name` computes (q1.* → 0, q2.* → 1). */
-const encoderLayer = (name: string) => (/^q(\d+)\./.test(name) ? Number(name.slice(1, name.indexOf('.'))) - 1 : undefined);
-
+const encoderLayer = (name: string) =>
+  /^q(\d+)\./.test(name) ? Number(name.slice(1, name.indexOf('.'))) - 1 : undefined;
 
 function exactGradients(model: SbnVae, x: tf.Tensor2D): Float32Array {
   const exact = model.exact(x);
@@ -44,26 +44,38 @@ function exactGradients(model: SbnVae, x: tf.Tensor2D): Float32Array {
 }
 
 describe('sbn-vae: exact enumeration', () => {
-  for (const [kind, h] of [['linear', 1e-2], ['nonlinear', 1e-3]] as const) test(`${kind}: exact() gradients agree with central finite differences of the exact ELBO`, () => {
-    const model = smallVae(kind);
-    // Non-zero biases keep LeakyReLU's pre-activations off the kink, where differences are one-sided.
-    model.setParameters(Object.fromEntries(Object.entries(model.parameters)
-      .filter(([name]) => name.endsWith('.b'))
-      .map(([name, v], k) => [name, Array.from({ length: v.size }, (_, i) => 0.3 * Math.sin(1 + 7 * k + 3 * i))])));
-    const x = tf.tensor2d(X);
-    const exact = exactGradients(model, x);
-    const meanElbo = () => tf.tidy(() => {
-      const e = model.exact(x);
-      const value = tf.mean(e.elbo).dataSync()[0];
-      tf.dispose([e.logLikelihood, ...Object.values(e.gradients)]);
-      return value;
+  for (const [kind, h] of [
+    ['linear', 1e-2],
+    ['nonlinear', 1e-3],
+  ] as const)
+    test(`${kind}: exact() gradients agree with central finite differences of the exact ELBO`, () => {
+      const model = smallVae(kind);
+      // Non-zero biases keep LeakyReLU's pre-activations off the kink, where differences are one-sided.
+      model.setParameters(
+        Object.fromEntries(
+          Object.entries(model.parameters)
+            .filter(([name]) => name.endsWith('.b'))
+            .map(([name, v], k) => [name, Array.from({ length: v.size }, (_, i) => 0.3 * Math.sin(1 + 7 * k + 3 * i))]),
+        ),
+      );
+      const x = tf.tensor2d(X);
+      const exact = exactGradients(model, x);
+      const meanElbo = () =>
+        tf.tidy(() => {
+          const e = model.exact(x);
+          const value = tf.mean(e.elbo).dataSync()[0];
+          tf.dispose([e.logLikelihood, ...Object.values(e.gradients)]);
+          return value;
+        });
+      finiteDifferences(model, meanElbo, h).forEach((fd, i) =>
+        assert.ok(
+          Math.abs(fd - exact[i]) < 5e-3 + 2e-2 * Math.abs(fd),
+          `coordinate ${i}: fd ${fd} vs exact ${exact[i]}`,
+        ),
+      );
+      x.dispose();
+      model.dispose();
     });
-    finiteDifferences(model, meanElbo, h).forEach((fd, i) =>
-      assert.ok(Math.abs(fd - exact[i]) < 5e-3 + 2e-2 * Math.abs(fd), `coordinate ${i}: fd ${fd} vs exact ${exact[i]}`),
-    );
-    x.dispose();
-    model.dispose();
-  });
 
   test('log-likelihood ≥ ELBO, and the 1-sample bound and elbo() average to the exact ELBO', () => {
     const model = smallVae();
@@ -85,11 +97,19 @@ describe('sbn-vae: exact enumeration', () => {
         const mean = column.reduce((a, b) => a + b, 0) / draws;
         const sd = Math.sqrt(column.reduce((a, b) => a + (b - mean) ** 2, 0) / (draws - 1));
         const z = (mean - elbo[i]) / (sd / Math.sqrt(draws));
-        assert.ok(Math.abs(z) < zBound(FALSE_ALARM, 6), `${label} row ${i}: mean ${mean} vs exact ELBO ${elbo[i]} (z ${z})`);
+        assert.ok(
+          Math.abs(z) < zBound(FALSE_ALARM, 6),
+          `${label} row ${i}: mean ${mean} vs exact ELBO ${elbo[i]} (z ${z})`,
+        );
       }
     }
     const k100 = model.bound(x, { k: 100, seed: 9 }).arraySync();
-    k100.forEach((b, i) => assert.ok(b > elbo[i] && b < logLikelihood[i] + 0.05, `row ${i}: bound_100 ${b} vs ELBO ${elbo[i]}, log p ${logLikelihood[i]}`));
+    k100.forEach((b, i) =>
+      assert.ok(
+        b > elbo[i] && b < logLikelihood[i] + 0.05,
+        `row ${i}: bound_100 ${b} vs ELBO ${elbo[i]}, log p ${logLikelihood[i]}`,
+      ),
+    );
     tf.dispose([big, x, exact.elbo, exact.logLikelihood, ...Object.values(exact.gradients)]);
     model.dispose();
   });
@@ -103,7 +123,14 @@ describe('sbn-vae: every unbiased estimator matches the exact gradient of every 
     test(`${estimator}: |z| < ${bound.toFixed(2)}`, () => {
       const x = tf.tensor2d(X);
       const exact = exactGradients(model, x);
-      const { mean, se } = gradientMoments(model, estimator, x, CALLS, Math.max(SAMPLES, estimators[estimator].minSamples), encoderLayer);
+      const { mean, se } = gradientMoments(
+        model,
+        estimator,
+        x,
+        CALLS,
+        Math.max(SAMPLES, estimators[estimator].minSamples),
+        encoderLayer,
+      );
       const z = maxAbsZ(mean, se, exact);
       assert.ok(z < bound, `max |z| = ${z.toFixed(2)}`);
       x.dispose();
@@ -112,12 +139,20 @@ describe('sbn-vae: every unbiased estimator matches the exact gradient of every 
   // The same model with its weights tripled: a decoder far from quadratic in z, where the "1/2"
   // estimator's bias (exact for quadratic f) stands out as clearly as straight-through's.
   const sharp = smallVae();
-  tf.tidy(() => sharp.setParameters(Object.fromEntries(Object.entries(sharp.parameters).map(([name, v]) => [name, tf.mul(v, 3)]))));
+  tf.tidy(() =>
+    sharp.setParameters(Object.fromEntries(Object.entries(sharp.parameters).map(([name, v]) => [name, tf.mul(v, 3)]))),
+  );
   for (const estimator of BIASED) {
     test(`${estimator} is flagged as biased (weights ×3)`, () => {
       const x = tf.tensor2d(X);
       const exact = exactGradients(sharp, x);
-      const { mean, se } = gradientMoments(sharp, estimator, x, CALLS, Math.max(SAMPLES, estimators[estimator].minSamples));
+      const { mean, se } = gradientMoments(
+        sharp,
+        estimator,
+        x,
+        CALLS,
+        Math.max(SAMPLES, estimators[estimator].minSamples),
+      );
       assert.ok(maxAbsZ(mean, se, exact) > bound, `max |z| should exceed ${bound.toFixed(2)}`);
       x.dispose();
     });
@@ -129,8 +164,14 @@ describe('sbn-vae: contract', () => {
     const model = createSbnVae({ visible: 784, latent: [200, 100], kind: 'linear', seed: 1 });
     const shapes = Object.fromEntries(Object.entries(model.parameters).map(([n, v]) => [n, v.shape]));
     assert.deepEqual(shapes, {
-      'q1.w': [784, 200], 'q1.b': [200], 'p1.w': [200, 784], 'p1.b': [784],
-      'q2.w': [200, 100], 'q2.b': [100], 'p2.w': [100, 200], 'p2.b': [200],
+      'q1.w': [784, 200],
+      'q1.b': [200],
+      'p1.w': [200, 784],
+      'p1.b': [784],
+      'q2.w': [200, 100],
+      'q2.b': [100],
+      'p2.w': [100, 200],
+      'p2.b': [200],
       'prior.b': [100],
     });
     model.dispose();
@@ -140,8 +181,18 @@ describe('sbn-vae: contract', () => {
     const model = createSbnVae({ visible: 784, latent: [200], kind: 'nonlinear', seed: 1 });
     const shapes = Object.fromEntries(Object.entries(model.parameters).map(([n, v]) => [n, v.shape]));
     assert.deepEqual(shapes, {
-      'q1.h1.w': [784, 200], 'q1.h1.b': [200], 'q1.h2.w': [200, 200], 'q1.h2.b': [200], 'q1.w': [200, 200], 'q1.b': [200],
-      'p1.h1.w': [200, 200], 'p1.h1.b': [200], 'p1.h2.w': [200, 200], 'p1.h2.b': [200], 'p1.w': [200, 784], 'p1.b': [784],
+      'q1.h1.w': [784, 200],
+      'q1.h1.b': [200],
+      'q1.h2.w': [200, 200],
+      'q1.h2.b': [200],
+      'q1.w': [200, 200],
+      'q1.b': [200],
+      'p1.h1.w': [200, 200],
+      'p1.h1.b': [200],
+      'p1.h2.w': [200, 200],
+      'p1.h2.b': [200],
+      'p1.w': [200, 784],
+      'p1.b': [784],
       'prior.b': [200],
     });
     model.dispose();
@@ -153,7 +204,8 @@ describe('sbn-vae: contract', () => {
     const before = tf.memory().numTensors;
     for (const estimator of NETWORK_ESTIMATOR_NAMES) {
       const result = model.gradients(estimator, x, { samples: 2, seed: 1 });
-      for (const [name, variable] of Object.entries(model.parameters)) assert.deepEqual(result.gradients[name].shape, variable.shape, name);
+      for (const [name, variable] of Object.entries(model.parameters))
+        assert.deepEqual(result.gradients[name].shape, variable.shape, name);
       assert.equal(result.objective.rank, 0);
       tf.dispose([result.objective, ...Object.values(result.gradients)]);
     }
@@ -180,8 +232,14 @@ describe('sbn-vae: contract', () => {
     const model = smallVae();
     model.setParameters({ 'prior.b': [1, 2, 3] });
     assert.deepEqual(Array.from(model.parameters['prior.b'].dataSync()), [1, 2, 3]);
-    assert.throws(() => model.setParameters({ 'prior.b': [1, 2] }), (e: Error) => e instanceof ArgumentError && /prior\.b.*\[3\]/.test(e.message));
-    assert.throws(() => model.setParameters({ 'q9.w': [1] }), (e: Error) => e instanceof ArgumentError && /q9\.w.*valid names/.test(e.message));
+    assert.throws(
+      () => model.setParameters({ 'prior.b': [1, 2] }),
+      (e: Error) => e instanceof ArgumentError && /prior\.b.*\[3\]/.test(e.message),
+    );
+    assert.throws(
+      () => model.setParameters({ 'q9.w': [1] }),
+      (e: Error) => e instanceof ArgumentError && /q9\.w.*valid names/.test(e.message),
+    );
     assert.throws(() => model.setParameters({ 'prior.b': [1, NaN, 3] }), /finite/);
     model.dispose();
   });
@@ -189,12 +247,18 @@ describe('sbn-vae: contract', () => {
   test('bad input is a clear error', () => {
     const model = smallVae();
     const x = tf.tensor2d(X);
-    assert.throws(() => model.gradients('nope', x), (e: Error) => e instanceof ArgumentError && /valid names/.test(e.message));
+    assert.throws(
+      () => model.gradients('nope', x),
+      (e: Error) => e instanceof ArgumentError && /valid names/.test(e.message),
+    );
     assert.throws(() => model.gradients('relax', x), /not available inside networks/);
     assert.throws(() => model.gradients('reinforce-loo', x, { samples: 1 }), /samples >= 2/);
     assert.throws(() => model.gradients('arm', tf.zeros([3, 5]) as tf.Tensor2D), /x: expected shape \[n, 6\]/);
     assert.throws(() => createSbnVae({ visible: 6, latent: [], kind: 'linear' }), /config\.latent/);
-    assert.throws(() => createSbnVae({ visible: 6, latent: [3], kind: 'deep' as 'linear' }), /config\.kind.*linear, nonlinear/);
+    assert.throws(
+      () => createSbnVae({ visible: 6, latent: [3], kind: 'deep' as 'linear' }),
+      /config\.kind.*linear, nonlinear/,
+    );
     assert.throws(() => createSbnVae({ visible: 6, latent: [12, 12], kind: 'linear' }).exact(x), /2\^d/);
     x.dispose();
     model.dispose();
@@ -208,20 +272,27 @@ describe('sbn-vae: training', () => {
     const x = tf.tensor2d(X);
     const before = tf.memory().numTensors;
     let during = 0;
-    const result = await train(model, { batchAt: () => x.clone() }, {
-      estimator: 'reinforce-ema',
-      steps: 1000,
-      lr: 1e-2,
-      seed: 4,
-      evalEvery: 500,
-      evaluate: () => {
-        during = tf.memory().numTensors;
-        return {};
+    const result = await train(
+      model,
+      { batchAt: () => x.clone() },
+      {
+        estimator: 'reinforce-ema',
+        steps: 1000,
+        lr: 1e-2,
+        seed: 4,
+        evalEvery: 500,
+        evaluate: () => {
+          during = tf.memory().numTensors;
+          return {};
+        },
       },
-    });
+    );
     assert.equal(result.steps, 1000);
     assert.equal(tf.memory().numTensors, before, 'tensors left after training');
-    assert.ok(during - before <= 2 * Object.keys(model.parameters).length + 1, `tensors during training: ${during - before} above the start`);
+    assert.ok(
+      during - before <= 2 * Object.keys(model.parameters).length + 1,
+      `tensors during training: ${during - before} above the start`,
+    );
     x.dispose();
     model.dispose();
   });

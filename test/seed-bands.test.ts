@@ -28,7 +28,16 @@ function rows() {
           // disarm seed 3 stopped at step 10 (diverged); testBound only at step 20.
           if (estimators === 'disarm' && seed === '3' && step === 20) continue;
           const elbo = -100 + step * Number(seed) + (estimators === 'disarm' ? 1 : 0) + Number(lr) * 1000;
-          out.push({ index: '0', estimators, lr, seed, step: String(step), seconds: '0.1', elbo: String(elbo), testBound: step === 20 ? String(elbo - 1) : '' });
+          out.push({
+            index: '0',
+            estimators,
+            lr,
+            seed,
+            step: String(step),
+            seconds: '0.1',
+            elbo: String(elbo),
+            testBound: step === 20 ? String(elbo - 1) : '',
+          });
         }
       }
     }
@@ -38,7 +47,15 @@ function rows() {
 
 test('seed bands: one band per grid point, mean ± se over seeds at each step, in order of first appearance', () => {
   const bands = seedBands(rows(), { metric: 'elbo', by: ['estimators', 'lr'] });
-  assert.deepEqual(bands.map((band) => band.name), ['estimators=arm, lr=0.001', 'estimators=arm, lr=0.01', 'estimators=disarm, lr=0.001', 'estimators=disarm, lr=0.01']);
+  assert.deepEqual(
+    bands.map((band) => band.name),
+    [
+      'estimators=arm, lr=0.001',
+      'estimators=arm, lr=0.01',
+      'estimators=disarm, lr=0.001',
+      'estimators=disarm, lr=0.01',
+    ],
+  );
   const [arm] = bands;
   assert.deepEqual(arm.group, { estimators: 'arm', lr: '0.001' });
   assert.deepEqual(arm.x, [0, 10, 20]);
@@ -53,18 +70,35 @@ test('seed bands: one band per grid point, mean ± se over seeds at each step, i
   const disarm = bands[2];
   assert.deepEqual(disarm.x, [0, 10], 'step 20 is missing for seed 3: dropped, not averaged over the survivors');
   const testBound = seedBands(rows(), { metric: 'testBound', by: ['estimators', 'lr'] });
-  assert.deepEqual(testBound.map((band) => band.x), [[20], [20], [], []], 'a metric measured at the last step only');
+  assert.deepEqual(
+    testBound.map((band) => band.x),
+    [[20], [20], [], []],
+    'a metric measured at the last step only',
+  );
 });
 
 test('seed bands: runs a group cannot tell apart are an error naming options.by; one seed has no se', () => {
   assert.throws(
     () => seedBands(rows(), { metric: 'elbo', by: ['estimators'] }),
-    (e: unknown) => e instanceof ArgumentError && e.argument === 'options.by' && /two rows at step = 0 for seed = 1/.test(e.message),
+    (e: unknown) =>
+      e instanceof ArgumentError && e.argument === 'options.by' && /two rows at step = 0 for seed = 1/.test(e.message),
   );
-  const one = seedBands([{ step: 0, seed: 1, loss: 2 }, { step: 5, seed: 1, loss: 1 }], { metric: 'loss', by: [] });
+  const one = seedBands(
+    [
+      { step: 0, seed: 1, loss: 2 },
+      { step: 5, seed: 1, loss: 1 },
+    ],
+    { metric: 'loss', by: [] },
+  );
   assert.deepEqual(one, [{ name: '', group: {}, x: [0, 5], mean: [2, 1], se: [null, null], n: [1, 1] }]);
-  assert.throws(() => seedBands(rows(), { metric: '', by: [] }), (e: unknown) => e instanceof ArgumentError && e.argument === 'options.metric');
-  assert.throws(() => seedBands('x' as never, { metric: 'elbo', by: [] }), (e: unknown) => e instanceof ArgumentError && e.argument === 'rows');
+  assert.throws(
+    () => seedBands(rows(), { metric: '', by: [] }),
+    (e: unknown) => e instanceof ArgumentError && e.argument === 'options.metric',
+  );
+  assert.throws(
+    () => seedBands('x' as never, { metric: 'elbo', by: [] }),
+    (e: unknown) => e instanceof ArgumentError && e.argument === 'rows',
+  );
 });
 
 test('seed bands: bandChart draws per series a closed band mean ± z·se and the mean line, grouped in the legend', () => {
@@ -78,7 +112,11 @@ test('seed bands: bandChart draws per series a closed band mean ± z·se and the
   assert.equal(fig.data.length, 4);
   const [band, line, band2, line2] = fig.data;
   assert.deepEqual(band.x, [0, 10, 20, 20, 10, 0]);
-  assert.deepEqual(band.y, [2, 2, 3.5, 2.5, 2, 0], 'upper edge forward (mean + 2 se), lower edge back; no se, no width');
+  assert.deepEqual(
+    band.y,
+    [2, 2, 3.5, 2.5, 2, 0],
+    'upper edge forward (mean + 2 se), lower edge back; no se, no width',
+  );
   assert.equal(band.fill, 'toself');
   assert.equal(band.showlegend, false);
   assert.equal(band.hoverinfo, 'skip');

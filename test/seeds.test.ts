@@ -16,7 +16,10 @@ const run = (estimator: string, seed: number, value: number, curve: number[]): S
 });
 
 test('summarizeSeeds gives the mean and sd/√n per estimator and metric', () => {
-  const rows = summarizeSeeds([run('a', 1, 1, [0]), run('a', 2, 3, [0]), run('a', 3, 8, [0]), run('b', 1, -2, [0])], ['elbo', 'missing']);
+  const rows = summarizeSeeds(
+    [run('a', 1, 1, [0]), run('a', 2, 3, [0]), run('a', 3, 8, [0]), run('b', 1, -2, [0])],
+    ['elbo', 'missing'],
+  );
   const a = rows.find((r) => r.estimator === 'a' && r.metric === 'elbo')!;
   assert.equal(a.n, 3);
   assert.equal(a.mean, 4);
@@ -36,11 +39,23 @@ test('meanCurves averages each step over seeds and drops steps some seed lacks',
 });
 
 test('runSeeds runs the experiment once per seed; different seeds give different runs, equal seeds equal ones', async () => {
-  const config = { task: 'toy' as const, estimators: ['reinforce', 'disarm'], dataset: '', steps: 30, batch: 1, lr: 0.5, evalEvery: 10, p0: 0.45 };
+  const config = {
+    task: 'toy' as const,
+    estimators: ['reinforce', 'disarm'],
+    dataset: '',
+    steps: 30,
+    batch: 1,
+    lr: 0.5,
+    evalEvery: 10,
+    p0: 0.45,
+  };
   const before = tf.memory().numTensors;
   const runs = await runSeeds(config, [1, 2]);
   assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(runs.map((r) => `${r.estimator}@${r.seed}`), ['reinforce@1', 'disarm@1', 'reinforce@2', 'disarm@2']);
+  assert.deepEqual(
+    runs.map((r) => `${r.estimator}@${r.seed}`),
+    ['reinforce@1', 'disarm@1', 'reinforce@2', 'disarm@2'],
+  );
   const again = await runSeeds(config, [2]);
   assert.deepEqual(again[0].summary, runs[2].summary);
   assert.notDeepEqual(runs[0].summary, runs[2].summary);
@@ -50,7 +65,15 @@ test('runSeeds runs the experiment once per seed; different seeds give different
 });
 
 test('runSeeds and summarizeSeeds reject bad input with ArgumentError', async () => {
-  const config = { task: 'toy' as const, estimators: ['reinforce'], dataset: '', steps: 2, batch: 1, lr: 0.1, evalEvery: 1 };
+  const config = {
+    task: 'toy' as const,
+    estimators: ['reinforce'],
+    dataset: '',
+    steps: 2,
+    batch: 1,
+    lr: 0.1,
+    evalEvery: 1,
+  };
   await assert.rejects(runSeeds(config, []), ArgumentError);
   await assert.rejects(runSeeds(config, [1, 1]), /distinct/);
   await assert.rejects(runSeeds(config, [-1]), /seeds\[0\]/);

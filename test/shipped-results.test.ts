@@ -48,41 +48,63 @@ for (const name of plans) {
     });
 
     test('plan.json is experiments/<plan>.json', () => {
-      assert.equal(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8'), fs.readFileSync(path.join(EXPERIMENTS, `${name}.json`), 'utf8'));
+      assert.equal(
+        fs.readFileSync(path.join(dir, 'plan.json'), 'utf8'),
+        fs.readFileSync(path.join(EXPERIMENTS, `${name}.json`), 'utf8'),
+      );
     });
 
     test('every run of the plan is there with its status; done runs have their summary and history', () => {
       const results = loadResults(name);
       const planned = expandPlan(results.plan);
-      assert.deepEqual(results.runs.map((run) => run.index), planned.map((run) => run.index));
-      assert.deepEqual(results.runs.map((run) => run.options), planned.map((run) => run.options));
+      assert.deepEqual(
+        results.runs.map((run) => run.index),
+        planned.map((run) => run.index),
+      );
+      assert.deepEqual(
+        results.runs.map((run) => run.options),
+        planned.map((run) => run.options),
+      );
       for (const run of results.runs) {
         assert.ok(['done', 'failed', 'diverged'].includes(run.status), `run ${run.index} is ${run.status}`);
         if (run.status === 'failed') assert.equal(typeof run.error, 'string');
         if (run.status === 'done') {
-          assert.ok(run.result && run.result.steps === planned[run.index].config.steps, `run ${run.index} ran all its steps`);
+          assert.ok(
+            run.result && run.result.steps === planned[run.index].config.steps,
+            `run ${run.index} ran all its steps`,
+          );
           const rows = results.history.filter((row) => row.index === run.index);
           const evalEvery = planned[run.index].config.evalEvery;
           const steps = rows.map((row) => row.step);
-          assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => i * evalEvery), `run ${run.index}: a row every ${evalEvery} steps`);
+          assert.deepEqual(
+            steps,
+            Array.from({ length: steps.length }, (_, i) => i * evalEvery),
+            `run ${run.index}: a row every ${evalEvery} steps`,
+          );
           assert.equal(steps[steps.length - 1], run.result!.steps);
         }
       }
       assert.equal(results.results.length, planned.length);
     });
 
-    test('the manifest gives the command, a clean commit, the machine, the load and every run\'s wall time', () => {
+    test("the manifest gives the command, a clean commit, the machine, the load and every run's wall time", () => {
       const { manifest } = loadResults(name);
       assert.equal(manifest.plan, name);
-      assert.match(manifest.command, new RegExp(`^node dist/cli/main\\.js sweep experiments/${name}\\.json --out runs/${name} --workers \\d+$`));
+      assert.match(
+        manifest.command,
+        new RegExp(`^node dist/cli/main\\.js sweep experiments/${name}\\.json --out runs/${name} --workers \\d+$`),
+      );
       assert.match(manifest.commit, /^[0-9a-f]{40}$/);
       assert.equal(manifest.clean, true);
-      for (const key of ['stochgrad', 'backend', 'node', 'cpu', 'started', 'finished'] as const) assert.equal(typeof manifest[key], 'string', key);
+      for (const key of ['stochgrad', 'backend', 'node', 'cpu', 'started', 'finished'] as const)
+        assert.equal(typeof manifest[key], 'string', key);
       assert.ok(Number.isInteger(manifest.cores) && manifest.cores > 0);
       assert.ok(manifest.loadAverage.start.length === 3 && manifest.loadAverage.end.length === 3);
       assert.ok(manifest.wallSeconds > 0);
       assert.equal(manifest.runs.length, expandPlan(loadResults(name).plan).length);
-      for (const run of manifest.runs) if (run.status !== 'failed') assert.ok(typeof run.wallSeconds === 'number' && run.wallSeconds > 0, `run ${run.index}`);
+      for (const run of manifest.runs)
+        if (run.status !== 'failed')
+          assert.ok(typeof run.wallSeconds === 'number' && run.wallSeconds > 0, `run ${run.index}`);
     });
 
     test(`a replay of run ${REPLAYED[name]}'s first two evaluation points gives the shipped rows`, async () => {

@@ -40,7 +40,8 @@ function smallSop(kind: 'linear' | 'nonlinear' = 'linear'): Sop {
 }
 
 /** The stochastic layer whose logits parameter `name` computes (s1.* → 0, s2.* → 1). */
-const stochasticLayer = (name: string) => (/^s(\d+)\./.test(name) ? Number(name.slice(1, name.indexOf('.'))) - 1 : undefined);
+const stochasticLayer = (name: string) =>
+  /^s(\d+)\./.test(name) ? Number(name.slice(1, name.indexOf('.'))) - 1 : undefined;
 
 function makeBatch(copies = 1): SopBatch {
   return tf.tidy(() => ({
@@ -52,7 +53,6 @@ function makeBatch(copies = 1): SopBatch {
 function disposeBatch(batch: SopBatch): void {
   tf.dispose([batch.x, batch.y]);
 }
-
 
 function exactValues(model: Sop, batch: SopBatch, samples: number) {
   const exact = model.exact(batch, { samples });
@@ -75,7 +75,6 @@ function sopMoments(model: Sop, estimator: EstimatorName, samples: number) {
   }
 }
 
-
 /** Per-example mean and standard error over the `draws` copies of the three examples in `values` `[draws·3]`. */
 function perExampleMoments(values: number[], draws: number): { mean: number; se: number }[] {
   return [0, 1, 2].map((i) => {
@@ -87,13 +86,20 @@ function perExampleMoments(values: number[], draws: number): { mean: number; se:
 }
 
 describe('sop: exact enumeration', () => {
-  for (const [kind, h, samples] of [['linear', 1e-2, 1], ['nonlinear', 1e-3, 1], ['linear', 1e-2, 2]] as const) {
+  for (const [kind, h, samples] of [
+    ['linear', 1e-2, 1],
+    ['nonlinear', 1e-3, 1],
+    ['linear', 1e-2, 2],
+  ] as const) {
     test(`${kind}, m = ${samples}: exact() gradients agree with central finite differences of the exact objective`, () => {
       const model = smallSop(kind);
       // Zero biases put the hidden units of z = 0 exactly on LeakyReLU's kink, where finite
       // differences straddle two slopes; fixed nonzero biases move them off it.
       for (const [name, variable] of Object.entries(model.parameters)) {
-        if (name.endsWith('.b')) model.setParameters({ [name]: Array.from({ length: variable.size }, (_, k) => 0.3 * Math.sin(k + name.length)) });
+        if (name.endsWith('.b'))
+          model.setParameters({
+            [name]: Array.from({ length: variable.size }, (_, k) => 0.3 * Math.sin(k + name.length)),
+          });
       }
       const batch = makeBatch();
       const exact = exactValues(model, batch, samples).gradients;
@@ -104,7 +110,10 @@ describe('sop: exact enumeration', () => {
         return value;
       };
       finiteDifferences(model, meanObjective, h).forEach((fd, i) =>
-        assert.ok(Math.abs(fd - exact[i]) < 5e-3 + 2e-2 * Math.abs(fd), `coordinate ${i}: fd ${fd} vs exact ${exact[i]}`),
+        assert.ok(
+          Math.abs(fd - exact[i]) < 5e-3 + 2e-2 * Math.abs(fd),
+          `coordinate ${i}: fd ${fd} vs exact ${exact[i]}`,
+        ),
       );
       disposeBatch(batch);
       model.dispose();
@@ -116,9 +125,16 @@ describe('sop: exact enumeration', () => {
     const batch = makeBatch();
     const [one, two, three] = [1, 2, 3].map((m) => exactValues(model, batch, m));
     for (let i = 0; i < 3; i++) {
-      assert.ok(one.objective[i] < two.objective[i] && two.objective[i] < three.objective[i], `row ${i}: ${one.objective[i]}, ${two.objective[i]}, ${three.objective[i]}`);
-      assert.ok(three.objective[i] < one.logLikelihood[i], `row ${i}: m = 3 objective ${three.objective[i]} ≥ log p(y|x) ${one.logLikelihood[i]}`);
-      for (const other of [two, three]) assert.ok(Math.abs(other.logLikelihood[i] - one.logLikelihood[i]) < 1e-5, `row ${i}: log p(y|x) depends on m`);
+      assert.ok(
+        one.objective[i] < two.objective[i] && two.objective[i] < three.objective[i],
+        `row ${i}: ${one.objective[i]}, ${two.objective[i]}, ${three.objective[i]}`,
+      );
+      assert.ok(
+        three.objective[i] < one.logLikelihood[i],
+        `row ${i}: m = 3 objective ${three.objective[i]} ≥ log p(y|x) ${one.logLikelihood[i]}`,
+      );
+      for (const other of [two, three])
+        assert.ok(Math.abs(other.logLikelihood[i] - one.logLikelihood[i]) < 1e-5, `row ${i}: log p(y|x) depends on m`);
     }
     disposeBatch(batch);
     model.dispose();
@@ -143,12 +159,18 @@ describe('sop: nll', () => {
       nll.dispose();
       perExampleMoments(values, draws).forEach(({ mean, se }, i) => {
         const z = (mean - exact[m - 1].objective[i]) / se;
-        assert.ok(Math.abs(z) < bound, `m = ${m} row ${i}: mean −nll ${mean} vs exact ${exact[m - 1].objective[i]} (z ${z})`);
+        assert.ok(
+          Math.abs(z) < bound,
+          `m = ${m} row ${i}: mean −nll ${mean} vs exact ${exact[m - 1].objective[i]} (z ${z})`,
+        );
       });
       if (m === 1) {
         perExampleMoments(values.map(Math.exp), draws).forEach(({ mean, se }, i) => {
           const z = (mean - Math.exp(exact[0].logLikelihood[i])) / se;
-          assert.ok(Math.abs(z) < bound, `row ${i}: mean p(y|z) ${mean} vs p(y|x) ${Math.exp(exact[0].logLikelihood[i])} (z ${z})`);
+          assert.ok(
+            Math.abs(z) < bound,
+            `row ${i}: mean p(y|z) ${mean} vs p(y|x) ${Math.exp(exact[0].logLikelihood[i])} (z ${z})`,
+          );
         });
       }
     }
@@ -174,7 +196,10 @@ describe('sop: nll', () => {
       // log of a mean of m weights: sd ≈ s/√m and downward bias ≈ s²/(2m), s the relative sd.
       const s = (moments[i].se * Math.sqrt(draws)) / moments[i].mean;
       const tolerance = zBound(FALSE_ALARM, 3) * (s / Math.sqrt(m)) + (s * s) / m;
-      assert.ok(Math.abs(-value - logLikelihood[i]) < tolerance, `row ${i}: −nll ${-value} vs log p(y|x) ${logLikelihood[i]} (tolerance ${tolerance})`);
+      assert.ok(
+        Math.abs(-value - logLikelihood[i]) < tolerance,
+        `row ${i}: −nll ${-value} vs log p(y|x) ${logLikelihood[i]} (tolerance ${tolerance})`,
+      );
     });
     nll.dispose();
     disposeBatch(batch);
@@ -245,10 +270,23 @@ describe('sop: contract', () => {
     const model = createSop({ latent: [200, 200], kind: 'linear', seed: 1 });
     const shapes = Object.fromEntries(Object.entries(model.parameters).map(([n, v]) => [n, v.shape]));
     assert.deepEqual(shapes, {
-      's1.w': [392, 200], 's1.b': [200], 's2.w': [200, 200], 's2.b': [200],
-      'out.w': [200, 392], 'out.b': [392],
+      's1.w': [392, 200],
+      's1.b': [200],
+      's2.w': [200, 200],
+      's2.b': [200],
+      'out.w': [200, 392],
+      'out.b': [392],
     });
-    assert.deepEqual(model.config, { input: 392, output: 392, latent: [200, 200], kind: 'linear', hidden: 200, seed: 1, generativeDraws: 'independent', inputBaseline: false });
+    assert.deepEqual(model.config, {
+      input: 392,
+      output: 392,
+      latent: [200, 200],
+      kind: 'linear',
+      hidden: 200,
+      seed: 1,
+      generativeDraws: 'independent',
+      inputBaseline: false,
+    });
     model.dispose();
   });
 
@@ -256,8 +294,18 @@ describe('sop: contract', () => {
     const model = createSop({ input: 10, output: 7, latent: [6], kind: 'nonlinear', hidden: 5, seed: 1 });
     const shapes = Object.fromEntries(Object.entries(model.parameters).map(([n, v]) => [n, v.shape]));
     assert.deepEqual(shapes, {
-      's1.h1.w': [10, 5], 's1.h1.b': [5], 's1.h2.w': [5, 5], 's1.h2.b': [5], 's1.w': [5, 6], 's1.b': [6],
-      'out.h1.w': [6, 5], 'out.h1.b': [5], 'out.h2.w': [5, 5], 'out.h2.b': [5], 'out.w': [5, 7], 'out.b': [7],
+      's1.h1.w': [10, 5],
+      's1.h1.b': [5],
+      's1.h2.w': [5, 5],
+      's1.h2.b': [5],
+      's1.w': [5, 6],
+      's1.b': [6],
+      'out.h1.w': [6, 5],
+      'out.h1.b': [5],
+      'out.h2.w': [5, 5],
+      'out.h2.b': [5],
+      'out.w': [5, 7],
+      'out.b': [7],
     });
     model.dispose();
   });
@@ -269,7 +317,8 @@ describe('sop: contract', () => {
     for (const estimator of NETWORK_ESTIMATOR_NAMES) {
       for (const samples of [1, 3]) {
         const result = model.gradients(estimator, batch, { samples, seed: 1 });
-        for (const [name, variable] of Object.entries(model.parameters)) assert.deepEqual(result.gradients[name].shape, variable.shape, name);
+        for (const [name, variable] of Object.entries(model.parameters))
+          assert.deepEqual(result.gradients[name].shape, variable.shape, name);
         assert.equal(result.objective.rank, 0);
         assert.ok(Number.isFinite(result.objective.dataSync()[0]));
         tf.dispose([result.objective, ...Object.values(result.gradients)]);
@@ -302,10 +351,19 @@ describe('sop: contract', () => {
   });
 
   test('sopBatchFrom splits 28×28 digits into the top and bottom 14 rows', () => {
-    const images = tf.tensor2d(Array.from({ length: 2 * 784 }, (_, k) => k % 784), [2, 784]);
+    const images = tf.tensor2d(
+      Array.from({ length: 2 * 784 }, (_, k) => k % 784),
+      [2, 784],
+    );
     const before = tf.memory().numTensors;
     const { x, y } = sopBatchFrom(images);
-    assert.deepEqual([x.shape, y.shape], [[2, 392], [2, 392]]);
+    assert.deepEqual(
+      [x.shape, y.shape],
+      [
+        [2, 392],
+        [2, 392],
+      ],
+    );
     const [xs, ys] = [x.arraySync(), y.arraySync()];
     assert.deepEqual(xs[1].slice(0, 3), [0, 1, 2]);
     assert.equal(xs[0][391], 13 * 28 + 27);
@@ -313,7 +371,10 @@ describe('sop: contract', () => {
     assert.equal(ys[1][391], 783);
     tf.dispose([x, y]);
     assert.equal(tf.memory().numTensors, before);
-    assert.throws(() => sopBatchFrom(tf.zeros([2, 783]) as tf.Tensor2D), (e: Error) => e instanceof ArgumentError && /images.*\[n, 28 × 28 = 784\]/.test(e.message));
+    assert.throws(
+      () => sopBatchFrom(tf.zeros([2, 783]) as tf.Tensor2D),
+      (e: Error) => e instanceof ArgumentError && /images.*\[n, 28 × 28 = 784\]/.test(e.message),
+    );
     images.dispose();
   });
 
@@ -324,7 +385,10 @@ describe('sop: contract', () => {
     assert.throws(() => model.gradients('nope', batch), isArgumentError(/estimator.*valid names/));
     assert.throws(() => model.gradients('relax', batch), /not available inside networks/);
     const wrongX = { x: tf.zeros([3, 5]) as tf.Tensor2D, y: batch.y };
-    assert.throws(() => model.gradients('arm', wrongX), isArgumentError(/batch\.x: expected shape \[n, input = 4\], got \[3, 5\]/));
+    assert.throws(
+      () => model.gradients('arm', wrongX),
+      isArgumentError(/batch\.x: expected shape \[n, input = 4\], got \[3, 5\]/),
+    );
     const wrongY = { x: batch.x, y: tf.zeros([3, 4]) as tf.Tensor2D };
     assert.throws(() => model.gradients('arm', wrongY), isArgumentError(/batch\.y: expected shape \[n, output = 3\]/));
     const fewerY = { x: batch.x, y: tf.zeros([2, 3]) as tf.Tensor2D };

@@ -115,9 +115,18 @@ function learnedParts(name: EstimatorName, problem: Problem): EstimateOptions | 
 export function measure(name: EstimatorName, problem: Problem, options: EstimateOptions): GradientStats {
   const logits = tf.tensor1d(problem.logits);
   const extra = learnedParts(name, problem);
-  const warm = estimate(name, problem.f, logits, { ...options, ...extra, samples: Math.max(200, options.samples / 100), seed: (options.seed ?? 0) + 1 });
+  const warm = estimate(name, problem.f, logits, {
+    ...options,
+    ...extra,
+    samples: Math.max(200, options.samples / 100),
+    seed: (options.seed ?? 0) + 1,
+  });
   tf.dispose([warm.perSample, warm.mean]);
-  const result = estimate(name, problem.f, logits, { ...options, ...extra, ...(warm.baseline ? { baseline: warm.baseline } : {}) });
+  const result = estimate(name, problem.f, logits, {
+    ...options,
+    ...extra,
+    ...(warm.baseline ? { baseline: warm.baseline } : {}),
+  });
   const scaled = tf.mul(result.perSample, result.scale ?? 1) as tf.Tensor2D;
   try {
     return gradientStats(scaled, exactOf(problem));
@@ -127,7 +136,12 @@ export function measure(name: EstimatorName, problem: Problem, options: Estimate
 }
 
 /** Per-sample values as a plain array, disposing the result. */
-export function perSampleArray(name: EstimatorName, f: Objective, logits: number[], options: EstimateOptions): number[] {
+export function perSampleArray(
+  name: EstimatorName,
+  f: Objective,
+  logits: number[],
+  options: EstimateOptions,
+): number[] {
   const phi = tf.tensor1d(logits);
   const result = estimate(name, f, phi, options);
   const values = Array.from(result.perSample.dataSync());

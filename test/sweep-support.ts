@@ -37,13 +37,17 @@ export function stochgrad(...args: string[]): SpawnSyncReturns<string> {
 
 /** Starts `stochgrad …args` (its own process group when `detached`); resolves with code and output. */
 export function stochgradAsync(args: string[], options: { detached?: boolean } = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { env: ENV, detached: options.detached ?? false, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: ENV,
+    detached: options.detached ?? false,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, done };
 }
@@ -103,7 +107,9 @@ export function hasRecord(dir: string, index: number): boolean {
 /** Whether run `index` has written a checkpoint (into `<run>/<estimator>/`). */
 export function hasCheckpoint(dir: string, index: number): boolean {
   const run = findRunDir(dir, index);
-  return run !== undefined && fs.readdirSync(run).some((entry) => fs.existsSync(path.join(run, entry, 'checkpoint.json')));
+  return (
+    run !== undefined && fs.readdirSync(run).some((entry) => fs.existsSync(path.join(run, entry, 'checkpoint.json')))
+  );
 }
 
 const references = new Map<string, string>();

@@ -29,7 +29,11 @@ const CALLS = 400;
 const SAMPLES = 50;
 
 function toy(surrogate = false): ToyModel {
-  const model = createToyModel({ p0: P0, units: LOGITS.length, ...(surrogate ? { surrogate: { hidden: 10, seed: 1 } } : {}) });
+  const model = createToyModel({
+    p0: P0,
+    units: LOGITS.length,
+    ...(surrogate ? { surrogate: { hidden: 10, seed: 1 } } : {}),
+  });
   model.setParameters({ phi: LOGITS });
   return model;
 }
@@ -39,7 +43,12 @@ function exactOf(model: ToyModel): number[] {
 }
 
 /** The gradient of phi and the objective of `calls` consecutive calls, as plain rows. */
-function gradientRows(model: ToyModel, estimator: string, calls: number, samples: number): { gradients: number[][]; objectives: number[] } {
+function gradientRows(
+  model: ToyModel,
+  estimator: string,
+  calls: number,
+  samples: number,
+): { gradients: number[][]; objectives: number[] } {
   const gradients: number[][] = [];
   const objectives: number[] = [];
   for (let k = 0; k < calls; k++) {
@@ -59,7 +68,11 @@ describe(`toy: gradients of the unbiased estimators match the exact gradient (|z
   for (const { name, surrogate } of CASES) {
     test(`toy: ${name}${surrogate ? ' with a trained surrogate' : ''} is unbiased`, () => {
       const model = toy(surrogate);
-      if (surrogate) model.setParameters({ 'relax.w2': Array.from({ length: 10 }, (_, i) => 0.3 * Math.sin(i + 1)), 'relax.b2': [0.4] });
+      if (surrogate)
+        model.setParameters({
+          'relax.w2': Array.from({ length: 10 }, (_, i) => 0.3 * Math.sin(i + 1)),
+          'relax.b2': [0.4],
+        });
       const stats = gradientStats(gradientRows(model, name, CALLS, SAMPLES).gradients, exactOf(model));
       model.dispose();
       assert.ok(stats.maxAbsZ! < BOUND, `mean ${stats.mean} vs exact ${stats.exact}, z ${stats.zScores}`);
@@ -79,7 +92,10 @@ test('toy: the objective is the mean of f over the draws (unbiased for E[f])', (
   const { objectives } = gradientRows(model, 'reinforce', CALLS, SAMPLES);
   const exact = tf.tidy(() => exactExpectation(model.objective, model.parameters.phi as tf.Tensor1D));
   model.dispose();
-  const stats = gradientStats(objectives.map((x) => [x]), [exact]);
+  const stats = gradientStats(
+    objectives.map((x) => [x]),
+    [exact],
+  );
   assert.ok(stats.maxAbsZ! < zBound(FALSE_ALARM, 1), `mean ${stats.mean[0]} vs exact ${exact}, z ${stats.zScores}`);
 });
 
@@ -102,7 +118,10 @@ test('toy: the baseline state is carried across calls and restored by setState',
   assert.notDeepEqual(Array.from(result.gradients.phi.dataSync()), next, 'the baseline matters');
   tf.dispose([result.objective, ...Object.values(result.gradients)]);
   assert.throws(() => model.setState({ baselines: { nonsense: { numerator: [], denominator: [] } } }), ArgumentError);
-  assert.throws(() => model.setState({ baselines: { 'reinforce-ema': { numerator: [1], denominator: [] } } }), ArgumentError);
+  assert.throws(
+    () => model.setState({ baselines: { 'reinforce-ema': { numerator: [1], denominator: [] } } }),
+    ArgumentError,
+  );
   model.dispose();
   fresh.dispose();
 });
@@ -114,11 +133,15 @@ test('toy: gradients name every parameter, relax.* only with a surrogate, and le
     for (const name of ['disarm', 'relax', 'reinforce-optimal']) {
       const result = model.gradients(name, undefined, { samples: 3, seed: 5 });
       assert.deepEqual(Object.keys(result.gradients).sort(), Object.keys(model.parameters).sort(), name);
-      for (const [key, g] of Object.entries(result.gradients)) assert.deepEqual(g.shape, model.parameters[key].shape, `${name} ${key}`);
+      for (const [key, g] of Object.entries(result.gradients))
+        assert.deepEqual(g.shape, model.parameters[key].shape, `${name} ${key}`);
       tf.dispose([result.objective, ...Object.values(result.gradients)]);
     }
     assert.equal(tf.memory().numTensors, before);
-    assert.equal(Object.keys(model.parameters).some((k) => k.startsWith('relax.')), surrogate);
+    assert.equal(
+      Object.keys(model.parameters).some((k) => k.startsWith('relax.')),
+      surrogate,
+    );
     model.dispose();
   }
 });
@@ -131,13 +154,23 @@ test('toy: bad options and arguments are ArgumentErrors naming the argument', ()
     [() => createToyModel({ p0: 0.4, temperature: -1 }), 'options.temperature'],
     [() => createToyModel({ p0: 0.4, surrogate: { hidden: 1.5 } }), 'options.surrogate.hidden'],
   ];
-  for (const [run, argument] of cases) assert.throws(run, (e: unknown) => e instanceof ArgumentError && e.argument === argument, argument);
+  for (const [run, argument] of cases)
+    assert.throws(run, (e: unknown) => e instanceof ArgumentError && e.argument === argument, argument);
   const model = toy();
   const before = tf.memory().numTensors;
-  assert.throws(() => model.gradients('nope', undefined, { seed: 1 }), (e: unknown) => e instanceof ArgumentError && e.argument === 'estimator');
+  assert.throws(
+    () => model.gradients('nope', undefined, { seed: 1 }),
+    (e: unknown) => e instanceof ArgumentError && e.argument === 'estimator',
+  );
   assert.throws(() => model.gradients('reinforce-loo', undefined, { samples: 1, seed: 1 }), ArgumentError);
-  assert.throws(() => model.setParameters({ phi: [1, 2] }), (e: unknown) => e instanceof ArgumentError && e.argument === 'values.phi');
-  assert.throws(() => model.setParameters({ psi: [1] }), (e: unknown) => e instanceof ArgumentError && e.argument === 'values.psi');
+  assert.throws(
+    () => model.setParameters({ phi: [1, 2] }),
+    (e: unknown) => e instanceof ArgumentError && e.argument === 'values.phi',
+  );
+  assert.throws(
+    () => model.setParameters({ psi: [1] }),
+    (e: unknown) => e instanceof ArgumentError && e.argument === 'values.psi',
+  );
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
 });
@@ -182,8 +215,14 @@ test('toy: training the RELAX surrogate with φ fixed lowers the variance, and R
   model.dispose();
   const detail = `variance ${before.variance.toExponential(3)} ± ${before.se.toExponential(2)} -> ${after.variance.toExponential(3)} ± ${after.se.toExponential(2)}, z = ${z.toFixed(1)}`;
   assert.ok(z > normalQuantile(1 - FALSE_ALARM), detail);
-  const stats = gradientStats(afterDraws.map((x) => [x]), exact);
-  assert.ok(stats.maxAbsZ! < zBound(FALSE_ALARM, 1), `after training: mean ${stats.mean} vs exact ${exact}, z ${stats.zScores}; ${detail}`);
+  const stats = gradientStats(
+    afterDraws.map((x) => [x]),
+    exact,
+  );
+  assert.ok(
+    stats.maxAbsZ! < zBound(FALSE_ALARM, 1),
+    `after training: mean ${stats.mean} vs exact ${exact}, z ${stats.zScores}; ${detail}`,
+  );
 });
 
 test('toy: the surrogate gradient −∇ψ mean ‖ĝ‖² matches central finite differences (second-order autodiff)', () => {
@@ -196,11 +235,18 @@ test('toy: the surrogate gradient −∇ψ mean ‖ĝ‖² matches central finit
   tf.dispose([result.objective, ...Object.values(result.gradients)]);
   const negativeMeanSquare = () =>
     tf.tidy(() => {
-      const e = estimate('relax', model.objective, model.parameters.phi as tf.Tensor1D, { ...options, surrogate: model.relaxSurrogate() });
+      const e = estimate('relax', model.objective, model.parameters.phi as tf.Tensor1D, {
+        ...options,
+        surrogate: model.relaxSurrogate(),
+      });
       return -tf.mean(tf.sum(tf.square(e.perSample), 1)).dataSync()[0];
     });
   const h = 1e-2;
-  const scale = Math.max(...Object.entries(analytic).filter(([k]) => k !== 'phi').flatMap(([, v]) => v.map(Math.abs)));
+  const scale = Math.max(
+    ...Object.entries(analytic)
+      .filter(([k]) => k !== 'phi')
+      .flatMap(([, v]) => v.map(Math.abs)),
+  );
   for (const name of ['relax.w1', 'relax.b1', 'relax.w2', 'relax.b2']) {
     const variable = model.parameters[name];
     const values = Array.from(variable.dataSync());
@@ -214,7 +260,10 @@ test('toy: the surrogate gradient −∇ψ mean ‖ĝ‖² matches central finit
       const numeric = (at(h) - at(-h)) / (2 * h);
       at(0);
       // O(h²) truncation plus float32 rounding of the loss divided by h: well under 1e-3 of the scale.
-      assert.ok(Math.abs(numeric - analytic[name][i]) <= 1e-3 * scale + 1e-5, `${name}[${i}]: finite difference ${numeric}, autodiff ${analytic[name][i]}`);
+      assert.ok(
+        Math.abs(numeric - analytic[name][i]) <= 1e-3 * scale + 1e-5,
+        `${name}[${i}]: finite difference ${numeric}, autodiff ${analytic[name][i]}`,
+      );
     }
   }
   model.dispose();

@@ -41,9 +41,18 @@ const isArgumentError = (argument: string) => (e: unknown) => e instanceof Argum
 // Gradients of five steps for two parameters, shapes [3] and [2, 2].
 const GRADIENTS = Array.from({ length: 5 }, (_, t) => ({
   a: [0.5 - t, 0.1 * (t + 1), -2 + 0.3 * t],
-  b: [[t % 2 ? 1e-3 : -4, 0.7], [0, 1.5 - 0.2 * t]],
+  b: [
+    [t % 2 ? 1e-3 : -4, 0.7],
+    [0, 1.5 - 0.2 * t],
+  ],
 }));
-const START = { a: [0.1, -0.2, 0.3], b: [[1, 2], [3, 4]] };
+const START = {
+  a: [0.1, -0.2, 0.3],
+  b: [
+    [1, 2],
+    [3, 4],
+  ],
+};
 
 /** Adam (ascent, bias-corrected) in float64, elementwise over flat arrays. */
 function adamReference(theta: number[], grads: number[][], lr: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): number[] {
@@ -82,10 +91,20 @@ function assertClose(actual: ArrayLike<number>, expected: number[], what: string
 
 test('train: Adam and SGD match a plain-JS reference on a few steps', () => {
   const before = tf.memory().numTensors;
-  for (const options of [{ kind: 'adam', lr: 0.1 }, { kind: 'adam', lr: 0.01, beta1: 0.5, beta2: 0.9, epsilon: 1e-3 }] as const) {
+  for (const options of [
+    { kind: 'adam', lr: 0.1 },
+    { kind: 'adam', lr: 0.01, beta1: 0.5, beta2: 0.9, epsilon: 1e-3 },
+  ] as const) {
     const { parameters, optimizer } = runOptimizer(options);
     const reference = (key: 'a' | 'b') =>
-      adamReference(START[key].flat(), GRADIENTS.map((g) => g[key].flat()), options.lr, options.beta1, options.beta2, options.epsilon);
+      adamReference(
+        START[key].flat(),
+        GRADIENTS.map((g) => g[key].flat()),
+        options.lr,
+        options.beta1,
+        options.beta2,
+        options.epsilon,
+      );
     assertClose(parameters.a.dataSync(), reference('a'), `adam ${JSON.stringify(options)} a`);
     assertClose(parameters.b.dataSync(), reference('b'), `adam ${JSON.stringify(options)} b`);
     assert.equal(optimizer.getState().step, GRADIENTS.length);
@@ -153,7 +172,11 @@ const probability = (model: ToyModel) => () => {
 };
 
 function toyFor(estimator: string): ToyModel {
-  return createToyModel({ p0: 0.45, units: 2, ...(estimator === 'relax' ? { surrogate: { hidden: 5, seed: 2 } } : {}) });
+  return createToyModel({
+    p0: 0.45,
+    units: 2,
+    ...(estimator === 'relax' ? { surrogate: { hidden: 5, seed: 2 } } : {}),
+  });
 }
 
 function withoutSeconds(rows: TrainRow[]) {
@@ -171,20 +194,36 @@ for (const estimator of ['reinforce-ema', 'relax']) {
 
     const dir = temporaryDir();
     const first = toyFor(estimator);
-    const half = await train(first, NO_DATA, { ...options, steps: 100, evaluate: probability(first), checkpoint: { dir, every: 50 } });
+    const half = await train(first, NO_DATA, {
+      ...options,
+      steps: 100,
+      evaluate: probability(first),
+      checkpoint: { dir, every: 50 },
+    });
     assert.equal(half.steps, 100);
     assert.equal(half.history[half.history.length - 1].step, 100, 'the first session ends with a row at its last step');
     first.dispose();
     const resumed = toyFor(estimator);
-    const rest = await train(resumed, NO_DATA, { ...options, evaluate: probability(resumed), resume: dir, checkpoint: { dir, every: 50 } });
+    const rest = await train(resumed, NO_DATA, {
+      ...options,
+      evaluate: probability(resumed),
+      resume: dir,
+      checkpoint: { dir, every: 50 },
+    });
 
     assert.equal(rest.steps, 200);
     for (const name of Object.keys(straight.parameters)) {
       assert.deepEqual(resumed.parameters[name].dataSync(), straight.parameters[name].dataSync(), `parameter ${name}`);
     }
     assert.deepEqual(withoutSeconds(rest.history), withoutSeconds(full.history));
-    assert.deepEqual(rest.history.map((r) => r.step), [0, 30, 60, 90, 120, 150, 180, 200]);
-    assert.ok(Number.isNaN(full.history[0].trainObjective) && full.history.slice(1).every((r) => Number.isFinite(r.trainObjective)));
+    assert.deepEqual(
+      rest.history.map((r) => r.step),
+      [0, 30, 60, 90, 120, 150, 180, 200],
+    );
+    assert.ok(
+      Number.isNaN(full.history[0].trainObjective) &&
+        full.history.slice(1).every((r) => Number.isFinite(r.trainObjective)),
+    );
     assert.deepEqual(resumed.getState(), straight.getState());
     straight.dispose();
     resumed.dispose();
@@ -195,21 +234,43 @@ for (const estimator of ['reinforce-ema', 'relax']) {
 test('train: an SBN VAE with Adam on dynamically binarised batches resumes bit for bit (200 steps = 100 + resume + 100)', async () => {
   const dataset = loadDataset('mnist-10k');
   const batches = createBatcher(dataset.train, { batchSize: 20, seed: 4, binarize: 'dynamic' });
-  const data = { batchAt: (t: number) => { const { images, labels } = batches.batchAt(t); labels.dispose(); return images; } };
+  const data = {
+    batchAt: (t: number) => {
+      const { images, labels } = batches.batchAt(t);
+      labels.dispose();
+      return images;
+    },
+  };
   const probe = batches.batchAt(10 ** 6);
   const createModel = () => createSbnVae({ visible: 784, latent: [10], kind: 'linear', seed: 3 });
-  const evaluateOn = (model: SbnVae) => () => ({ elbo: tf.tidy(() => tf.mean(model.elbo(probe.images, { seed: 5 })).dataSync()[0]) });
+  const evaluateOn = (model: SbnVae) => () => ({
+    elbo: tf.tidy(() => tf.mean(model.elbo(probe.images, { seed: 5 })).dataSync()[0]),
+  });
   const options: TrainOptions<tf.Tensor2D> = { estimator: 'disarm', steps: 200, lr: 3e-3, seed: 4, evalEvery: 40 };
   const [straightDir, resumedDir] = [temporaryDir(), temporaryDir()];
   const checkpointOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, CHECKPOINT_FILE), 'utf8'));
 
   const straight = createModel();
-  const full = await train(straight, data, { ...options, evaluate: evaluateOn(straight), checkpoint: { dir: straightDir, every: 200 } });
+  const full = await train(straight, data, {
+    ...options,
+    evaluate: evaluateOn(straight),
+    checkpoint: { dir: straightDir, every: 200 },
+  });
   const first = createModel();
-  await train(first, data, { ...options, steps: 100, evaluate: evaluateOn(first), checkpoint: { dir: resumedDir, every: 100 } });
+  await train(first, data, {
+    ...options,
+    steps: 100,
+    evaluate: evaluateOn(first),
+    checkpoint: { dir: resumedDir, every: 100 },
+  });
   first.dispose();
   const resumed = createModel();
-  const rest = await train(resumed, data, { ...options, evaluate: evaluateOn(resumed), resume: resumedDir, checkpoint: { dir: resumedDir, every: 100 } });
+  const rest = await train(resumed, data, {
+    ...options,
+    evaluate: evaluateOn(resumed),
+    resume: resumedDir,
+    checkpoint: { dir: resumedDir, every: 100 },
+  });
 
   for (const name of Object.keys(straight.parameters)) {
     assert.deepEqual(resumed.parameters[name].dataSync(), straight.parameters[name].dataSync(), `parameter ${name}`);
@@ -227,9 +288,21 @@ test('train: an SBN VAE with Adam on dynamically binarised batches resumes bit f
   for (const dir of [straightDir, resumedDir]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('train: the VAE\'s periodic bound uses the first min(boundExamples, evalExamples) validation examples', async () => {
-  const base = { task: 'vae' as const, estimators: ['disarm'], dataset: 'mnist-10k', steps: 1, batch: 10, lr: 1e-3, seed: 2, evalEvery: 1, latent: [6], testExamples: 5 };
-  const validBound = async (subsets: Partial<ExperimentConfig>) => (await runExperiment({ ...base, ...subsets }))[0].history[0].validBound;
+test("train: the VAE's periodic bound uses the first min(boundExamples, evalExamples) validation examples", async () => {
+  const base = {
+    task: 'vae' as const,
+    estimators: ['disarm'],
+    dataset: 'mnist-10k',
+    steps: 1,
+    batch: 10,
+    lr: 1e-3,
+    seed: 2,
+    evalEvery: 1,
+    latent: [6],
+    testExamples: 5,
+  };
+  const validBound = async (subsets: Partial<ExperimentConfig>) =>
+    (await runExperiment({ ...base, ...subsets }))[0].history[0].validBound;
   const twenty = await validBound({ evalExamples: 20 });
   assert.ok(Number.isFinite(twenty));
   assert.equal(await validBound({ evalExamples: 30, boundExamples: 20 }), twenty);
@@ -245,14 +318,25 @@ test('train: a checkpoint of another model, estimator or seed is refused; a miss
   await train(model, NO_DATA, options);
   const other = createToyModel({ p0: 0.3 });
   await assert.rejects(train(other, NO_DATA, { ...options, steps: 20, resume: dir }), /options\.resume.*model/);
-  await assert.rejects(train(model, NO_DATA, { ...options, steps: 20, estimator: 'disarm', resume: dir }), /options\.resume.*estimator/);
+  await assert.rejects(
+    train(model, NO_DATA, { ...options, steps: 20, estimator: 'disarm', resume: dir }),
+    /options\.resume.*estimator/,
+  );
   await assert.rejects(train(model, NO_DATA, { ...options, steps: 20, seed: 2, resume: dir }), /options\.resume.*seed/);
   await assert.rejects(train(model, NO_DATA, { ...options, steps: 5, resume: dir }), isArgumentError('options.steps'));
   const missing = path.join(dir, 'nowhere');
   await assert.rejects(train(model, NO_DATA, { ...options, resume: missing }), (e: unknown) => {
-    return e instanceof ArgumentError && e.argument === 'options.resume' && e.message.includes(path.join(missing, CHECKPOINT_FILE));
+    return (
+      e instanceof ArgumentError &&
+      e.argument === 'options.resume' &&
+      e.message.includes(path.join(missing, CHECKPOINT_FILE))
+    );
   });
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => f !== 'nowhere'), [CHECKPOINT_FILE], 'no temporary files left');
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f !== 'nowhere'),
+    [CHECKPOINT_FILE],
+    'no temporary files left',
+  );
   model.dispose();
   other.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -263,19 +347,26 @@ test('train: the tensor count stays flat over 1,000 training steps (tensor batch
   const counts: number[] = [];
   const before = tf.memory().numTensors;
   for (const estimator of ['disarm', 'relax', 'reinforce-optimal']) {
-    await train(model, { batchAt: (t) => ({ x: tf.fill([2], t), y: [tf.zeros([1])] }) as unknown as void }, {
-      estimator,
-      steps: 1000 / 2,
-      lr: 0.01,
-      seed: 3,
-      evalEvery: 100,
-      evaluate: probability(model),
-      // Adam's slots appear at the first step, so count from then on.
-      onProgress: (step) => step > 0 && counts.push(tf.memory().numTensors),
-    });
+    await train(
+      model,
+      { batchAt: (t) => ({ x: tf.fill([2], t), y: [tf.zeros([1])] }) as unknown as void },
+      {
+        estimator,
+        steps: 1000 / 2,
+        lr: 0.01,
+        seed: 3,
+        evalEvery: 100,
+        evaluate: probability(model),
+        // Adam's slots appear at the first step, so count from then on.
+        onProgress: (step) => step > 0 && counts.push(tf.memory().numTensors),
+      },
+    );
   }
   assert.equal(tf.memory().numTensors, before, 'after the runs');
-  assert.ok(counts.every((c) => c === counts[0]), `during the runs: ${counts}`);
+  assert.ok(
+    counts.every((c) => c === counts[0]),
+    `during the runs: ${counts}`,
+  );
   const result = await train(model, NO_DATA, { estimator: 'arm', steps: 1000, lr: 0.01, seed: 3, optimizer: 'sgd' });
   assert.equal(result.steps, 1000);
   assert.equal(tf.memory().numTensors, before, 'after 1,000 SGD steps');
@@ -321,7 +412,14 @@ test('train: step seeds are distinct, deterministic uint32s', () => {
 
 test('train: history as a DataFrame and as CSV', async () => {
   const model = createToyModel({ p0: 0.45 });
-  const { history } = await train(model, NO_DATA, { estimator: 'disarm', steps: 20, lr: 0.1, seed: 1, evalEvery: 10, evaluate: probability(model) });
+  const { history } = await train(model, NO_DATA, {
+    estimator: 'disarm',
+    steps: 20,
+    lr: 0.1,
+    seed: 1,
+    evalEvery: 10,
+    evaluate: probability(model),
+  });
   model.dispose();
   const frame = historyFrame(history);
   assert.deepEqual(frame.columns, ['step', 'seconds', 'trainObjective', 'probability']);
@@ -333,19 +431,36 @@ test('train: history as a DataFrame and as CSV', async () => {
   assert.equal(lines[0], 'step,seconds,trainObjective,probability');
   assert.equal(lines.length, 4);
   assert.match(lines[1], /^0,[^,]+,,0\.5$/);
-  assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), [0, 10, 20]);
+  assert.deepEqual(
+    lines.slice(1).map((l) => Number(l.split(',')[0])),
+    [0, 10, 20],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   assert.throws(() => writeHistoryCsv('x' as unknown as TrainRow[], file), isArgumentError('rows'));
 });
 
 test('train: toySaturation finds the optimum of an easy toy and none within one step', () => {
-  const easy = toySaturation({ p0: 0.2, estimators: ['arm', { estimator: 'reinforce-loo', samples: 2 }], seeds: 3, steps: 2000 });
-  assert.deepEqual(easy.map((r) => [r.estimator, r.samples, r.fraction]), [['arm', 1, 1], ['reinforce-loo', 2, 1]]);
+  const easy = toySaturation({
+    p0: 0.2,
+    estimators: ['arm', { estimator: 'reinforce-loo', samples: 2 }],
+    seeds: 3,
+    steps: 2000,
+  });
+  assert.deepEqual(
+    easy.map((r) => [r.estimator, r.samples, r.fraction]),
+    [
+      ['arm', 1, 1],
+      ['reinforce-loo', 2, 1],
+    ],
+  );
   assert.ok(easy.every((r) => r.firstStep.every((s) => s !== null && s > 1)));
   const none = toySaturation({ p0: 0.2, estimators: ['arm'], seeds: 2, steps: 1 });
   const { finalProbability, ...rest } = none[0];
   assert.deepEqual(rest, { estimator: 'arm', samples: 1, fraction: 0, firstStep: [null, null], medianFirstStep: null });
-  assert.ok(finalProbability.every((p) => p !== null && p > 0.5 && p < 0.9), `after one step up from 0.5: ${finalProbability}`);
+  assert.ok(
+    finalProbability.every((p) => p !== null && p > 0.5 && p < 0.9),
+    `after one step up from 0.5: ${finalProbability}`,
+  );
   assert.ok(easy.every((r) => r.finalProbability.every((p) => p === null)));
   assert.throws(() => toySaturation({ p0: 0.2, estimators: [] }), isArgumentError('options.estimators'));
   assert.throws(() => toySaturation({ p0: 0.2, estimators: ['arm'], steps: 0 }), isArgumentError('options.steps'));
@@ -362,7 +477,10 @@ function breaksAt(bad: number, where: 'objective' | 'gradient', size = 2) {
       const broken = calls++ === bad;
       const gradient = new Float32Array(size).fill(1);
       if (broken && where === 'gradient') gradient[size - 1] = Infinity;
-      return { objective: tf.scalar(broken && where === 'objective' ? NaN : 1), gradients: { w: tf.tensor1d(gradient) } };
+      return {
+        objective: tf.scalar(broken && where === 'objective' ? NaN : 1),
+        gradients: { w: tf.tensor1d(gradient) },
+      };
     },
   };
   return { model, w };
@@ -377,14 +495,26 @@ for (const [where, size, reason] of [
     const before = tf.memory().numTensors;
     const { model, w } = breaksAt(7, where, size);
     const result = await train(model, NO_DATA, {
-      estimator: 'arm', steps: 20, lr: 0.5, seed: 1, optimizer: 'sgd', evalEvery: 5,
+      estimator: 'arm',
+      steps: 20,
+      lr: 0.5,
+      seed: 1,
+      optimizer: 'sgd',
+      evalEvery: 5,
       evaluate: () => ({ w: w.dataSync()[0] }),
     });
     assert.equal(result.diverged?.step, 7);
     assert.match(result.diverged?.reason ?? '', reason);
     assert.equal(result.steps, 7);
-    assert.deepEqual(result.history.map((row) => row.step), [0, 5, 7]);
-    assert.deepEqual(result.history.map((row) => row.w), [0, 2.5, 3.5], 'steps 0..6 applied, step 7 not');
+    assert.deepEqual(
+      result.history.map((row) => row.step),
+      [0, 5, 7],
+    );
+    assert.deepEqual(
+      result.history.map((row) => row.w),
+      [0, 2.5, 3.5],
+      'steps 0..6 applied, step 7 not',
+    );
     assert.ok(Array.from(w.dataSync()).every((v) => v === 3.5));
     w.dispose();
     assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
@@ -397,8 +527,18 @@ test('train: a run that never diverges has no diverged field; step 0 can diverge
   assert.equal(full.diverged, undefined);
   assert.equal(full.steps, 4);
   const first = breaksAt(0, 'objective');
-  const stopped = await train(first.model, NO_DATA, { estimator: 'arm', steps: 4, lr: 1, seed: 1, optimizer: 'sgd', evalEvery: 2 });
-  assert.deepEqual([stopped.diverged, stopped.steps, stopped.history.map((row) => row.step)], [{ step: 0, reason: 'objective is NaN' }, 0, [0]]);
+  const stopped = await train(first.model, NO_DATA, {
+    estimator: 'arm',
+    steps: 4,
+    lr: 1,
+    seed: 1,
+    optimizer: 'sgd',
+    evalEvery: 2,
+  });
+  assert.deepEqual(
+    [stopped.diverged, stopped.steps, stopped.history.map((row) => row.step)],
+    [{ step: 0, reason: 'objective is NaN' }, 0, [0]],
+  );
   tf.dispose([fine.w, first.w]);
 });
 
@@ -413,7 +553,11 @@ test('train: keepBest returns the parameters of the best evaluation, equal to a 
   const model = toyFor('reinforce');
   const stopped = toyFor('reinforce');
   const before = tf.memory().numTensors;
-  const result = await train(model, NO_DATA, { ...options, evaluate: distance(model), keepBest: { metric: 'distance', mode: 'min' } });
+  const result = await train(model, NO_DATA, {
+    ...options,
+    evaluate: distance(model),
+    keepBest: { metric: 'distance', mode: 'min' },
+  });
   const best = result.best!;
   const values = result.history.map((row) => row.distance);
   assert.equal(best.value, Math.min(...values));
@@ -423,21 +567,42 @@ test('train: keepBest returns the parameters of the best evaluation, equal to a 
   assert.deepEqual(valuesOf(best.parameters), valuesOf(stopped.parameters));
   tf.dispose(Object.values(best.parameters));
   assert.equal(tf.memory().numTensors, before, 'the copies of earlier bests were freed');
-  await assert.rejects(train(model, NO_DATA, { ...options, keepBest: { metric: 'distance', mode: 'lowest' as 'min' } }), isArgumentError('options.keepBest.mode'));
-  await assert.rejects(train(model, NO_DATA, { ...options, evaluate: distance(model), keepBest: { metric: 'nope', mode: 'min' } }), isArgumentError('options.keepBest.metric'));
+  await assert.rejects(
+    train(model, NO_DATA, { ...options, keepBest: { metric: 'distance', mode: 'lowest' as 'min' } }),
+    isArgumentError('options.keepBest.mode'),
+  );
+  await assert.rejects(
+    train(model, NO_DATA, { ...options, evaluate: distance(model), keepBest: { metric: 'nope', mode: 'min' } }),
+    isArgumentError('options.keepBest.metric'),
+  );
   model.dispose();
   stopped.dispose();
 });
 
 test('train: keepBest survives a checkpoint; a closing row off the grid counts only for the session it ends', async () => {
   // The metric peaks at step 100, which only the first session (steps = 100, off the grid of 30) evaluates.
-  const scored = (model: ToyModel) => (_: unknown, step: number) => ({ score: step === 100 ? 1e9 : probability(model)().probability });
-  const options: TrainOptions<void> = { estimator: 'reinforce-ema', steps: 200, lr: 0.05, seed: 7, samples: 3, evalEvery: 30, keepBest: { metric: 'score', mode: 'max' } };
+  const scored = (model: ToyModel) => (_: unknown, step: number) => ({
+    score: step === 100 ? 1e9 : probability(model)().probability,
+  });
+  const options: TrainOptions<void> = {
+    estimator: 'reinforce-ema',
+    steps: 200,
+    lr: 0.05,
+    seed: 7,
+    samples: 3,
+    evalEvery: 30,
+    keepBest: { metric: 'score', mode: 'max' },
+  };
   const straight = toyFor('reinforce-ema');
   const full = await train(straight, NO_DATA, { ...options, evaluate: scored(straight) });
   const dir = temporaryDir();
   const first = toyFor('reinforce-ema');
-  const half = await train(first, NO_DATA, { ...options, steps: 100, evaluate: scored(first), checkpoint: { dir, every: 50 } });
+  const half = await train(first, NO_DATA, {
+    ...options,
+    steps: 100,
+    evaluate: scored(first),
+    checkpoint: { dir, every: 50 },
+  });
   assert.equal(half.best!.step, 100);
   const saved = JSON.parse(fs.readFileSync(path.join(dir, CHECKPOINT_FILE), 'utf8'));
   assert.equal(saved.best.step, 90, 'the checkpoint keeps the best on the grid');
@@ -447,7 +612,14 @@ test('train: keepBest survives a checkpoint; a closing row off the grid counts o
   assert.deepEqual(valuesOf(rest.best!.parameters), valuesOf(full.best!.parameters));
   for (const run of [full, half, rest]) tf.dispose(Object.values(run.best!.parameters));
   await assert.rejects(
-    train(resumed, NO_DATA, { ...options, steps: 300, resume: dir, evaluate: scored(resumed), keepBest: undefined, lrScale: { phi: 2 } }),
+    train(resumed, NO_DATA, {
+      ...options,
+      steps: 300,
+      resume: dir,
+      evaluate: scored(resumed),
+      keepBest: undefined,
+      lrScale: { phi: 2 },
+    }),
     /options\.resume.*lrScale/,
   );
   const plain = temporaryDir();
@@ -466,10 +638,15 @@ test('train: lrScale multiplies the step of the named parameters; afterStep runs
   assertClose(parameters.b.dataSync(), b, 'sgd b');
   tf.dispose(Object.values(parameters));
   optimizer.dispose();
-  assert.throws(() => createOptimizer({ kind: 'adam', lr: 1, lrScale: { a: 0 } }), isArgumentError('options.lrScale.a'));
+  assert.throws(
+    () => createOptimizer({ kind: 'adam', lr: 1, lrScale: { a: 0 } }),
+    isArgumentError('options.lrScale.a'),
+  );
   const model = createToyModel({ p0: 0.45 });
   const seen: number[] = [];
-  const hooked = Object.assign(Object.create(model) as ToyModel, { afterStep: () => seen.push(model.parameters.phi.dataSync()[0]) });
+  const hooked = Object.assign(Object.create(model) as ToyModel, {
+    afterStep: () => seen.push(model.parameters.phi.dataSync()[0]),
+  });
   await train(hooked, NO_DATA, { estimator: 'arm', steps: 5, lr: 0.1, seed: 1 });
   assert.equal(seen.length, 5);
   assert.equal(seen[4], model.parameters.phi.dataSync()[0]);

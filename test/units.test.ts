@@ -38,7 +38,10 @@ describe('gating units: normal quantile on tensors', () => {
     const got = tf.tidy(() => normalQuantileTensor(tf.tensor1d(p)).dataSync());
     p.forEach((pi, i) => {
       const expected = normalQuantile(pi);
-      assert.ok(Math.abs(got[i] - expected) < 1e-5 * Math.max(1, Math.abs(expected)) + 2e-6, `p = ${pi}: ${got[i]} vs ${expected}`);
+      assert.ok(
+        Math.abs(got[i] - expected) < 1e-5 * Math.max(1, Math.abs(expected)) + 2e-6,
+        `p = ${pi}: ${got[i]} vs ${expected}`,
+      );
     });
   });
 
@@ -76,7 +79,7 @@ describe('gating units: stochastic times smooth', () => {
     tf.dispose([aT, uT]);
   });
 
-  test('the gradient is b · ∂sqrt(σ(a))/∂a = b · sqrt(σ(a))(1 − σ(a))/2, b the op\'s own sample', () => {
+  test("the gradient is b · ∂sqrt(σ(a))/∂a = b · sqrt(σ(a))(1 − σ(a))/2, b the op's own sample", () => {
     const rows = 40;
     const { a, aT, uT } = grid(rows, 3);
     const wValues = uniformArray(rows * D, 4).map((v) => 4 * v - 2);
@@ -87,7 +90,7 @@ describe('gating units: stochastic times smooth', () => {
       const b = h[i] > 0 ? 1 : 0;
       open += b;
       const s = sigmoid(a[i]);
-      const expected = wValues[i] * b * Math.sqrt(s) * (1 - s) / 2;
+      const expected = (wValues[i] * b * Math.sqrt(s) * (1 - s)) / 2;
       assert.ok(Math.abs(gi - expected) < 1e-6, `entry ${i}: ${gi} vs ${expected}`);
     });
     assert.ok(open > 0 && open < rows * D, 'the grid has both open and closed units');
@@ -121,12 +124,21 @@ describe('gating units: noisy rectifier', () => {
   test('the default noise is s = 1 and s = 0 is the plain rectifier', () => {
     const { a, u, aT, uT } = grid(5, 7);
     const standard = tf.tidy(() => noisyRectifier(aT, uT).dataSync());
-    standard.forEach((hi, i) => assert.ok(Math.abs(hi - Math.max(0, a[i] + normalQuantile(u[i]))) < 1e-4, `entry ${i}`));
+    standard.forEach((hi, i) =>
+      assert.ok(Math.abs(hi - Math.max(0, a[i] + normalQuantile(u[i]))) < 1e-4, `entry ${i}`),
+    );
     const plain = tf.tidy(() => noisyRectifier(aT, uT, { noise: 0 }).dataSync());
     plain.forEach((hi, i) => assert.equal(hi, Math.max(0, a[i])));
-    assert.throws(() => noisyRectifier(aT, uT, { noise: -1 }), (e: Error) => e instanceof ArgumentError && /settings\.noise/.test(e.message));
-    const rectifier = tf.tidy(() => lookupUnit('rectifier')(aT, uT, { temperature: 0.5, slope: 1, noise: 3 } as never).dataSync());
-    rectifier.forEach((hi, i) => assert.equal(hi, Math.max(0, a[i]), `rectifier ignores the noise setting, entry ${i}`));
+    assert.throws(
+      () => noisyRectifier(aT, uT, { noise: -1 }),
+      (e: Error) => e instanceof ArgumentError && /settings\.noise/.test(e.message),
+    );
+    const rectifier = tf.tidy(() =>
+      lookupUnit('rectifier')(aT, uT, { temperature: 0.5, slope: 1, noise: 3 } as never).dataSync(),
+    );
+    rectifier.forEach((hi, i) =>
+      assert.equal(hi, Math.max(0, a[i]), `rectifier ignores the noise setting, entry ${i}`),
+    );
     tf.dispose([aT, uT]);
   });
 });
@@ -134,7 +146,10 @@ describe('gating units: noisy rectifier', () => {
 describe('gating units: registry', () => {
   test('both unit types by name; unknown names list the valid ones; no tensors left behind', () => {
     assert.deepEqual(UNIT_NAMES, ['sts', 'noisy-rectifier', 'rectifier']);
-    assert.throws(() => lookupUnit('relu'), (e: Error) => e instanceof ArgumentError && /sts, noisy-rectifier, rectifier/.test(e.message));
+    assert.throws(
+      () => lookupUnit('relu'),
+      (e: Error) => e instanceof ArgumentError && /sts, noisy-rectifier, rectifier/.test(e.message),
+    );
     const { aT, uT } = grid(3, 8);
     const before = tf.memory().numTensors;
     for (const name of UNIT_NAMES) {

@@ -5,7 +5,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, createSbnVae, disposeDataset, imageGrid, loadDataset, trainVaeDemo, vaeDemoImages, vaeReconstructions, vaeSamples, type Dataset } from '../src';
+import {
+  ArgumentError,
+  createSbnVae,
+  disposeDataset,
+  imageGrid,
+  loadDataset,
+  trainVaeDemo,
+  vaeDemoImages,
+  vaeReconstructions,
+  vaeSamples,
+  type Dataset,
+} from '../src';
 import { setupBackend } from './support';
 
 let data: Dataset;
@@ -21,11 +32,24 @@ describe('vae images and the live VAE', () => {
       const vae = createSbnVae({ visible: 784, latent, kind: 'linear', seed: 2 });
       const x = tf.slice(data.valid.images, [0, 0], [5, -1]) as tf.Tensor2D;
       const before = tf.memory().numTensors;
-      const [r1, r2, r3] = [vaeReconstructions(vae, x, { seed: 4 }), vaeReconstructions(vae, x, { seed: 4 }), vaeReconstructions(vae, x, { seed: 5 })];
+      const [r1, r2, r3] = [
+        vaeReconstructions(vae, x, { seed: 4 }),
+        vaeReconstructions(vae, x, { seed: 4 }),
+        vaeReconstructions(vae, x, { seed: 5 }),
+      ];
       const [s1, s2] = [vaeSamples(vae, 7, { seed: 4 }), vaeSamples(vae, 7, { seed: 4 })];
-      assert.deepEqual([r1.shape, s1.shape], [[5, 784], [7, 784]]);
+      assert.deepEqual(
+        [r1.shape, s1.shape],
+        [
+          [5, 784],
+          [7, 784],
+        ],
+      );
       const values = [...r1.dataSync(), ...s1.dataSync()];
-      assert.ok(values.every((v) => v > 0 && v < 1), 'σ of logits');
+      assert.ok(
+        values.every((v) => v > 0 && v < 1),
+        'σ of logits',
+      );
       assert.deepEqual(Array.from(r1.dataSync()), Array.from(r2.dataSync()));
       assert.deepEqual(Array.from(s1.dataSync()), Array.from(s2.dataSync()));
       assert.notDeepEqual(Array.from(r1.dataSync()), Array.from(r3.dataSync()), 'another seed draws other z');
@@ -43,7 +67,11 @@ describe('vae images and the live VAE', () => {
       const rows: [number, number][] = [];
       let images: ReturnType<typeof vaeDemoImages> | undefined;
       await trainVaeDemo(data, {
-        estimator: 'disarm', steps: 30, latent: [16], lr: 0.01, evalEvery: 10,
+        estimator: 'disarm',
+        steps: 30,
+        latent: [16],
+        lr: 0.01,
+        evalEvery: 10,
         onEvaluation: (step, metrics, model) => {
           rows.push([step, metrics.elbo]);
           if (step === 30) images = vaeDemoImages(model, data, 4);
@@ -53,10 +81,19 @@ describe('vae images and the live VAE', () => {
     };
     const first = await run();
     const second = await run();
-    assert.deepEqual(first.rows.map(([step]) => step), [0, 10, 20, 30]);
+    assert.deepEqual(
+      first.rows.map(([step]) => step),
+      [0, 10, 20, 30],
+    );
     assert.deepEqual(first.rows, second.rows, 'a run is a function of its options');
-    assert.ok(first.rows[3][1] > first.rows[0][1] + 50, `the ELBO improves: ${first.rows.map(([, e]) => e.toFixed(1)).join(' → ')}`);
-    assert.deepEqual([first.images!.originals.length, first.images!.reconstructions.length, first.images!.samples.length], [4 * 784, 4 * 784, 4 * 784]);
+    assert.ok(
+      first.rows[3][1] > first.rows[0][1] + 50,
+      `the ELBO improves: ${first.rows.map(([, e]) => e.toFixed(1)).join(' → ')}`,
+    );
+    assert.deepEqual(
+      [first.images!.originals.length, first.images!.reconstructions.length, first.images!.samples.length],
+      [4 * 784, 4 * 784, 4 * 784],
+    );
     assert.equal(tf.memory().numTensors, before);
   });
 
@@ -65,7 +102,11 @@ describe('vae images and the live VAE', () => {
     const controller = new AbortController();
     const seen: number[] = [];
     const stopped = trainVaeDemo(data, {
-      estimator: 'reinforce-loo', steps: 100, latent: [8], evalEvery: 5, signal: controller.signal,
+      estimator: 'reinforce-loo',
+      steps: 100,
+      latent: [8],
+      evalEvery: 5,
+      signal: controller.signal,
       onEvaluation: (step) => {
         seen.push(step);
         if (step === 10) controller.abort(new Error('stop here'));
@@ -87,7 +128,10 @@ describe('vae images and the live VAE', () => {
     assert.equal(grey(0, 3), 255, 'image 3, next row: white');
     assert.equal(grey(2, 0), 220, 'gap');
     assert.equal(grey(4, 4), 220, 'the empty fourth tile stays gap-coloured');
-    assert.ok(grid.rgba.every((v, i) => i % 4 !== 3 || v === 255), 'opaque');
+    assert.ok(
+      grid.rgba.every((v, i) => i % 4 !== 3 || v === 255),
+      'opaque',
+    );
     assert.throws(() => imageGrid([1, 2, 3], { side }), /multiple of 4/);
   });
 });

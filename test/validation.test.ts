@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { afterEach, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, blackBox, estimate, ESTIMATOR_NAMES, estimators, exactGradient, type EstimatorName } from '../src';
+import {
+  ArgumentError,
+  blackBox,
+  estimate,
+  ESTIMATOR_NAMES,
+  estimators,
+  exactGradient,
+  type EstimatorName,
+} from '../src';
 import { nonlinear, setupBackend, stepFunction } from './support';
 
 before(setupBackend);
@@ -32,7 +40,11 @@ test('NaN and Infinity logits', () => {
 });
 
 test('logits of the wrong rank', () => {
-  rejects(() => estimate('arm', f, keep(tf.tensor2d([[0.1, 0.2]])) as unknown as tf.Tensor1D, { samples: 4 }), 'logits', /shape \[d\]/);
+  rejects(
+    () => estimate('arm', f, keep(tf.tensor2d([[0.1, 0.2]])) as unknown as tf.Tensor1D, { samples: 4 }),
+    'logits',
+    /shape \[d\]/,
+  );
 });
 
 test('f returning the wrong shape or dtype', () => {
@@ -44,7 +56,11 @@ test('f returning the wrong shape or dtype', () => {
 });
 
 test('unknown estimator name lists the valid ones', () => {
-  rejects(() => estimate('reinforcee' as EstimatorName, f, logits(), { samples: 4 }), 'name', new RegExp(ESTIMATOR_NAMES.join(', ')));
+  rejects(
+    () => estimate('reinforcee' as EstimatorName, f, logits(), { samples: 4 }),
+    'name',
+    new RegExp(ESTIMATOR_NAMES.join(', ')),
+  );
 });
 
 test('d > 20 for enumeration', () => {
@@ -61,15 +77,27 @@ test('non-differentiable f given to an estimator that backpropagates through it'
   const viaComparison = (z: tf.Tensor2D) => tf.cast(tf.greater(tf.sum(z, 1), 1), 'float32') as tf.Tensor1D;
   for (const name of ESTIMATOR_NAMES.filter((n) => estimators[n].needsGradient)) {
     const before = tf.memory().numTensors;
-    rejects(() => estimate(name, stepFunction.f, keep(tf.tensor1d(stepFunction.logits)), { samples: 4 }), 'f', /not differentiable.*blackBox/);
+    rejects(
+      () => estimate(name, stepFunction.f, keep(tf.tensor1d(stepFunction.logits)), { samples: 4 }),
+      'f',
+      /not differentiable.*blackBox/,
+    );
     rejects(() => estimate(name, viaComparison, logits(), { samples: 4 }), 'f', /not differentiable.*Greater/);
     assert.equal(tf.memory().numTensors, before + 2, `${name}: only the two logits made here remain`);
   }
 });
 
 test('noise of the wrong shape or outside (0, 1)', () => {
-  rejects(() => estimate('arm', f, logits(), { samples: 4, noise: keep(tf.fill([4, 2], 0.5)) as tf.Tensor2D }), 'options.noise', /\[4, 6\]/);
-  rejects(() => estimate('arm', f, logits(), { samples: 4, noise: keep(tf.fill([4, 6], 1)) as tf.Tensor2D }), 'options.noise', /\(0, 1\)/);
+  rejects(
+    () => estimate('arm', f, logits(), { samples: 4, noise: keep(tf.fill([4, 2], 0.5)) as tf.Tensor2D }),
+    'options.noise',
+    /\[4, 6\]/,
+  );
+  rejects(
+    () => estimate('arm', f, logits(), { samples: 4, noise: keep(tf.fill([4, 6], 1)) as tf.Tensor2D }),
+    'options.noise',
+    /\(0, 1\)/,
+  );
 });
 
 test('estimator options out of range', () => {
@@ -78,8 +106,16 @@ test('estimator options out of range', () => {
   rejects(() => estimate('reinforce-ema', f, logits(), { samples: 4, decay: 1 }), 'options.decay', /\(0, 1\)/);
   rejects(() => estimate('relax', f, logits(), { samples: 4 }), 'options.surrogate', /surrogate/);
   const column = (z: tf.Tensor2D) => tf.sum(z, 1, true) as unknown as tf.Tensor1D;
-  rejects(() => estimate('relax', f, logits(), { samples: 4, surrogate: column }), 'options.surrogate', /one value per row/);
-  rejects(() => estimate('reinforce-ema', f, logits(), { samples: 4, baseline: { numerator: [1, 2], denominator: [1] } }), 'options.baseline', /length 1/);
+  rejects(
+    () => estimate('relax', f, logits(), { samples: 4, surrogate: column }),
+    'options.surrogate',
+    /one value per row/,
+  );
+  rejects(
+    () => estimate('reinforce-ema', f, logits(), { samples: 4, baseline: { numerator: [1, 2], denominator: [1] } }),
+    'options.baseline',
+    /length 1/,
+  );
 });
 
 test('blackBox f still works with the estimators that only evaluate f', () => {

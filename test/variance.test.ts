@@ -28,8 +28,14 @@ test('variance ordering on the ARM toy: disarm <= arm < reinforce', () => {
   const reinforce = measure('reinforce');
   const arm = measure('arm');
   const disarm = measure('disarm');
-  assert.ok(arm.variance + K * arm.se < reinforce.variance - K * reinforce.se, `arm ${arm.variance} vs reinforce ${reinforce.variance}`);
-  assert.ok(disarm.variance - K * disarm.se <= arm.variance + K * arm.se, `disarm ${disarm.variance} vs arm ${arm.variance}`);
+  assert.ok(
+    arm.variance + K * arm.se < reinforce.variance - K * reinforce.se,
+    `arm ${arm.variance} vs reinforce ${reinforce.variance}`,
+  );
+  assert.ok(
+    disarm.variance - K * disarm.se <= arm.variance + K * arm.se,
+    `disarm ${disarm.variance} vs arm ${arm.variance}`,
+  );
   assert.ok(disarm.variance <= arm.variance, `disarm ${disarm.variance} vs arm ${arm.variance}`);
   // Closed forms at φ = 0: ARM's estimate is 0.02 |u − 1/2|, uniform on [0, 0.01]; DisARM's is
   // the constant 0.005 = σ'(0)(1 − 2 p0).

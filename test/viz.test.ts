@@ -115,9 +115,16 @@ describe('viz: chart builders', () => {
   });
 
   test('x/y length mismatch names the series and both arrays', () => {
-    assert.throws(() => lineChart({ x: [1, 2, 3], y: [1, 2] }), /^RangeError: lineChart: series: x has 3 values but y has 2/);
     assert.throws(
-      () => scatterChart([{ x: [1], y: [1] }, { x: [1, 2], y: [1] }]),
+      () => lineChart({ x: [1, 2, 3], y: [1, 2] }),
+      /^RangeError: lineChart: series: x has 3 values but y has 2/,
+    );
+    assert.throws(
+      () =>
+        scatterChart([
+          { x: [1], y: [1] },
+          { x: [1, 2], y: [1] },
+        ]),
       /scatterChart: series\[1\]: x has 2 values but y has 1/,
     );
     assert.throws(() => barChart({ x: ['a', 'b'], y: [1] }), /barChart: series: x has 2 values but y has 1/);
@@ -247,7 +254,11 @@ describe('viz: useSharedPlotlyBundle (the book pages)', () => {
   const page = (body: string) => `<html><head><script src="require.js"></script></head><body>${body}</body></html>`;
 
   test('cuts every inlined bundle out and loads the shared one once, after require.js, in the guard', () => {
-    const body = [figureHtml(fig, { includeBundle: true }), figureHtml(fig), figureHtml(fig, { includeBundle: true })].join('\n');
+    const body = [
+      figureHtml(fig, { includeBundle: true }),
+      figureHtml(fig),
+      figureHtml(fig, { includeBundle: true }),
+    ].join('\n');
     const { html, removed } = useSharedPlotlyBundle(page(body), 'plotly.min.js');
     assert.equal(removed, 2);
     assert.ok(html.length < 20_000, `${html.length} bytes left`);
@@ -255,7 +266,10 @@ describe('viz: useSharedPlotlyBundle (the book pages)', () => {
     assert.equal(count(html, sharedPlotlyHead('plotly.min.js')), 1);
     assert.equal(count(html, DEFINE_GUARD), 1);
     const head = html.slice(0, html.indexOf('</head>'));
-    assert.ok(head.indexOf('require.js') < head.indexOf('src="plotly.min.js"'), 'the guard must run after require.js loaded');
+    assert.ok(
+      head.indexOf('require.js') < head.indexOf('src="plotly.min.js"'),
+      'the guard must run after require.js loaded',
+    );
     assert.ok(head.indexOf(DEFINE_GUARD) < head.indexOf('src="plotly.min.js"'));
     assert.ok(head.indexOf('src="plotly.min.js"') < head.indexOf(DEFINE_RESTORE));
   });
@@ -266,8 +280,14 @@ describe('viz: useSharedPlotlyBundle (the book pages)', () => {
   });
 
   test('a bundle that lost its guard is an error, not megabytes left behind', () => {
-    const unguarded = plotlyBundleHtml().split('\n').filter((line) => !line.includes('__stochgradDefine = window.define')).join('\n');
-    assert.throws(() => useSharedPlotlyBundle(page(unguarded + figureHtml(fig)), 'plotly.min.js'), /without its require\.js guard/);
+    const unguarded = plotlyBundleHtml()
+      .split('\n')
+      .filter((line) => !line.includes('__stochgradDefine = window.define'))
+      .join('\n');
+    assert.throws(
+      () => useSharedPlotlyBundle(page(unguarded + figureHtml(fig)), 'plotly.min.js'),
+      /without its require\.js guard/,
+    );
   });
 });
 
@@ -312,7 +332,10 @@ describe('viz: dataFrameHtml', () => {
   });
 
   test('accepts plain records, filling missing fields with blanks', () => {
-    const html = dataFrameHtml([{ a: 1, b: 'x' }, { a: 2.5, c: true }]);
+    const html = dataFrameHtml([
+      { a: 1, b: 'x' },
+      { a: 2.5, c: true },
+    ]);
     const headers = [...html.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
     assert.deepEqual(headers, ['a', 'b', 'c'], 'records have no index column by default');
     const cells = [...html.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);

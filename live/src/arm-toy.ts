@@ -3,7 +3,21 @@
  * chunks, the chart redrawn as the runs grow and the page free between chunks, next to the
  * deterministic path (`deterministicToyPath`) and summarised at the end (`summarizeTrajectories`).
  */
-import { $, checkboxes, checked, controls, draw, echoSliders, numberOf, recomputeOnChange, runPage, setStatus, sg, startBackend, state } from './common';
+import {
+  $,
+  checkboxes,
+  checked,
+  controls,
+  draw,
+  echoSliders,
+  numberOf,
+  recomputeOnChange,
+  runPage,
+  setStatus,
+  sg,
+  startBackend,
+  state,
+} from './common';
 import type * as Library from '../../src/browser';
 
 const ESTIMATORS = ['reinforce', 'reinforce-loo', 'ar', 'arm', 'disarm', 'st', 'st-sigmoid', 'concrete', 'gumbel-st'];
@@ -32,7 +46,12 @@ async function train(signal: AbortSignal): Promise<void> {
         runs.push(sg.startToyRun({ p0, estimator, samples, seed: seed + s, steps, lr, every: EVERY }));
       }
     }
-    const figure = () => sg.trajectoryFigure(runs.map((run) => run.trajectory), path, { p0, steps });
+    const figure = () =>
+      sg.trajectoryFigure(
+        runs.map((run) => run.trajectory),
+        path,
+        { p0, steps },
+      );
     let drawn = -Infinity;
     while (!runs.every((run) => run.done)) {
       for (const run of runs) run.advance(CHUNK_STEPS);
@@ -50,10 +69,16 @@ async function train(signal: AbortSignal): Promise<void> {
     state.runs = trajectories;
     state.path = path;
     state.done = true;
-    $('summary').innerHTML = sg.dataFrameHtml(sg.summarizeTrajectories(trajectories) as unknown as Library.TableRecord[], { digits: 3 });
+    $('summary').innerHTML = sg.dataFrameHtml(
+      sg.summarizeTrajectories(trajectories) as unknown as Library.TableRecord[],
+      { digits: 3 },
+    );
     const stepsTo = sg.deterministicStepsTo(p0, 0.9, lr);
-    $('path').textContent = `exact-gradient path: σ(φ) = ${path.probability[path.probability.length - 1].toFixed(4)} after ${steps} steps; ` +
-      (stepsTo === null ? 'it never passes σ = 0.9 (p0 ≥ 1/2: the optimum is σ → 0).' : `it passes σ = 0.9 after ${stepsTo} steps.`);
+    $('path').textContent =
+      `exact-gradient path: σ(φ) = ${path.probability[path.probability.length - 1].toFixed(4)} after ${steps} steps; ` +
+      (stepsTo === null
+        ? 'it never passes σ = 0.9 (p0 ≥ 1/2: the optimum is σ → 0).'
+        : `it passes σ = 0.9 after ${stepsTo} steps.`);
     setStatus(`${runs.length} runs of ${steps} steps done; change any control to train again`);
   } finally {
     for (const run of runs) run.dispose();

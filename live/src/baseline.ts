@@ -2,7 +2,21 @@
  * live/baseline.html: notebook 02's exact variance of REINFORCE against a constant baseline b
  * (`baselineVariance`, drawn by `baselineVarianceFigure`), for the objective and logits chosen.
  */
-import { $, controls, draw, echoSliders, numbersOf, objectiveOfControls, recomputeOnChange, runPage, setStatus, sg, showObjectiveControls, startBackend, state } from './common';
+import {
+  $,
+  controls,
+  draw,
+  echoSliders,
+  numbersOf,
+  objectiveOfControls,
+  recomputeOnChange,
+  runPage,
+  setStatus,
+  sg,
+  showObjectiveControls,
+  startBackend,
+  state,
+} from './common';
 import type * as Library from '../../src/browser';
 
 /** The slider moves the first logit; the text field holds them all. */
@@ -10,7 +24,10 @@ function syncFirstLogit(list: (HTMLInputElement | HTMLSelectElement)[]): void {
   const slider = list.find((control) => control.name === 'phi1') as HTMLInputElement;
   const text = list.find((control) => control.name === 'logits') as HTMLInputElement;
   slider.addEventListener('input', () => {
-    const rest = text.value.split(',').slice(1).map((x) => x.trim());
+    const rest = text.value
+      .split(',')
+      .slice(1)
+      .map((x) => x.trim());
     text.value = [slider.value, ...rest].join(', ');
   });
   text.addEventListener('change', () => {
@@ -30,7 +47,13 @@ async function recompute(): Promise<void> {
   } finally {
     phi.dispose();
   }
-  state.curves = curves.map((c) => ({ unit: c.unit, gradient: c.gradient, expectation: c.expectation, optimalBaseline: c.optimalBaseline, minimumVariance: c.minimumVariance }));
+  state.curves = curves.map((c) => ({
+    unit: c.unit,
+    gradient: c.gradient,
+    expectation: c.expectation,
+    optimalBaseline: c.optimalBaseline,
+    minimumVariance: c.minimumVariance,
+  }));
   await draw('variance-curve', sg.baselineVarianceFigure(curves));
   $('table').innerHTML = sg.dataFrameHtml(
     curves.map((c) => ({

@@ -90,7 +90,9 @@ export async function startBackend(worksWithoutServer = true): Promise<boolean> 
   const backend = await sg.initBackend({ backend: requested || (fromFile ? 'cpu' : undefined), log: false });
   state.backend = backend;
   state.describe = await sg.describeBackend();
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated';
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated
+    ? 'cross-origin isolated'
+    : 'not cross-origin isolated';
   $('backend').textContent = `${state.describe}, ${isolated}`;
   return true;
 }
@@ -110,7 +112,8 @@ export function controls(): Control[] {
   for (const control of list) {
     const value = params.get(control.name);
     if (value === null) continue;
-    if (control instanceof HTMLInputElement && control.type === 'checkbox') control.checked = value.split(',').includes(control.value);
+    if (control instanceof HTMLInputElement && control.type === 'checkbox')
+      control.checked = value.split(',').includes(control.value);
     else control.value = value;
   }
   return list;
@@ -118,7 +121,9 @@ export function controls(): Control[] {
 
 /** The values of the checked checkboxes named `name` (the URL sets them through `controls()`). */
 export function checked(name: string): string[] {
-  return Array.from(document.querySelectorAll<HTMLInputElement>(`input[type=checkbox][name="${name}"]:checked`)).map((box) => box.value);
+  return Array.from(document.querySelectorAll<HTMLInputElement>(`input[type=checkbox][name="${name}"]:checked`)).map(
+    (box) => box.value,
+  );
 }
 
 export function numberOf(name: string): number {
@@ -137,7 +142,8 @@ export function textOf(name: string): string {
 export function numbersOf(name: string): number[] {
   const text = textOf(name).trim();
   const values = text === '' ? [] : text.split(/[\s,]+/).map(Number);
-  if (values.length === 0 || values.some((x) => !Number.isFinite(x))) throw new Error(`${name}: expected numbers separated by commas, got "${text}"`);
+  if (values.length === 0 || values.some((x) => !Number.isFinite(x)))
+    throw new Error(`${name}: expected numbers separated by commas, got "${text}"`);
   return values;
 }
 
@@ -183,10 +189,13 @@ export function recomputeOnChange(list: Control[], run: (signal: AbortSignal) =>
     });
   };
   for (const control of list) {
-    control.addEventListener(control instanceof HTMLInputElement && control.type === 'range' ? 'input' : 'change', () => {
-      clearTimeout(timer);
-      timer = setTimeout(start, delayMs);
-    });
+    control.addEventListener(
+      control instanceof HTMLInputElement && control.type === 'range' ? 'input' : 'change',
+      () => {
+        clearTimeout(timer);
+        timer = setTimeout(start, delayMs);
+      },
+    );
   }
   start();
 }
@@ -222,6 +231,8 @@ export function objectiveOfControls(): Library.PlaygroundObjective {
 /** Shows only the controls of the chosen objective (elements of class `for-<kind>`). */
 export function showObjectiveControls(): void {
   for (const kind of sg.PLAYGROUND_OBJECTIVES) {
-    document.querySelectorAll<HTMLElement>(`.for-${kind}`).forEach((element) => (element.hidden = textOf('objective') !== kind));
+    document
+      .querySelectorAll<HTMLElement>(`.for-${kind}`)
+      .forEach((element) => (element.hidden = textOf('objective') !== kind));
   }
 }

@@ -1,5 +1,22 @@
 /** live/playground.html: notebook 06's dashboard (`playground(params)`), recomputed on every change. */
-import { $, checkboxes, checked, controls, draw, echoSliders, numberOf, numbersOf, objectiveOfControls, recomputeOnChange, runPage, setStatus, sg, showObjectiveControls, startBackend, state } from './common';
+import {
+  $,
+  checkboxes,
+  checked,
+  controls,
+  draw,
+  echoSliders,
+  numberOf,
+  numbersOf,
+  objectiveOfControls,
+  recomputeOnChange,
+  runPage,
+  setStatus,
+  sg,
+  showObjectiveControls,
+  startBackend,
+  state,
+} from './common';
 import type * as Library from '../../src/browser';
 
 const DEFAULT_ESTIMATORS = ['reinforce', 'reinforce-loo', 'muprop', 'ar', 'arm', 'disarm', 'st', 'concrete', 'rebar'];
@@ -21,8 +38,15 @@ async function recompute(signal: AbortSignal): Promise<void> {
   const started = performance.now();
   const dash = await sg.playground(settings);
   if (signal.aborted) return;
-  state.result = { params: dash.params, expectation: dash.expectation, exact: dash.exact, zBound: dash.zBound, rows: dash.rows };
-  $('exact').textContent = `E[f] = ${sg.formatNumber(dash.expectation)};  exact gradient ∂E[f]/∂φ = [${dash.exact.map((g) => sg.formatNumber(g)).join(', ')}];  |z| bound ${dash.zBound.toFixed(2)}`;
+  state.result = {
+    params: dash.params,
+    expectation: dash.expectation,
+    exact: dash.exact,
+    zBound: dash.zBound,
+    rows: dash.rows,
+  };
+  $('exact').textContent =
+    `E[f] = ${sg.formatNumber(dash.expectation)};  exact gradient ∂E[f]/∂φ = [${dash.exact.map((g) => sg.formatNumber(g)).join(', ')}];  |z| bound ${dash.zBound.toFixed(2)}`;
   $('summary').innerHTML = sg.dataFrameHtml(dash.summary, { digits: 3 });
   const { meanVsExact, biasZ, variance, snr, cost } = dash.figures;
   await draw('mean-vs-exact', meanVsExact);

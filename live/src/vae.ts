@@ -3,7 +3,19 @@
  * on the shipped digits (`fetchDataset('mnist-2k')`), interleaved at every evaluation so the page
  * stays responsive: their ELBO curves, reconstructions and samples (`vaeDemoImages`) as they learn.
  */
-import { $, controls, draw, numberOf, recomputeOnChange, runPage, setStatus, sg, startBackend, state, textOf } from './common';
+import {
+  $,
+  controls,
+  draw,
+  numberOf,
+  recomputeOnChange,
+  runPage,
+  setStatus,
+  sg,
+  startBackend,
+  state,
+  textOf,
+} from './common';
 import type * as Library from '../../src/browser';
 
 const GRID_MS = 1000;
@@ -21,7 +33,12 @@ interface Run {
 function elboFigure(runs: Run[], total: number): Library.Figure {
   const fig = sg.lineChart(
     runs.map((run) => ({ name: run.estimator, x: run.steps, y: run.elbo })),
-    { title: 'ELBO on 200 validation digits (nats, higher is better)', xTitle: 'training step', yTitle: 'ELBO', xRange: [0, total] },
+    {
+      title: 'ELBO on 200 validation digits (nats, higher is better)',
+      xTitle: 'training step',
+      yTitle: 'ELBO',
+      xRange: [0, total],
+    },
   );
   return fig;
 }
@@ -38,12 +55,18 @@ function drawGrids(runs: Run[]): void {
     }
     return out;
   };
-  sg.drawImageGrid($('reconstructions') as HTMLCanvasElement, join(a.originals, a.reconstructions, b.reconstructions), { columns: IMAGES, scale: 2 });
+  sg.drawImageGrid($('reconstructions') as HTMLCanvasElement, join(a.originals, a.reconstructions, b.reconstructions), {
+    columns: IMAGES,
+    scale: 2,
+  });
   sg.drawImageGrid($('samples') as HTMLCanvasElement, join(a.samples, b.samples), { columns: IMAGES, scale: 2 });
 }
 
 function fillEstimators(): void {
-  for (const [name, initial] of [['a', 'disarm'], ['b', 'reinforce-loo']] as const) {
+  for (const [name, initial] of [
+    ['a', 'disarm'],
+    ['b', 'reinforce-loo'],
+  ] as const) {
     const select = document.querySelector<HTMLSelectElement>(`select[name="${name}"]`)!;
     for (const estimator of sg.NETWORK_ESTIMATOR_NAMES) select.add(new Option(estimator, estimator));
     select.value = initial;
@@ -62,7 +85,14 @@ function trainer(data: Library.Dataset) {
     state.done = false;
     let drawn = -Infinity;
     const started = performance.now();
-    const options = { steps, latent: [numberOf('latent')], lr: numberOf('lr'), seed: numberOf('seed'), evalEvery: numberOf('evalEvery'), signal };
+    const options = {
+      steps,
+      latent: [numberOf('latent')],
+      lr: numberOf('lr'),
+      seed: numberOf('seed'),
+      evalEvery: numberOf('evalEvery'),
+      signal,
+    };
     const results = await Promise.all(
       runs.map((run) =>
         sg.trainVaeDemo(data, {
@@ -93,7 +123,9 @@ function trainer(data: Library.Dataset) {
     state.stepsPerSecond = (2 * steps) / seconds;
     state.trainSeconds = results.map((r) => r.seconds);
     state.done = true;
-    setStatus(`${steps} steps of each estimator in ${seconds.toFixed(1)} s (${(state.stepsPerSecond as number).toFixed(1)} steps/s in all); change any control to train again`);
+    setStatus(
+      `${steps} steps of each estimator in ${seconds.toFixed(1)} s (${(state.stepsPerSecond as number).toFixed(1)} steps/s in all); change any control to train again`,
+    );
   };
 }
 

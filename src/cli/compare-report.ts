@@ -78,7 +78,9 @@ export function suspiciousRows(comparison: Comparison): CompareRow[] {
 function deterministicNote(comparison: Comparison): string[] {
   const rows = comparison.rows.filter((row) => row.biasZ[0] === null);
   if (rows.length === 0) return [];
-  const errors = rows.map((row) => `${row.estimator} |mean − exact| = ${significant(Math.abs(row.mean[0] - row.exact[0]), 2)}`);
+  const errors = rows.map(
+    (row) => `${row.estimator} |mean − exact| = ${significant(Math.abs(row.mean[0] - row.exact[0]), 2)}`,
+  );
   return [
     `bias z n/a: every estimate equal up to float32 rounding (se ≈ 0), so z would only measure rounding; ` +
       `compare mean with exact instead (${errors.join('; ')}).`,
@@ -109,27 +111,47 @@ function footnotes(comparison: Comparison): string[] {
       `(Bonferroni, ${FALSE_ALARM * 100}% family-wise false alarms over ${comparison.rows.length} rows).`,
   );
   notes.push(...deterministicNote(comparison));
-  notes.push('evals/sample = rows of f evaluated / samples (measured); estimates/s = samples / wall time of estimate() plus reading back, after an untimed warm-up call; time ÷ reinforce compares the wall time per estimate with REINFORCE in this same run.');
+  notes.push(
+    'evals/sample = rows of f evaluated / samples (measured); estimates/s = samples / wall time of estimate() plus reading back, after an untimed warm-up call; time ÷ reinforce compares the wall time per estimate with REINFORCE in this same run.',
+  );
   const suspicious = suspiciousRows(comparison);
   if (suspicious.length > 0) {
-    notes.push(`registry says unbiased but |z| > ${fixed(limit)}: ${suspicious.map((row) => row.estimator).join(', ')}`);
+    notes.push(
+      `registry says unbiased but |z| > ${fixed(limit)}: ${suspicious.map((row) => row.estimator).join(', ')}`,
+    );
   }
   return notes;
 }
 
 function json(comparison: Comparison, context: ReportContext): string {
   const suspicious = suspiciousRows(comparison).map((row) => row.estimator);
-  return JSON.stringify({ ...comparison, backend: context.backend, zBound: bound(comparison), suspicious, notes: footnotes(comparison) }, null, 2);
+  return JSON.stringify(
+    { ...comparison, backend: context.backend, zBound: bound(comparison), suspicious, notes: footnotes(comparison) },
+    null,
+    2,
+  );
 }
 
 /** The whole report, ending without a newline. */
 export function renderComparison(comparison: Comparison, format: ReportFormat, context: ReportContext): string {
   if (format === 'json') return json(comparison, context);
   const peer = comparison.rows.find((row) => row.estimator === 'reinforce');
-  const table = renderTable(columns(comparison.config.units), comparison.rows.map((row) => cells(row, peer)), format);
+  const table = renderTable(
+    columns(comparison.config.units),
+    comparison.rows.map((row) => cells(row, peer)),
+    format,
+  );
   const notes = footnotes(comparison);
   if (format === 'markdown') {
-    return [headline(comparison, context), '', `\`${exactLine(comparison)}\``, '', table, '', ...notes.map((note) => `- ${note.replace(/^\* /, '\\* ')}`)].join('\n');
+    return [
+      headline(comparison, context),
+      '',
+      `\`${exactLine(comparison)}\``,
+      '',
+      table,
+      '',
+      ...notes.map((note) => `- ${note.replace(/^\* /, '\\* ')}`),
+    ].join('\n');
   }
   return [headline(comparison, context), exactLine(comparison), '', table, '', ...notes].join('\n');
 }

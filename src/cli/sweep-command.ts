@@ -27,19 +27,58 @@ export function defaultWorkers(): number {
 }
 
 export const SWEEP_OPTIONS = {
-  out: { kind: 'string', placeholder: 'dir', required: true, help: 'the sweep directory: runs/<index>-<slug>/, merged results.json, results.csv, history.csv' },
-  workers: { kind: 'integer', min: 1, help: `worker processes, one run each at a time (default: the number of CPU cores, ${defaultWorkers()} here)` },
-  index: { kind: 'integer', min: 0, help: 'train run I only (what a Slurm array task runs); a finished run is left alone' },
+  out: {
+    kind: 'string',
+    placeholder: 'dir',
+    required: true,
+    help: 'the sweep directory: runs/<index>-<slug>/, merged results.json, results.csv, history.csv',
+  },
+  workers: {
+    kind: 'integer',
+    min: 1,
+    help: `worker processes, one run each at a time (default: the number of CPU cores, ${defaultWorkers()} here)`,
+  },
+  index: {
+    kind: 'integer',
+    min: 0,
+    help: 'train run I only (what a Slurm array task runs); a finished run is left alone',
+  },
   collect: { kind: 'flag', help: 'only merge what DIR holds into results.json, results.csv, history.csv' },
   json: { kind: 'flag', help: 'print the merged results.json object as the last line of stdout' },
-  report: { kind: 'flag', help: 'also write DIR/report.html: per grid point, mean ± se over seeds as curves with bands and a final table' },
-  slurm: { kind: 'flag', help: 'write DIR/sweep.sbatch, a Slurm job array with one task per run, and print the sbatch command' },
+  report: {
+    kind: 'flag',
+    help: 'also write DIR/report.html: per grid point, mean ± se over seeds as curves with bands and a final table',
+  },
+  slurm: {
+    kind: 'flag',
+    help: 'write DIR/sweep.sbatch, a Slurm job array with one task per run, and print the sbatch command',
+  },
   partition: { kind: 'string', placeholder: 'name', help: 'with --slurm: the partition (#SBATCH --partition)' },
-  time: { kind: 'string', placeholder: 'limit', help: 'with --slurm: time limit per task, e.g. 12:00:00 (#SBATCH --time)' },
-  'max-parallel': { kind: 'integer', min: 1, help: 'with --slurm: array tasks running at once, the K of --array=0-(N-1)%K (default all)' },
-  'sbatch-arg': { kind: 'strings', placeholder: 'option', help: 'with --slurm: one more #SBATCH line, e.g. --sbatch-arg --mem=4G' },
-  prologue: { kind: 'strings', placeholder: 'line', help: "with --slurm: a shell line run before each task, e.g. --prologue 'module load nodejs'" },
-  node: { kind: 'string', placeholder: 'path', help: `with --slurm: the node executable on the compute nodes (default ${process.execPath})` },
+  time: {
+    kind: 'string',
+    placeholder: 'limit',
+    help: 'with --slurm: time limit per task, e.g. 12:00:00 (#SBATCH --time)',
+  },
+  'max-parallel': {
+    kind: 'integer',
+    min: 1,
+    help: 'with --slurm: array tasks running at once, the K of --array=0-(N-1)%K (default all)',
+  },
+  'sbatch-arg': {
+    kind: 'strings',
+    placeholder: 'option',
+    help: 'with --slurm: one more #SBATCH line, e.g. --sbatch-arg --mem=4G',
+  },
+  prologue: {
+    kind: 'strings',
+    placeholder: 'line',
+    help: "with --slurm: a shell line run before each task, e.g. --prologue 'module load nodejs'",
+  },
+  node: {
+    kind: 'string',
+    placeholder: 'path',
+    help: `with --slurm: the node executable on the compute nodes (default ${process.execPath})`,
+  },
   submit: { kind: 'flag', help: 'with --slurm: also submit the script with sbatch and print the job id' },
   help: { kind: 'flag', short: 'h', help: 'print this help' },
 } as const satisfies OptionsSpec;
@@ -81,18 +120,30 @@ function usage(): string {
 }
 
 function checkPlanArgument(positionals: readonly string[]): void {
-  if (positionals.length === 0) throw new UsageError('missing PLAN: stochgrad sweep PLAN --out DIR [options], PLAN a JSON file (stochgrad sweep --help)');
+  if (positionals.length === 0)
+    throw new UsageError(
+      'missing PLAN: stochgrad sweep PLAN --out DIR [options], PLAN a JSON file (stochgrad sweep --help)',
+    );
 }
 
 function checkCombinations(options: SweepOptions): void {
-  const modes = (['index', 'collect', 'slurm'] as const).filter((mode) => options[mode] !== undefined && options[mode] !== false);
-  if (modes.length > 1) throw new UsageError(`options ${modes.map((mode) => `--${mode}`).join(' and ')} exclude each other`);
-  if (options.workers !== undefined && modes.length > 0) throw new UsageError(`option --workers sets the local pool; it does not go with --${modes[0]}`);
+  const modes = (['index', 'collect', 'slurm'] as const).filter(
+    (mode) => options[mode] !== undefined && options[mode] !== false,
+  );
+  if (modes.length > 1)
+    throw new UsageError(`options ${modes.map((mode) => `--${mode}`).join(' and ')} exclude each other`);
+  if (options.workers !== undefined && modes.length > 0)
+    throw new UsageError(`option --workers sets the local pool; it does not go with --${modes[0]}`);
   if (!options.slurm) {
-    const given = [...SLURM_ONLY.filter((name) => options[name] !== undefined && options[name] !== false), ...(['sbatch-arg', 'prologue'] as const).filter((name) => options[name].length > 0)];
+    const given = [
+      ...SLURM_ONLY.filter((name) => options[name] !== undefined && options[name] !== false),
+      ...(['sbatch-arg', 'prologue'] as const).filter((name) => options[name].length > 0),
+    ];
     if (given.length > 0) throw new UsageError(`option --${given[0]} goes with --slurm`);
   } else if (options.report || options.json) {
-    throw new UsageError(`option --${options.report ? 'report' : 'json'} does not go with --slurm; after the job, run --collect ${options.report ? '--report' : '--json'}`);
+    throw new UsageError(
+      `option --${options.report ? 'report' : 'json'} does not go with --slurm; after the job, run --collect ${options.report ? '--report' : '--json'}`,
+    );
   }
 }
 
@@ -101,23 +152,40 @@ function failures(merged: MergedResults): string | undefined {
   const failed = merged.runs.filter((run) => run.status === 'failed').length;
   const diverged = merged.runs.filter((run) => run.status === 'diverged').length;
   if (failed + diverged === 0) return undefined;
-  const parts = [...(failed > 0 ? [`${failed} run${failed > 1 ? 's' : ''} failed`] : []), ...(diverged > 0 ? [`${diverged} diverged`] : [])];
+  const parts = [
+    ...(failed > 0 ? [`${failed} run${failed > 1 ? 's' : ''} failed`] : []),
+    ...(diverged > 0 ? [`${diverged} diverged`] : []),
+  ];
   return `${parts.join(', ')} (see the error fields of results.json and each run's run.log)`;
 }
 
-const cellOf = (value: unknown) => (value == null ? '' : typeof value === 'number' ? formatNumber(value, 5) : Array.isArray(value) ? value.join(',') : String(value));
+const cellOf = (value: unknown) =>
+  value == null
+    ? ''
+    : typeof value === 'number'
+      ? formatNumber(value, 5)
+      : Array.isArray(value)
+        ? value.join(',')
+        : String(value);
 
 /** The merged results as a text table: index, grid values, status, summary numbers. */
 export function sweepTable(sweep: Sweep, merged: MergedResults): string {
   const keys = Object.keys(sweep.plan.grid);
-  const summary = [...new Set(merged.runs.flatMap((run) => Object.keys(run.result ?? {})))].filter((key) => key !== 'estimator');
+  const summary = [...new Set(merged.runs.flatMap((run) => Object.keys(run.result ?? {})))].filter(
+    (key) => key !== 'estimator',
+  );
   const columns: Column[] = [
     { header: 'index', align: 'right' },
     ...keys.map((key): Column => ({ header: key })),
     { header: 'status' },
     ...summary.map((key): Column => ({ header: key, align: 'right' })),
   ];
-  const rows = merged.runs.map((run) => [String(run.index), ...keys.map((key) => cellOf(run.options[key])), run.status, ...summary.map((key) => cellOf(run.result?.[key]))]);
+  const rows = merged.runs.map((run) => [
+    String(run.index),
+    ...keys.map((key) => cellOf(run.options[key])),
+    run.status,
+    ...summary.map((key) => cellOf(run.result?.[key])),
+  ]);
   return renderTable(columns, rows, 'text');
 }
 
@@ -127,7 +195,14 @@ function finish(sweep: Sweep, merged: MergedResults, options: SweepOptions, extr
   if (options.report) written.push(writeSweepReport(sweep, merged));
   const output = options.json
     ? JSON.stringify(merged)
-    : [`sweep ${sweep.plan.name}: ${sweep.runs.length} runs of stochgrad train ${sweep.plan.task}`, ...extra, '', sweepTable(sweep, merged), '', `wrote ${written.join(', ')}`].join('\n');
+    : [
+        `sweep ${sweep.plan.name}: ${sweep.runs.length} runs of stochgrad train ${sweep.plan.task}`,
+        ...extra,
+        '',
+        sweepTable(sweep, merged),
+        '',
+        `wrote ${written.join(', ')}`,
+      ].join('\n');
   const failed = failures(merged);
   if (failed !== undefined) throw new PartialFailure(output, failed);
   return output;
@@ -149,7 +224,11 @@ async function runPoolMode(sweep: Sweep, options: SweepOptions, dependencies: Sw
   const count = (status: string) => records.filter((record) => isFinal(record) && record.status === status).length;
   await mergeSweep(sweep);
   const progress = createSweepProgress(
-    { total: sweep.runs.length, finished: { done: count('done'), failed: 0, diverged: count('diverged') }, steps: todo.reduce((sum, i) => sum + sweep.runs[i].config.steps, 0) },
+    {
+      total: sweep.runs.length,
+      finished: { done: count('done'), failed: 0, diverged: count('diverged') },
+      steps: todo.reduce((sum, i) => sum + sweep.runs[i].config.steps, 0),
+    },
     dependencies.progress,
   );
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), todo.length));
@@ -160,17 +239,29 @@ async function runPoolMode(sweep: Sweep, options: SweepOptions, dependencies: Sw
   }
   const merged = await mergeSweep(sweep);
   const skipped = sweep.runs.length - todo.length;
-  return finish(sweep, merged, options, [`${todo.length} run${todo.length === 1 ? '' : 's'} on ${todo.length > 0 ? workers : 0} worker${workers === 1 ? '' : 's'}${skipped > 0 ? `, ${skipped} finished before` : ''}`]);
+  return finish(sweep, merged, options, [
+    `${todo.length} run${todo.length === 1 ? '' : 's'} on ${todo.length > 0 ? workers : 0} worker${workers === 1 ? '' : 's'}${skipped > 0 ? `, ${skipped} finished before` : ''}`,
+  ]);
 }
 
-async function runIndexMode(sweep: Sweep, index: number, options: SweepOptions, dependencies: SweepDependencies): Promise<string> {
-  if (index >= sweep.runs.length) throw new UsageError(`option --index expects an integer in [0, ${sweep.runs.length - 1}] (the plan has ${sweep.runs.length} runs), got ${index}`);
+async function runIndexMode(
+  sweep: Sweep,
+  index: number,
+  options: SweepOptions,
+  dependencies: SweepDependencies,
+): Promise<string> {
+  if (index >= sweep.runs.length)
+    throw new UsageError(
+      `option --index expects an integer in [0, ${sweep.runs.length - 1}] (the plan has ${sweep.runs.length} runs), got ${index}`,
+    );
   const underPool = typeof process.send === 'function';
   let record: RunRecord;
   try {
     record = await runIndex(sweep, index, {
       ...dependencies.run,
-      ...(underPool ? { onEvent: (event) => void (process.connected && process.send!(event)), parentPid: process.ppid } : { echo: process.stderr }),
+      ...(underPool
+        ? { onEvent: (event) => void (process.connected && process.send!(event)), parentPid: process.ppid }
+        : { echo: process.stderr }),
     });
   } finally {
     if (underPool && process.connected) process.disconnect(); // else the IPC channel keeps the worker alive

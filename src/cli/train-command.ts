@@ -32,7 +32,7 @@ function usage(): string {
     '  vae     sigmoid belief network VAE on binarised images (ELBO, test bound, encoder variance)',
     '  sop     structured output prediction: lower half of an image from the upper half (NLL)',
     '  gating  conditional computation with binary gates (test error, fraction of gates open)',
-    '  toy     ARM\'s toy f(z) = Σ (z_i − p0)^2, minimised over the logits',
+    "  toy     ARM's toy f(z) = Σ (z_i − p0)^2, minimised over the logits",
     'Progress goes to stderr; stdout gets the summary table (or, with --json, one JSON line).',
     'A run whose objective or gradient turns NaN or infinite stops at that step (its history kept);',
     'it is reported on stderr and the exit code is 1.',
@@ -63,7 +63,9 @@ export function makeTrainCommand(run: ExperimentRunner = runExperiment, dependen
       const written = writeTrainOutputs(runs, args.config, { backend, report: args.report });
       const diverged = divergenceLines(runs);
       const wrote = written.length > 0 ? ['', `wrote ${written.join(', ')}`] : [];
-      const output = args.json ? resultsJsonLine(runs) : [describeRun(args.config, backend), '', summaryTable(runs), ...wrote].join('\n');
+      const output = args.json
+        ? resultsJsonLine(runs)
+        : [describeRun(args.config, backend), '', summaryTable(runs), ...wrote].join('\n');
       if (diverged.length > 0) throw new PartialFailure(output, diverged.join('; '));
       return output;
     },

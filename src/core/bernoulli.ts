@@ -86,7 +86,8 @@ const logBernoulliOp = defineOp({
   forward: ({ z, logits }) => {
     // Logits broadcast along the unit axis are expanded first (softplus is summed per unit).
     const units = z.shape[z.rank - 1] ?? 1;
-    const perUnit = logits.shape[logits.rank - 1] === units ? logits : tf.broadcastTo(logits, [...logits.shape.slice(0, -1), units]);
+    const perUnit =
+      logits.shape[logits.rank - 1] === units ? logits : tf.broadcastTo(logits, [...logits.shape.slice(0, -1), units]);
     return logBernoulliValue(z, perUnit);
   },
   gradients: {

@@ -23,7 +23,8 @@ export interface OpDefinition<Name extends string> {
 
 export function defineOp<Name extends string>(definition: OpDefinition<Name>): (inputs: OpInputs<Name>) => tf.Tensor {
   const { kernelName, inputs: names, forward, gradients } = definition;
-  const byName = (tensors: readonly tf.Tensor[]) => Object.fromEntries(names.map((name, k) => [name, tensors[k]])) as OpInputs<Name>;
+  const byName = (tensors: readonly tf.Tensor[]) =>
+    Object.fromEntries(names.map((name, k) => [name, tensors[k]])) as OpInputs<Name>;
   tf.registerGradient({
     kernelName,
     inputsToSave: [...names],

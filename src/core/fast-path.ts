@@ -47,7 +47,10 @@ export function product(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transpo
   if (!EXPLICIT_TRANSPOSE_BACKENDS.includes(tf.getBackend())) return tf.matMul(a, b, transposeA, transposeB);
   const rows = a.shape[a.rank - (transposeA ? 1 : 2)];
   const cols = b.shape[b.rank - (transposeB ? 2 : 1)];
-  const batch = Math.max(a.size / (a.shape[a.rank - 1] * a.shape[a.rank - 2]), b.size / (b.shape[b.rank - 1] * b.shape[b.rank - 2]));
+  const batch = Math.max(
+    a.size / (a.shape[a.rank - 1] * a.shape[a.rank - 2]),
+    b.size / (b.shape[b.rank - 1] * b.shape[b.rank - 2]),
+  );
   const direct = (transposeA ? a.size : 0) + (transposeB ? b.size : 0) + PACK_COST * b.size;
   const flipped = (transposeA ? 0 : a.size) + (transposeB ? 0 : b.size) + batch * rows * cols + PACK_COST * a.size;
   if (direct <= flipped) return tf.matMul(transposeA ? transposeLastTwo(a) : a, transposeB ? transposeLastTwo(b) : b);
@@ -74,7 +77,8 @@ export function denseProduct(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D):
   if (!EXPLICIT_TRANSPOSE_BACKENDS.includes(tf.getBackend())) return tf.add(tf.matMul(x, w), bias) as tf.Tensor2D;
   const uses = (weightUses.get(w.dataId) ?? 0) + 1;
   weightUses.set(w.dataId, uses);
-  const product = uses > REUSES_TO_PACK ? tf.matMul(x, w) : transposeLastTwo(tf.matMul(transposeLastTwo(w), transposeLastTwo(x)));
+  const product =
+    uses > REUSES_TO_PACK ? tf.matMul(x, w) : transposeLastTwo(tf.matMul(transposeLastTwo(w), transposeLastTwo(x)));
   return tf.add(product, bias) as tf.Tensor2D;
 }
 
@@ -86,9 +90,12 @@ const batchMatMulGradient: GradConfig = {
     const [a, b] = saved;
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const grad = dy as tf.Tensor;
-    if (!transposeA && !transposeB) return { a: () => product(grad, b, false, true), b: () => product(a, grad, true, false) };
-    if (!transposeA && transposeB) return { a: () => product(grad, b, false, false), b: () => product(grad, a, true, false) };
-    if (transposeA && !transposeB) return { a: () => product(b, grad, false, true), b: () => product(a, grad, false, false) };
+    if (!transposeA && !transposeB)
+      return { a: () => product(grad, b, false, true), b: () => product(a, grad, true, false) };
+    if (!transposeA && transposeB)
+      return { a: () => product(grad, b, false, false), b: () => product(grad, a, true, false) };
+    if (transposeA && !transposeB)
+      return { a: () => product(b, grad, false, true), b: () => product(a, grad, false, false) };
     return { a: () => product(b, grad, true, true), b: () => product(grad, a, true, true) };
   },
 };
@@ -129,7 +136,8 @@ interface Originals {
 let originals: Originals | undefined;
 
 function setKernel(replacing: tf.KernelConfig, config: tf.KernelConfig | undefined): void {
-  if (tf.getKernel(replacing.kernelName, replacing.backendName)) tf.unregisterKernel(replacing.kernelName, replacing.backendName);
+  if (tf.getKernel(replacing.kernelName, replacing.backendName))
+    tf.unregisterKernel(replacing.kernelName, replacing.backendName);
   if (config) tf.registerKernel(config);
 }
 

@@ -50,7 +50,8 @@ const uniformsKernel = defineWasmKernel<never, { shape: [number, number]; seed: 
   functions: [UNIFORMS_FUNCTION],
   inputs: [],
   outputs: (_, { shape }) => [shape],
-  run: ({ exports, outputs: [out], attrs: { shape, seed } }) => exports.uniforms(out, ...loopEnds(shape[0] * shape[1]), seed),
+  run: ({ exports, outputs: [out], attrs: { shape, seed } }) =>
+    exports.uniforms(out, ...loopEnds(shape[0] * shape[1]), seed),
 });
 
 /** A `[rows, cols]` tensor of seeded uniforms in (0, 1): `uniformArray(rows · cols, seed)`. */

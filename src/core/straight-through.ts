@@ -46,11 +46,7 @@ export function surrogateDerivative(logits: tf.Tensor, u: tf.Tensor, rule: Surro
  * Hard binary sample of `logits` driven by the uniforms `u` (same shape), with the
  * straight-through gradient `dy · ∂z/∂φ` chosen by `rule`. `u` receives no gradient.
  */
-export function straightThroughSample(
-  logits: tf.Tensor2D,
-  u: tf.Tensor2D,
-  rule: SurrogateDerivative,
-): tf.Tensor2D {
+export function straightThroughSample(logits: tf.Tensor2D, u: tf.Tensor2D, rule: SurrogateDerivative): tf.Tensor2D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([x]);

@@ -84,14 +84,19 @@ export function defineWasmKernel<Name extends string, Attrs extends object>(
     const wasm = backend as unknown as WasmBackend;
     const memory = heapOf(wasm)!;
     const given = inputs as unknown as Record<Name, tf.TensorInfo>;
-    for (const name of names) if (given[name].dtype !== 'float32') throw new Error(`${kernelName}: input ${name} must be float32, got ${given[name].dtype}`);
+    for (const name of names)
+      if (given[name].dtype !== 'float32')
+        throw new Error(`${kernelName}: input ${name} must be float32, got ${given[name].dtype}`);
     const shapes = Object.fromEntries(names.map((name) => [name, given[name].shape])) as Record<Name, number[]>;
     const settings = attrs as unknown as Attrs;
     const results = outputs(shapes, settings).map((shape) => wasm.makeOutput(shape, 'float32'));
     run({
       exports: exportsFor(memory),
       memory,
-      inputs: Object.fromEntries(names.map((name) => [name, wasm.getMemoryOffset(given[name].dataId)])) as Record<Name, number>,
+      inputs: Object.fromEntries(names.map((name) => [name, wasm.getMemoryOffset(given[name].dataId)])) as Record<
+        Name,
+        number
+      >,
       outputs: results.map((info) => wasm.getMemoryOffset(info.dataId)),
       shapes,
       attrs: settings,
@@ -105,6 +110,12 @@ export function defineWasmKernel<Name extends string, Attrs extends object>(
     if (heapOf(backend) === undefined) return undefined;
     if (inPlace.some((name) => backend.refCount(inputs[name].dataId) !== 1)) return undefined;
     if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
-    return tf.engine().runKernel(kernelName, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+    return tf
+      .engine()
+      .runKernel(
+        kernelName,
+        inputs as unknown as tf.NamedTensorMap,
+        attrs as unknown as tf.NamedAttrMap,
+      ) as unknown as tf.Tensor[];
   };
 }

@@ -100,11 +100,24 @@ export const op = {
 export function loop(i: number, end: number, step: number, body: number[]): number[] {
   const [block, loopStart, empty, close, brIf, br] = [0x02, 0x03, 0x40, 0x0b, 0x0d, 0x0c];
   return [
-    block, empty, loopStart, empty,
-    ...op.localGet(i), ...op.localGet(end), ...op.i32GeU, brIf, 1,
+    block,
+    empty,
+    loopStart,
+    empty,
+    ...op.localGet(i),
+    ...op.localGet(end),
+    ...op.i32GeU,
+    brIf,
+    1,
     ...body,
-    ...op.localGet(i), ...op.i32Const(step), ...op.i32Add, ...op.localSet(i),
-    br, 0, close, close,
+    ...op.localGet(i),
+    ...op.i32Const(step),
+    ...op.i32Add,
+    ...op.localSet(i),
+    br,
+    0,
+    close,
+    close,
   ];
 }
 
@@ -130,7 +143,14 @@ export function assemble(functions: readonly FunctionSpec[]): ArrayBuffer {
     return [...uleb(code.length), ...code];
   });
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vector(types)),
     ...section(2, vector([memoryImport])),
     ...section(3, vector(functions.map((_, k) => uleb(k)))),

@@ -26,21 +26,48 @@ function uniformFrom(wide: boolean): number[] {
     ? [op.v128Xor, op.v128Or, op.i32x4ShrU, op.i32x4Add, op.i32x4Mul]
     : [op.i32Xor, op.i32Or, op.i32ShrU, op.i32Add, op.i32Mul];
   const constant = (value: number) => (wide ? [...op.i32Const(value), ...op.i32x4Splat] : op.i32Const(value));
-  const [toFloat, fAdd, fMul] = wide ? [op.f32x4ConvertI32x4S, op.f32x4Add, op.f32x4Mul] : [op.f32ConvertI32S, op.f32Add, op.f32Mul];
+  const [toFloat, fAdd, fMul] = wide
+    ? [op.f32x4ConvertI32x4S, op.f32x4Add, op.f32x4Mul]
+    : [op.f32ConvertI32S, op.f32Add, op.f32Mul];
   const fConstant = (value: number) => (wide ? [...op.f32Const(value), ...op.f32x4Splat] : op.f32Const(value));
   return [
     // t = imul(s ^ (s >>> 15), s | 1)
-    ...op.localGet(s), ...op.localGet(s), ...op.i32Const(15), ...shrU, ...xor,
-    ...op.localGet(s), ...constant(1), ...or,
-    ...mul, ...op.localTee(t),
+    ...op.localGet(s),
+    ...op.localGet(s),
+    ...op.i32Const(15),
+    ...shrU,
+    ...xor,
+    ...op.localGet(s),
+    ...constant(1),
+    ...or,
+    ...mul,
+    ...op.localTee(t),
     // t ^= t + imul(t ^ (t >>> 7), t | 61)
     ...op.localGet(t),
-    ...op.localGet(t), ...op.localGet(t), ...op.i32Const(7), ...shrU, ...xor,
-    ...op.localGet(t), ...constant(61), ...or,
-    ...mul, ...add, ...xor, ...op.localTee(t),
+    ...op.localGet(t),
+    ...op.localGet(t),
+    ...op.i32Const(7),
+    ...shrU,
+    ...xor,
+    ...op.localGet(t),
+    ...constant(61),
+    ...or,
+    ...mul,
+    ...add,
+    ...xor,
+    ...op.localTee(t),
     // ((t ^ (t >>> 14)) >>> 9 + 0.5) / 2^23, exact in float32
-    ...op.localGet(t), ...op.i32Const(14), ...shrU, ...xor, ...op.i32Const(9), ...shrU,
-    ...toFloat, ...fConstant(0.5), ...fAdd, ...fConstant(INVERSE_TWO_POW_23), ...fMul,
+    ...op.localGet(t),
+    ...op.i32Const(14),
+    ...shrU,
+    ...xor,
+    ...op.i32Const(9),
+    ...shrU,
+    ...toFloat,
+    ...fConstant(0.5),
+    ...fAdd,
+    ...fConstant(INVERSE_TWO_POW_23),
+    ...fMul,
   ];
 }
 
@@ -50,16 +77,42 @@ export const UNIFORMS_FUNCTION: FunctionSpec = {
   locals: ['i32', 'v128', 'v128', 'i32', 'i32'],
   body: [
     // s4 = state + (1, 2, 3, 4) · STEP
-    ...op.localGet(STATE), ...op.i32x4Splat, ...op.i32x4Const([1, 2, 3, 4].map((k) => Math.imul(k, STEP))), ...op.i32x4Add, ...op.localSet(S4),
+    ...op.localGet(STATE),
+    ...op.i32x4Splat,
+    ...op.i32x4Const([1, 2, 3, 4].map((k) => Math.imul(k, STEP))),
+    ...op.i32x4Add,
+    ...op.localSet(S4),
     ...loop(I, VECTOR_END, 16, [
-      ...op.localGet(OUT), ...op.localGet(I), ...op.i32Add, ...uniformFrom(true), ...op.v128Store,
-      ...op.localGet(S4), ...op.i32Const(Math.imul(4, STEP)), ...op.i32x4Splat, ...op.i32x4Add, ...op.localSet(S4),
+      ...op.localGet(OUT),
+      ...op.localGet(I),
+      ...op.i32Add,
+      ...uniformFrom(true),
+      ...op.v128Store,
+      ...op.localGet(S4),
+      ...op.i32Const(Math.imul(4, STEP)),
+      ...op.i32x4Splat,
+      ...op.i32x4Add,
+      ...op.localSet(S4),
     ]),
     // s = state + (vectorEnd / 4) · STEP: the state before the first one-lane element
-    ...op.localGet(STATE), ...op.localGet(VECTOR_END), ...op.i32Const(2), ...op.i32ShrU, ...op.i32Const(STEP), ...op.i32Mul, ...op.i32Add, ...op.localSet(S),
+    ...op.localGet(STATE),
+    ...op.localGet(VECTOR_END),
+    ...op.i32Const(2),
+    ...op.i32ShrU,
+    ...op.i32Const(STEP),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.localSet(S),
     ...loop(I, END, 4, [
-      ...op.localGet(S), ...op.i32Const(STEP), ...op.i32Add, ...op.localSet(S),
-      ...op.localGet(OUT), ...op.localGet(I), ...op.i32Add, ...uniformFrom(false), ...op.f32Store,
+      ...op.localGet(S),
+      ...op.i32Const(STEP),
+      ...op.i32Add,
+      ...op.localSet(S),
+      ...op.localGet(OUT),
+      ...op.localGet(I),
+      ...op.i32Add,
+      ...uniformFrom(false),
+      ...op.f32Store,
     ]),
   ],
 };
@@ -80,7 +133,9 @@ export const LESS_THAN_FUNCTION: FunctionSpec = {
   params: ['i32', 'i32', 'i32', 'i32'],
   locals: ['i32', 'v128'],
   body: [
-    ...op.f32Const(1), ...op.f32x4Splat, ...op.localSet(LT_ONES),
+    ...op.f32Const(1),
+    ...op.f32x4Splat,
+    ...op.localSet(LT_ONES),
     ...loop(LT_I, LT_VECTOR_END, 16, lessThanAt(true)),
     ...loop(LT_I, LT_END, 4, lessThanAt(false)),
   ],

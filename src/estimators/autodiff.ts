@@ -30,7 +30,9 @@ export function perSampleGradient(
   sample: (tiledLogits: tf.Tensor2D) => tf.Tensor2D,
 ): tf.Tensor2D {
   const tiled = tf.tile(context.logits.reshape([1, context.d]), [context.samples, 1]) as tf.Tensor2D;
-  return differentiateThrough(context, () => tf.grad((phi) => tf.sum(context.f(sample(phi as tf.Tensor2D))))(tiled)) as tf.Tensor2D;
+  return differentiateThrough(context, () =>
+    tf.grad((phi) => tf.sum(context.f(sample(phi as tf.Tensor2D))))(tiled),
+  ) as tf.Tensor2D;
 }
 
 /** `∂f/∂z` at the given samples, one row per sample (rows of f do not interact). */

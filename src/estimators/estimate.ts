@@ -21,20 +21,24 @@ import { lookupEstimator, type EstimatorName } from './registry';
 import type { Estimate, EstimateOptions, EstimatorContext, EstimatorSpec } from './types';
 import { checkLogits, checkNoise } from './validate';
 
-
 // The conditional noise stream is derived from the seed so that it is independent of `u`.
 const CONDITIONAL_STREAM = 0x9e3779b9;
 
 function checkOptions(spec: EstimatorSpec, name: string, options: EstimateOptions): void {
-  if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected an object with samples');
+  if (options == null || typeof options !== 'object')
+    throw new ArgumentError('options', 'expected an object with samples');
   checkInteger('options.samples', options.samples, 1);
   if (options.samples < spec.minSamples) {
-    throw new ArgumentError('options.samples', `estimator ${JSON.stringify(name)} needs samples >= ${spec.minSamples}, got ${options.samples}`);
+    throw new ArgumentError(
+      'options.samples',
+      `estimator ${JSON.stringify(name)} needs samples >= ${spec.minSamples}, got ${options.samples}`,
+    );
   }
   if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
   if (options.temperature !== undefined) checkPositive('options.temperature', options.temperature);
   if (options.slope !== undefined) checkPositive('options.slope', options.slope);
-  if (options.eta !== undefined && !Number.isFinite(options.eta)) throw new ArgumentError('options.eta', 'expected a finite number');
+  if (options.eta !== undefined && !Number.isFinite(options.eta))
+    throw new ArgumentError('options.eta', 'expected a finite number');
   if (options.decay !== undefined) checkOpenUnit('options.decay', options.decay);
   if (options.inputBaseline !== undefined && !Number.isFinite(options.inputBaseline)) {
     throw new ArgumentError('options.inputBaseline', `expected a finite number, got ${String(options.inputBaseline)}`);
@@ -64,7 +68,9 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
     eta: options.eta ?? DEFAULT_SETTINGS.eta,
     baseline: options.baseline,
     surrogate: options.surrogate,
-    ...(lookupEstimator(name).learned === 'input-baseline' ? { inputBaseline: tf.fill([samples], options.inputBaseline ?? 0) as tf.Tensor1D } : {}),
+    ...(lookupEstimator(name).learned === 'input-baseline'
+      ? { inputBaseline: tf.fill([samples], options.inputBaseline ?? 0) as tf.Tensor1D }
+      : {}),
     conditionalNoise: () => given ?? uniformNoise(samples, d, (seed ^ CONDITIONAL_STREAM) >>> 0),
   };
 }

@@ -66,7 +66,10 @@ export interface LayerProblem {
 export function checkLayerSamples(estimator: Extract<NetworkEstimator, { kind: 'signal' }>, samples: number): void {
   const { spec, name } = estimator;
   if (samples < spec.minSamples) {
-    throw new ArgumentError('options.samples', `estimator ${JSON.stringify(name)} needs samples >= ${spec.minSamples}, got ${samples}`);
+    throw new ArgumentError(
+      'options.samples',
+      `estimator ${JSON.stringify(name)} needs samples >= ${spec.minSamples}, got ${samples}`,
+    );
   }
 }
 
@@ -79,7 +82,10 @@ export function layerGradient(
   checkLayerSamples(estimator, problem.samples);
   const [rows, d] = problem.u.shape;
   if (rows !== problem.samples * problem.examples) {
-    throw new ArgumentError('u', messages.shape(`[samples × examples, d] = [${problem.samples * problem.examples}, ${d}]`, problem.u.shape));
+    throw new ArgumentError(
+      'u',
+      messages.shape(`[samples × examples, d] = [${problem.samples * problem.examples}, ${d}]`, problem.u.shape),
+    );
   }
   const context: EstimatorContext = {
     name,

@@ -45,8 +45,14 @@ export const CENTRING_DECAY = 0.8;
 /** Centring and normalisation state: `[Σ weights · mean]`, `[Σ weights]`, `[Σ weights · mean square]`. */
 function checkState(state: BaselineState | undefined): Required<BaselineState> {
   if (state === undefined) return { numerator: [0], denominator: [0], variance: [0] };
-  const ok = [state.numerator, state.denominator, state.variance].every((a) => Array.isArray(a) && a.length === 1 && Number.isFinite(a[0]));
-  if (!ok) throw new ArgumentError('options.baseline', 'expected the state a centred estimator returned: { numerator: [m], denominator: [w], variance: [v] }, finite');
+  const ok = [state.numerator, state.denominator, state.variance].every(
+    (a) => Array.isArray(a) && a.length === 1 && Number.isFinite(a[0]),
+  );
+  if (!ok)
+    throw new ArgumentError(
+      'options.baseline',
+      'expected the state a centred estimator returned: { numerator: [m], denominator: [w], variance: [v] }, finite',
+    );
   return { numerator: [...state.numerator], denominator: [...state.denominator], variance: [...state.variance!] };
 }
 
@@ -54,14 +60,21 @@ const ratio = (state: Required<BaselineState>, key: 'numerator' | 'variance') =>
   state.denominator[0] > 0 ? state[key][0] / state.denominator[0] : 0;
 
 /** The signal `f(z) − h(z)` and the control variate's mean gradient (absent without one). */
-function controlledSignal(context: EstimatorContext, z: tf.Tensor2D, parts: SignalParts): { signal: tf.Tensor1D; meanGradient?: tf.Tensor2D } {
+function controlledSignal(
+  context: EstimatorContext,
+  z: tf.Tensor2D,
+  parts: SignalParts,
+): { signal: tf.Tensor1D; meanGradient?: tf.Tensor2D } {
   const values = context.f(z);
   if (!parts.taylor) return { signal: values };
   const { expansion, dispose } = taylorExpansion(context);
   try {
     const { point, value, slope } = expansion;
     const h = tf.add(value, tf.sum(tf.mul(tf.sub(z, point), slope), 1));
-    return { signal: tf.sub(values, h) as tf.Tensor1D, meanGradient: tf.mul(slope, sigmoidDerivative(context.logits)) as tf.Tensor2D };
+    return {
+      signal: tf.sub(values, h) as tf.Tensor1D,
+      meanGradient: tf.mul(slope, sigmoidDerivative(context.logits)) as tf.Tensor2D,
+    };
   } finally {
     dispose();
   }
@@ -70,9 +83,13 @@ function controlledSignal(context: EstimatorContext, z: tf.Tensor2D, parts: Sign
 function inputBaselineOf(context: EstimatorContext): tf.Tensor1D {
   const b = context.inputBaseline;
   if (!(b instanceof tf.Tensor)) {
-    throw new ArgumentError('inputBaseline', `${context.name} subtracts a learned input-dependent baseline: the model (or options.inputBaseline) must supply one value per row`);
+    throw new ArgumentError(
+      'inputBaseline',
+      `${context.name} subtracts a learned input-dependent baseline: the model (or options.inputBaseline) must supply one value per row`,
+    );
   }
-  if (b.rank !== 1 || b.shape[0] !== context.rows) throw new ArgumentError('inputBaseline', messages.shape(`[${context.rows}]`, b.shape));
+  if (b.rank !== 1 || b.shape[0] !== context.rows)
+    throw new ArgumentError('inputBaseline', messages.shape(`[${context.rows}]`, b.shape));
   return b as tf.Tensor1D;
 }
 

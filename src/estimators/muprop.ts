@@ -47,7 +47,11 @@ export function taylorExpansion(context: EstimatorContext): { expansion: TaylorE
 const GU = 'Gu, Levine, Sutskever & Mnih 2016';
 
 /** A MuProp estimator with the given parts on top of its Taylor control variate. */
-function mupropWith(title: string, parts: Omit<SignalParts, 'taylor'>, extra: Partial<EstimatorSpec> = {}): EstimatorSpec {
+function mupropWith(
+  title: string,
+  parts: Omit<SignalParts, 'taylor'>,
+  extra: Partial<EstimatorSpec> = {},
+): EstimatorSpec {
   return {
     title,
     reference: GU,
@@ -65,5 +69,13 @@ function mupropWith(title: string, parts: Omit<SignalParts, 'taylor'>, extra: Pa
 
 export const muprop = mupropWith('MuProp (Taylor control variate)', {});
 export const mupropC = mupropWith('MuProp, centred', { centre: true });
-export const mupropCVn = mupropWith('MuProp, centred, variance-normalised', { centre: true, normalise: true }, { normalised: true });
-export const mupropCIdb = mupropWith('MuProp, centred, input-dependent baseline', { centre: true, inputBaseline: true }, { learned: 'input-baseline' });
+export const mupropCVn = mupropWith(
+  'MuProp, centred, variance-normalised',
+  { centre: true, normalise: true },
+  { normalised: true },
+);
+export const mupropCIdb = mupropWith(
+  'MuProp, centred, input-dependent baseline',
+  { centre: true, inputBaseline: true },
+  { learned: 'input-baseline' },
+);

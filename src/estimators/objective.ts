@@ -28,9 +28,13 @@ function checkOutput(argument: string, value: unknown, rows: number): tf.Tensor1
     throw new ArgumentError(argument, `must return a tf.Tensor1D of shape [${rows}], got ${typeof value}`);
   }
   if (value.rank !== 1 || value.shape[0] !== rows) {
-    throw new ArgumentError(argument, `must return one value per row of z: ${messages.shape(`[${rows}]`, value.shape)}`);
+    throw new ArgumentError(
+      argument,
+      `must return one value per row of z: ${messages.shape(`[${rows}]`, value.shape)}`,
+    );
   }
-  if (value.dtype !== 'float32') throw new ArgumentError(argument, `must return float values: ${messages.dtype(value.dtype)}`);
+  if (value.dtype !== 'float32')
+    throw new ArgumentError(argument, `must return float values: ${messages.dtype(value.dtype)}`);
   return value as tf.Tensor1D;
 }
 

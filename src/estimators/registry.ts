@@ -52,6 +52,7 @@ export function isEstimatorName(name: unknown): name is EstimatorName {
 
 /** The spec of `name`, or an error listing every valid name. */
 export function lookupEstimator(name: unknown, argument = 'name'): EstimatorSpec {
-  if (!isEstimatorName(name)) throw new ArgumentError(argument, messages.unknownName('estimator', String(name), ESTIMATOR_NAMES));
+  if (!isEstimatorName(name))
+    throw new ArgumentError(argument, messages.unknownName('estimator', String(name), ESTIMATOR_NAMES));
   return estimators[name];
 }

@@ -14,7 +14,13 @@ export const reinforceEma = scoreFunction(
   (context, values) => {
     const f = values.dataSync();
     const start = checkBaseline(context.baseline, 1);
-    const { baselines, state } = runningRatio(context.rows, start, context.decay, (k) => f[k], () => 1);
+    const { baselines, state } = runningRatio(
+      context.rows,
+      start,
+      context.decay,
+      (k) => f[k],
+      () => 1,
+    );
     return { baseline: tf.tensor2d(baselines, [context.rows, 1]), state };
   },
 );

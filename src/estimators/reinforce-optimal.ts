@@ -18,7 +18,13 @@ export const reinforceOptimal = scoreFunction(
     const d = context.d;
     const squared = (k: number, i: number) => s[k * d + i] * s[k * d + i];
     const start = checkBaseline(context.baseline, d);
-    const { baselines, state } = runningRatio(context.rows, start, context.decay, (k, i) => squared(k, i) * f[k], squared);
+    const { baselines, state } = runningRatio(
+      context.rows,
+      start,
+      context.decay,
+      (k, i) => squared(k, i) * f[k],
+      squared,
+    );
     return { baseline: tf.tensor2d(baselines, [context.rows, d]), state };
   },
 );

@@ -17,7 +17,12 @@ export type Baseline = (
 ) => { baseline: tf.Tensor; state?: BaselineState };
 
 /** A score-function estimator with the given baseline. */
-export function scoreFunction(title: string, reference: string, minSamples: number, baseline?: Baseline): EstimatorSpec {
+export function scoreFunction(
+  title: string,
+  reference: string,
+  minSamples: number,
+  baseline?: Baseline,
+): EstimatorSpec {
   return {
     title,
     reference,

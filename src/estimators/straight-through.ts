@@ -9,7 +9,12 @@
  * Inside a network the same rules run as the custom-gradient op `straightThroughSample`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hardSample, straightThroughSample, surrogateDerivative, type SurrogateDerivative } from '../core/straight-through';
+import {
+  hardSample,
+  straightThroughSample,
+  surrogateDerivative,
+  type SurrogateDerivative,
+} from '../core/straight-through';
 import { objectiveGradientAt } from './autodiff';
 import type { EstimatorContext, EstimatorSpec, PathwiseSettings } from './types';
 
@@ -50,9 +55,13 @@ export const stSigmoid = straightThrough('Straight-through, sigmoid derivative',
  * i.e. `∂f/∂z_i(z) · (1 − σ_i)/2` where `z_i = 1` and `∂f/∂z_i(z) · σ_i/2` where `z_i = 0`. Biased
  * unless f is quadratic; one evaluation of f and a backward pass, like straight-through.
  */
-export const oneHalf = straightThrough('"1/2" (DARN\'s Taylor signal at ½)', 'Gregor, Danihelka, Mnih, Blundell & Wierstra 2014; Gu et al. 2016', () => ({
-  kind: 'one-half',
-}));
+export const oneHalf = straightThrough(
+  '"1/2" (DARN\'s Taylor signal at ½)',
+  'Gregor, Danihelka, Mnih, Blundell & Wierstra 2014; Gu et al. 2016',
+  () => ({
+    kind: 'one-half',
+  }),
+);
 
 export const stAnnealed = straightThrough('Straight-through, slope-annealed sigmoid', BENGIO, (s) => ({
   kind: 'annealed',

@@ -122,7 +122,12 @@ export interface EstimatorOutput {
  * relaxed or straight-through sample, or a relaxed control variate (REBAR, RELAX).
  */
 export type EstimatorFamily = 'score-function' | 'antithetic' | 'pathwise' | 'relaxed-control-variate';
-export const ESTIMATOR_FAMILIES: readonly EstimatorFamily[] = ['score-function', 'antithetic', 'pathwise', 'relaxed-control-variate'];
+export const ESTIMATOR_FAMILIES: readonly EstimatorFamily[] = [
+  'score-function',
+  'antithetic',
+  'pathwise',
+  'relaxed-control-variate',
+];
 
 /** Metadata and implementation of one estimator. */
 export interface EstimatorSpec {

@@ -5,7 +5,8 @@ import { ArgumentError, messages } from '../errors';
 /** `logits` must be a finite float32 Tensor1D with at least one unit. */
 export function checkLogits(logits: unknown): tf.Tensor1D {
   if (!(logits instanceof tf.Tensor)) throw new ArgumentError('logits', `expected a tf.Tensor1D, got ${typeof logits}`);
-  if (logits.rank !== 1 || logits.shape[0] < 1) throw new ArgumentError('logits', messages.shape('[d] with d >= 1', logits.shape));
+  if (logits.rank !== 1 || logits.shape[0] < 1)
+    throw new ArgumentError('logits', messages.shape('[d] with d >= 1', logits.shape));
   if (logits.dtype !== 'float32') throw new ArgumentError('logits', messages.dtype(logits.dtype));
   if (!logits.dataSync().every(Number.isFinite)) throw new ArgumentError('logits', messages.nonFinite('every logit'));
   return logits as tf.Tensor1D;

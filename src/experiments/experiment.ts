@@ -25,9 +25,12 @@ import { train } from '../train/train';
 useCheckpointStorage(fileCheckpointStorage);
 
 function checkConfig(config: ExperimentConfig): void {
-  if (config == null || typeof config !== 'object') throw new ArgumentError('config', 'expected an ExperimentConfig object');
-  if (!TASK_NAMES.includes(config.task)) throw new ArgumentError('config.task', messages.unknownName('task', String(config.task), TASK_NAMES));
-  if (!Array.isArray(config.estimators) || config.estimators.length === 0) throw new ArgumentError('config.estimators', 'expected at least one estimator name');
+  if (config == null || typeof config !== 'object')
+    throw new ArgumentError('config', 'expected an ExperimentConfig object');
+  if (!TASK_NAMES.includes(config.task))
+    throw new ArgumentError('config.task', messages.unknownName('task', String(config.task), TASK_NAMES));
+  if (!Array.isArray(config.estimators) || config.estimators.length === 0)
+    throw new ArgumentError('config.estimators', 'expected at least one estimator name');
   checkInteger('config.steps', config.steps, 1);
   checkInteger('config.batch', config.batch, 1);
   checkPositive('config.lr', config.lr);
@@ -36,7 +39,8 @@ function checkConfig(config: ExperimentConfig): void {
   for (const key of ['evalExamples', 'boundExamples', 'testExamples'] as const) {
     if (config[key] !== undefined) checkInteger(`config.${key}`, config[key], 1);
   }
-  if (config.checkpointEvery !== undefined && !config.out) throw new ArgumentError('config.checkpointEvery', 'needs config.out, the directory to write checkpoints to');
+  if (config.checkpointEvery !== undefined && !config.out)
+    throw new ArgumentError('config.checkpointEvery', 'needs config.out, the directory to write checkpoints to');
 }
 
 function makeTask(config: ExperimentConfig, estimator: string, dataset: Dataset | undefined): Task<unknown> {
@@ -52,7 +56,12 @@ function makeTask(config: ExperimentConfig, estimator: string, dataset: Dataset 
   }
 }
 
-async function runOne(config: ExperimentConfig, estimator: string, dataset: Dataset | undefined, hooks: ExperimentHooks): Promise<EstimatorRun> {
+async function runOne(
+  config: ExperimentConfig,
+  estimator: string,
+  dataset: Dataset | undefined,
+  hooks: ExperimentHooks,
+): Promise<EstimatorRun> {
   const task = makeTask(config, estimator, dataset);
   try {
     const dir = config.out ? path.join(config.out, estimator) : undefined;

@@ -2,7 +2,7 @@
  * The outputs of `stochgrad train` built from the runner's `EstimatorRun`s: the summary table,
  * the one-line JSON results and the history CSV.
  */
-import type { EstimatorRun, HistoryRow } from './experiment-types';
+import type { EstimatorRun } from './experiment-types';
 import { formatNumber as significant } from '../viz/format-number';
 import { renderTable, type Column } from '../terminal/table';
 import { historyCsv } from '../train/history';
@@ -22,7 +22,8 @@ export function historyMetrics(runs: readonly EstimatorRun[]): string[] {
   const keys: string[] = [];
   for (const run of runs) {
     for (const row of run.history) {
-      for (const key of Object.keys(row)) if (!(HISTORY_KEYS as readonly string[]).includes(key) && !keys.includes(key)) keys.push(key);
+      for (const key of Object.keys(row))
+        if (!(HISTORY_KEYS as readonly string[]).includes(key) && !keys.includes(key)) keys.push(key);
     }
   }
   return keys;
@@ -47,7 +48,9 @@ export function resultsJsonLine(runs: readonly EstimatorRun[]): string {
 
 /** One line per diverged run, e.g. `disarm diverged at step 120: objective is NaN` (none when all finished). */
 export function divergenceLines(runs: readonly EstimatorRun[]): string[] {
-  return runs.flatMap((run) => (run.diverged ? [`${run.estimator} diverged at step ${run.diverged.step}: ${run.diverged.reason}`] : []));
+  return runs.flatMap((run) =>
+    run.diverged ? [`${run.estimator} diverged at step ${run.diverged.step}: ${run.diverged.reason}`] : [],
+  );
 }
 
 const cell = (value: number | null | undefined, digits: number) => (value == null ? 'n/a' : significant(value, digits));
@@ -61,11 +64,19 @@ export function summaryTable(runs: readonly EstimatorRun[]): string {
     ...keys.map((key): Column => ({ header: key, align: 'right' })),
     { header: 'seconds', align: 'right' },
   ];
-  const rows = runs.map((run) => [run.estimator, String(run.steps), ...keys.map((key) => cell(run.summary[key], 5)), cell(run.seconds, 3)]);
+  const rows = runs.map((run) => [
+    run.estimator,
+    String(run.steps),
+    ...keys.map((key) => cell(run.summary[key], 5)),
+    cell(run.seconds, 3),
+  ]);
   return renderTable(columns, rows, 'text');
 }
 
 /** Every estimator's history rows as CSV: estimator, step, seconds, then each metric (NaN → empty). */
 export function runsHistoryCsv(runs: readonly EstimatorRun[]): string {
-  return historyCsv(runs.flatMap((run) => run.history), [...HISTORY_KEYS, ...historyMetrics(runs)]);
+  return historyCsv(
+    runs.flatMap((run) => run.history),
+    [...HISTORY_KEYS, ...historyMetrics(runs)],
+  );
 }

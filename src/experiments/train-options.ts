@@ -12,17 +12,33 @@ import { networkEstimator } from '../estimators/layer';
 import { GENERATIVE_DRAWS, type GenerativeDraws } from '../models/chain-gradients';
 import { EXPERT_KINDS } from '../models/gating';
 import { PENALTY_KINDS } from '../models/sparsity';
-import { ESTIMATOR_NAMES, estimators, isEstimatorName, lookupEstimator, type EstimatorName } from '../estimators/registry';
-import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks, type GatingTaskOptions, type TaskName } from './experiment-types';
+import {
+  ESTIMATOR_NAMES,
+  estimators,
+  isEstimatorName,
+  lookupEstimator,
+  type EstimatorName,
+} from '../estimators/registry';
+import {
+  TASK_NAMES,
+  type EstimatorRun,
+  type ExperimentConfig,
+  type ExperimentHooks,
+  type GatingTaskOptions,
+  type TaskName,
+} from './experiment-types';
 import { parseCommandLine, type OptionsSpec, type ParsedOptions } from '../terminal/options';
 import { UsageError } from '../terminal/usage-error';
-
-
 
 /** Learning rate when `--lr` is not given. */
 export const DEFAULT_LR: Record<TaskName, number> = { vae: 1e-3, sop: 1e-3, gating: 1e-3, toy: 1 };
 /** Optimizer when `--optimizer` is not given. */
-export const DEFAULT_OPTIMIZER: Record<TaskName, 'adam' | 'sgd'> = { vae: 'adam', sop: 'adam', gating: 'adam', toy: 'sgd' };
+export const DEFAULT_OPTIMIZER: Record<TaskName, 'adam' | 'sgd'> = {
+  vae: 'adam',
+  sop: 'adam',
+  gating: 'adam',
+  toy: 'sgd',
+};
 
 export const TRAIN_OPTIONS = {
   estimators: {
@@ -36,65 +52,126 @@ export const TRAIN_OPTIONS = {
   lr: { kind: 'number', positive: true, help: 'learning rate (default 1e-3; toy: 1)' },
   optimizer: { kind: 'choice', choices: ['adam', 'sgd'], help: 'optimizer (default adam; toy: sgd)' },
   seed: { kind: 'integer', min: 0, max: 0xffffffff, default: 1, help: 'seed of initialisation, data order and noise' },
-  'eval-every': { kind: 'integer', min: 1, default: 100, help: 'evaluate every this many steps (and at the first and last)' },
-  samples: { kind: 'integer', min: 1, help: 'draws of the stochastic units per example (default 1; reinforce-loo: 2; sop: m of the m-sample objective)' },
+  'eval-every': {
+    kind: 'integer',
+    min: 1,
+    default: 100,
+    help: 'evaluate every this many steps (and at the first and last)',
+  },
+  samples: {
+    kind: 'integer',
+    min: 1,
+    help: 'draws of the stochastic units per example (default 1; reinforce-loo: 2; sop: m of the m-sample objective)',
+  },
   latent: {
     kind: 'list',
     help: 'vae, sop: units of each stochastic layer, e.g. 200 or 200,200 (default 200)',
     validate: (entry, option) => {
-      if (!/^[1-9][0-9]*$/.test(entry)) throw new UsageError(`option ${option}: expected positive integers separated by commas, got ${JSON.stringify(entry)}`);
+      if (!/^[1-9][0-9]*$/.test(entry))
+        throw new UsageError(
+          `option ${option}: expected positive integers separated by commas, got ${JSON.stringify(entry)}`,
+        );
     },
   },
-  kind: { kind: 'choice', choices: ['linear', 'nonlinear'], help: 'vae, sop: linear, or nonlinear (two 200-unit LeakyReLU layers in each conditional); default linear' },
+  kind: {
+    kind: 'choice',
+    choices: ['linear', 'nonlinear'],
+    help: 'vae, sop: linear, or nonlinear (two 200-unit LeakyReLU layers in each conditional); default linear',
+  },
   p0: { kind: 'number', help: 'toy: the target p0 of E[(z − p0)^2] (default 0.49)' },
   units: { kind: 'integer', min: 1, help: 'toy: number of units (default 1)' },
-  'surrogate-lr': { kind: 'number', positive: true, help: 'toy: learning rate of RELAX\'s learned surrogate (default --lr; at step 1 it can throw φ to the wrong optimum, 0.01 is stable)' },
-  'eval-examples': { kind: 'integer', min: 1, help: 'examples of the evaluation subsets evaluated every --eval-every steps (default 1000)' },
+  'surrogate-lr': {
+    kind: 'number',
+    positive: true,
+    help: "toy: learning rate of RELAX's learned surrogate (default --lr; at step 1 it can throw φ to the wrong optimum, 0.01 is stable)",
+  },
+  'eval-examples': {
+    kind: 'integer',
+    min: 1,
+    help: 'examples of the evaluation subsets evaluated every --eval-every steps (default 1000)',
+  },
   'bound-examples': {
     kind: 'integer',
     min: 1,
     help: 'vae, sop: of those, validation examples of the 100-sample bound (vae) and NLL (sop) (default 200; at most --eval-examples)',
   },
-  'test-examples': { kind: 'integer', min: 1, help: 'test examples of the final evaluation (default: the whole test split)' },
+  'test-examples': {
+    kind: 'integer',
+    min: 1,
+    help: 'test examples of the final evaluation (default: the whole test split)',
+  },
   experts: { kind: 'integer', min: 1, help: 'gating: expert units, one gate each (default 200; the paper 2000)' },
-  expert: { kind: 'choice', choices: EXPERT_KINDS, help: 'gating: the experts\' activation, relu or linear (default relu; the paper linear)' },
-  'gater-hidden': { kind: 'integer', min: 0, help: 'gating: tanh units of the gater network, 0 for a linear gater (default 50; the paper 400)' },
-  'gater-bias': { kind: 'number', help: 'gating: initial bias of every gate pre-activation (default 2: gates start mostly open)' },
+  expert: {
+    kind: 'choice',
+    choices: EXPERT_KINDS,
+    help: "gating: the experts' activation, relu or linear (default relu; the paper linear)",
+  },
+  'gater-hidden': {
+    kind: 'integer',
+    min: 0,
+    help: 'gating: tanh units of the gater network, 0 for a linear gater (default 50; the paper 400)',
+  },
+  'gater-bias': {
+    kind: 'number',
+    help: 'gating: initial bias of every gate pre-activation (default 2: gates start mostly open)',
+  },
   penalty: {
     kind: 'choice',
     choices: PENALTY_KINDS,
     help: 'gating: sparsity penalty: l1 (λ·mean g), kl (β·Σ_j KL(target ‖ batch mean of σ(a_j))), adaptive-l1 (λ·mean g, λ moved to keep the open fraction at target ± 0.01), paper (kl for binary and sts gates, adaptive-l1 for rectifiers); default l1',
   },
-  sparsity: { kind: 'number', help: 'gating: the penalty weight ≥ 0, λ (the start of adaptive-l1\'s) or β (default 0.5)' },
-  'sparsity-target': { kind: 'number', help: 'gating: target fraction of open gates in (0, 1), for kl, adaptive-l1 and deterministic test gates (default 0.1)' },
+  sparsity: {
+    kind: 'number',
+    help: "gating: the penalty weight ≥ 0, λ (the start of adaptive-l1's) or β (default 0.5)",
+  },
+  'sparsity-target': {
+    kind: 'number',
+    help: 'gating: target fraction of open gates in (0, 1), for kl, adaptive-l1 and deterministic test gates (default 0.1)',
+  },
   'test-gates': {
     kind: 'choice',
     choices: ['sampled', 'deterministic'],
     help: 'gating: gates at evaluation: sampled at a fixed seed, or deterministic (no noise, thresholded so that sparsity-target of the gates are on); default sampled',
   },
-  'max-norm': { kind: 'number', positive: true, help: 'gating: bound on the norm of every unit\'s incoming weights, enforced after each step (default none; the paper 2)' },
-  noise: { kind: 'number', help: 'gating: standard deviation ≥ 0 of the noisy rectifier\'s noise (default 1)' },
-  'reinforce-gater-lr': { kind: 'number', positive: true, help: 'gating: learning rate of the gater when a score-function estimator (the reinforce family, muprop and its variants, nvil, ar) trains the gates (default --lr; the paper 0.001)' },
+  'max-norm': {
+    kind: 'number',
+    positive: true,
+    help: "gating: bound on the norm of every unit's incoming weights, enforced after each step (default none; the paper 2)",
+  },
+  noise: { kind: 'number', help: "gating: standard deviation ≥ 0 of the noisy rectifier's noise (default 1)" },
+  'reinforce-gater-lr': {
+    kind: 'number',
+    positive: true,
+    help: 'gating: learning rate of the gater when a score-function estimator (the reinforce family, muprop and its variants, nvil, ar) trains the gates (default --lr; the paper 0.001)',
+  },
   'generative-draws': {
     kind: 'choice',
     choices: GENERATIVE_DRAWS,
     help:
-      'vae, sop, gating: the draw the generative parameters\' gradients (decoder and prior, output layer, experts) come from under a ' +
-      'score-function estimator: independent (default; one draw of their own, the same for every estimator, as the DisARM authors\' code) ' +
-      'or shared (the estimator\'s own draws, as stochgrad 0.2)',
+      "vae, sop, gating: the draw the generative parameters' gradients (decoder and prior, output layer, experts) come from under a " +
+      "score-function estimator: independent (default; one draw of their own, the same for every estimator, as the DisARM authors' code) " +
+      "or shared (the estimator's own draws, as stochgrad 0.2)",
   },
   'prior-optimizer': {
     kind: 'choice',
     choices: ['sgd', 'same'],
-    help: 'vae: the prior logits\' optimiser: sgd (default, at --prior-lr, as the DisARM authors\' code) or same (--optimizer at --lr, as stochgrad 0.2)',
+    help: "vae: the prior logits' optimiser: sgd (default, at --prior-lr, as the DisARM authors' code) or same (--optimizer at --lr, as stochgrad 0.2)",
   },
-  'prior-lr': { kind: 'number', positive: true, help: 'vae: learning rate of the prior logits\' SGD (default 1e-2)' },
-  out: { kind: 'string', placeholder: 'dir', help: 'write history.csv and results.json (and checkpoints, report.html) here' },
+  'prior-lr': { kind: 'number', positive: true, help: "vae: learning rate of the prior logits' SGD (default 1e-2)" },
+  out: {
+    kind: 'string',
+    placeholder: 'dir',
+    help: 'write history.csv and results.json (and checkpoints, report.html) here',
+  },
   report: { kind: 'flag', help: 'also write DIR/report.html, an offline page of charts (needs --out)' },
   json: { kind: 'flag', help: 'print only {"results": [...]} on one line instead of the table' },
   'checkpoint-every': { kind: 'integer', min: 1, help: 'save a checkpoint every this many steps (needs --out)' },
   resume: { kind: 'string', placeholder: 'dir', help: 'continue from the --out directory of an earlier run' },
-  backend: { kind: 'choice', choices: BACKENDS, help: 'tfjs backend (default: STOCHGRAD_BACKEND, else the first that loads)' },
+  backend: {
+    kind: 'choice',
+    choices: BACKENDS,
+    help: 'tfjs backend (default: STOCHGRAD_BACKEND, else the first that loads)',
+  },
   help: { kind: 'flag', short: 'h', help: 'print this help' },
 } as const satisfies OptionsSpec;
 
@@ -108,9 +185,11 @@ export interface TrainArgs {
 
 function parseTask(positionals: readonly string[]): TaskName {
   const valid = TASK_NAMES.join(', ');
-  if (positionals.length === 0) throw new UsageError(`missing task: stochgrad train <task> [options], with task one of ${valid}`);
+  if (positionals.length === 0)
+    throw new UsageError(`missing task: stochgrad train <task> [options], with task one of ${valid}`);
   const task = positionals[0];
-  if (!(TASK_NAMES as readonly string[]).includes(task)) throw new UsageError(`unknown task ${JSON.stringify(task)}; valid tasks are ${valid}`);
+  if (!(TASK_NAMES as readonly string[]).includes(task))
+    throw new UsageError(`unknown task ${JSON.stringify(task)}; valid tasks are ${valid}`);
   return task as TaskName;
 }
 
@@ -119,24 +198,47 @@ function checkEstimators(task: TaskName, names: readonly string[]): void {
   for (const name of names) {
     if (task === 'toy') lookupEstimator(name, '--estimators');
     else if (task !== 'gating') networkEstimator(name, '--estimators');
-    else if (!(ESTIMATOR_NAMES as readonly string[]).includes(name) && !(UNIT_NAMES as readonly string[]).includes(name)) {
-      throw new ArgumentError('--estimators', messages.unknownName('estimator or unit type', name, [...ESTIMATOR_NAMES, ...UNIT_NAMES]));
+    else if (
+      !(ESTIMATOR_NAMES as readonly string[]).includes(name) &&
+      !(UNIT_NAMES as readonly string[]).includes(name)
+    ) {
+      throw new ArgumentError(
+        '--estimators',
+        messages.unknownName('estimator or unit type', name, [...ESTIMATOR_NAMES, ...UNIT_NAMES]),
+      );
     }
   }
   const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined) throw new UsageError(`option --estimators lists ${JSON.stringify(twice)} twice; each estimator runs once`);
+  if (twice !== undefined)
+    throw new UsageError(`option --estimators lists ${JSON.stringify(twice)} twice; each estimator runs once`);
 }
 
 function checkDirectory(option: string, dir: string): void {
-  if (!fs.existsSync(dir)) throw new UsageError(`option ${option}: directory ${JSON.stringify(dir)} does not exist; pass the --out directory of an earlier run`);
-  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`option ${option}: ${JSON.stringify(dir)} is not a directory`);
+  if (!fs.existsSync(dir))
+    throw new UsageError(
+      `option ${option}: directory ${JSON.stringify(dir)} does not exist; pass the --out directory of an earlier run`,
+    );
+  if (!fs.statSync(dir).isDirectory())
+    throw new UsageError(`option ${option}: ${JSON.stringify(dir)} is not a directory`);
 }
 
 type TrainOptions = ParsedOptions<typeof TRAIN_OPTIONS>;
 
 /** Options of one task alone; another task refuses them rather than ignoring them. */
 const TASK_ONLY_OPTIONS: Partial<Record<TaskName, readonly (keyof TrainOptions)[]>> = {
-  gating: ['experts', 'expert', 'gater-hidden', 'gater-bias', 'penalty', 'sparsity', 'sparsity-target', 'test-gates', 'max-norm', 'noise', 'reinforce-gater-lr'],
+  gating: [
+    'experts',
+    'expert',
+    'gater-hidden',
+    'gater-bias',
+    'penalty',
+    'sparsity',
+    'sparsity-target',
+    'test-gates',
+    'max-norm',
+    'noise',
+    'reinforce-gater-lr',
+  ],
   toy: ['surrogate-lr'],
   vae: ['prior-optimizer', 'prior-lr'],
 };
@@ -144,32 +246,41 @@ const TASK_ONLY_OPTIONS: Partial<Record<TaskName, readonly (keyof TrainOptions)[
 function checkTaskOptions(task: TaskName, options: TrainOptions): void {
   for (const [owner, names] of Object.entries(TASK_ONLY_OPTIONS)) {
     const given = names!.find((name) => options[name] !== undefined);
-    if (owner !== task && given !== undefined) throw new UsageError(`option --${given} applies to the ${owner} task only, not ${task}`);
+    if (owner !== task && given !== undefined)
+      throw new UsageError(`option --${given} applies to the ${owner} task only, not ${task}`);
   }
   const atLeastZero = (name: 'sparsity' | 'noise') => {
     const value = options[name];
     if (value !== undefined && value < 0) throw new UsageError(`option --${name} expects a number >= 0, got ${value}`);
   };
-  if (task === 'toy' && options['generative-draws'] !== undefined) throw new UsageError('option --generative-draws applies to the vae, sop and gating tasks, not toy');
-  if (options['prior-optimizer'] === 'same' && options['prior-lr'] !== undefined) throw new UsageError('option --prior-lr sets the prior\'s SGD and needs --prior-optimizer sgd');
+  if (task === 'toy' && options['generative-draws'] !== undefined)
+    throw new UsageError('option --generative-draws applies to the vae, sop and gating tasks, not toy');
+  if (options['prior-optimizer'] === 'same' && options['prior-lr'] !== undefined)
+    throw new UsageError("option --prior-lr sets the prior's SGD and needs --prior-optimizer sgd");
   atLeastZero('sparsity');
   atLeastZero('noise');
   const target = options['sparsity-target'];
-  if (target !== undefined && !(target > 0 && target < 1)) throw new UsageError(`option --sparsity-target expects a fraction in (0, 1), got ${target}`);
+  if (target !== undefined && !(target > 0 && target < 1))
+    throw new UsageError(`option --sparsity-target expects a fraction in (0, 1), got ${target}`);
 }
 
 function checkCombinations(task: TaskName, options: TrainOptions): void {
   checkTaskOptions(task, options);
   if (options.out === undefined) {
     if (options.report) throw new UsageError('option --report writes DIR/report.html and needs --out DIR');
-    if (options['checkpoint-every'] !== undefined) throw new UsageError('option --checkpoint-every writes checkpoints into DIR and needs --out DIR');
+    if (options['checkpoint-every'] !== undefined)
+      throw new UsageError('option --checkpoint-every writes checkpoints into DIR and needs --out DIR');
   }
   if (options.resume !== undefined) checkDirectory('--resume', options.resume);
   // In sop, --samples is m of the m-sample objective; an estimator that needs several draws draws them itself.
   const samples = options.samples;
-  const short = options.estimators.find((name) => isEstimatorName(name) && samples !== undefined && samples < estimators[name].minSamples);
+  const short = options.estimators.find(
+    (name) => isEstimatorName(name) && samples !== undefined && samples < estimators[name].minSamples,
+  );
   if (task !== 'sop' && short !== undefined) {
-    throw new UsageError(`${short} needs --samples >= ${estimators[short as EstimatorName].minSamples} (its baseline uses the other draws), got ${samples}`);
+    throw new UsageError(
+      `${short} needs --samples >= ${estimators[short as EstimatorName].minSamples} (its baseline uses the other draws), got ${samples}`,
+    );
   }
 }
 
@@ -234,12 +345,17 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | { help: tru
   checkEstimators(task, options.estimators);
   checkCombinations(task, options);
   const backend = options.backend as BackendName | undefined;
-  return { help: false, config: toConfig(task, options), json: options.json, report: options.report, ...(backend ? { backend } : {}) };
+  return {
+    help: false,
+    config: toConfig(task, options),
+    json: options.json,
+    report: options.report,
+    ...(backend ? { backend } : {}),
+  };
 }
-
 
 export type ExperimentRunner = (config: ExperimentConfig, hooks?: ExperimentHooks) => Promise<EstimatorRun[]>;
 
 /** Prepares tfjs quietly (the command reports the backend itself); the default of train and sweep runs. */
-export const initCommandBackend = (backend: BackendName | undefined) => initBackend({ ...(backend !== undefined ? { backend } : {}), log: false });
-
+export const initCommandBackend = (backend: BackendName | undefined) =>
+  initBackend({ ...(backend !== undefined ? { backend } : {}), log: false });

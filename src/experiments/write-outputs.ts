@@ -13,13 +13,20 @@ export function describeRun(config: ExperimentConfig, backend: string): string {
 }
 
 /** Writes history.csv, results.json and (if asked) report.html into `config.out`; returns the paths. */
-export function writeTrainOutputs(runs: readonly EstimatorRun[], config: ExperimentConfig, options: { backend: string; report: boolean }): string[] {
+export function writeTrainOutputs(
+  runs: readonly EstimatorRun[],
+  config: ExperimentConfig,
+  options: { backend: string; report: boolean },
+): string[] {
   const dir = config.out;
   if (dir === undefined) return [];
   fs.mkdirSync(dir, { recursive: true });
   const files: [string, string][] = [
     ['history.csv', runsHistoryCsv(runs)],
-    ['results.json', `${JSON.stringify({ config, backend: options.backend, results: resultRecords(runs) }, null, 2)}\n`],
+    [
+      'results.json',
+      `${JSON.stringify({ config, backend: options.backend, results: resultRecords(runs) }, null, 2)}\n`,
+    ],
   ];
   if (options.report) {
     const details = [describeRun(config, options.backend), `estimators: ${config.estimators.join(', ')}`];
@@ -31,4 +38,3 @@ export function writeTrainOutputs(runs: readonly EstimatorRun[], config: Experim
     return file;
   });
 }
-

@@ -50,7 +50,8 @@ export interface AntitheticSweepRow {
 
 function checkOptions(options: AntitheticSweepOptions): Required<AntitheticSweepOptions> {
   const ds = options.ds ?? [1, 2, 5, 20];
-  if (!Array.isArray(ds) || ds.length === 0) throw new ArgumentError('options.ds', 'expected a non-empty array of unit counts');
+  if (!Array.isArray(ds) || ds.length === 0)
+    throw new ArgumentError('options.ds', 'expected a non-empty array of unit counts');
   ds.forEach((d, k) => checkInteger(`options.ds[${k}]`, d, 1));
   const phi = options.phi ?? 2;
   const p0 = options.p0 ?? 0.49;
@@ -66,7 +67,12 @@ function differenceLaw(m: number, q: number): Map<number, number> {
   for (let unit = 0; unit < m; unit++) {
     const next = new Map<number, number>();
     for (const [k, p] of law) {
-      for (const [step, weight] of [[1, q], [-1, q], [0, 1 - 2 * q]] as const) next.set(k + step, (next.get(k + step) ?? 0) + p * weight);
+      for (const [step, weight] of [
+        [1, q],
+        [-1, q],
+        [0, 1 - 2 * q],
+      ] as const)
+        next.set(k + step, (next.get(k + step) ?? 0) + p * weight);
     }
     law = next;
   }
@@ -81,7 +87,14 @@ export function antitheticNonzero(d: number, q: number): { arm: number; disarm: 
 }
 
 /** One estimator's row at one d from its per-sample estimates `[samples, d]`. */
-function rowOf(d: number, estimator: 'arm' | 'disarm', values: Float32Array, samples: number, exact: number, nonzeroExact: number): AntitheticSweepRow {
+function rowOf(
+  d: number,
+  estimator: 'arm' | 'disarm',
+  values: Float32Array,
+  samples: number,
+  exact: number,
+  nonzeroExact: number,
+): AntitheticSweepRow {
   let nonzero = 0;
   let variance = 0;
   for (let i = 0; i < d; i++) {

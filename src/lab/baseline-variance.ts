@@ -43,7 +43,8 @@ export interface BaselineVarianceCurve {
 }
 
 function checkFinite(argument: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ArgumentError(argument, `expected a finite number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ArgumentError(argument, `expected a finite number, got ${String(value)}`);
   return value;
 }
 
@@ -110,27 +111,56 @@ export interface BaselineVarianceFigureOptions {
  *
  * @example showFigure(baselineVarianceFigure(baselineVariance(f, logits)))
  */
-export function baselineVarianceFigure(curves: readonly BaselineVarianceCurve[], options: BaselineVarianceFigureOptions = {}): Figure {
-  if (!Array.isArray(curves) || curves.length === 0) throw new ArgumentError('curves', 'expected the curves of baselineVariance()');
+export function baselineVarianceFigure(
+  curves: readonly BaselineVarianceCurve[],
+  options: BaselineVarianceFigureOptions = {},
+): Figure {
+  if (!Array.isArray(curves) || curves.length === 0)
+    throw new ArgumentError('curves', 'expected the curves of baselineVariance()');
   const points = options.points ?? 121;
-  if (!(Number.isInteger(points) && points >= 2)) throw new ArgumentError('options.points', `expected an integer >= 2, got ${String(points)}`);
+  if (!(Number.isInteger(points) && points >= 2))
+    throw new ArgumentError('options.points', `expected an integer >= 2, got ${String(points)}`);
   const marks = [0, ...curves.flatMap((c) => [c.optimalBaseline, c.expectation])];
   const [low, high] = [Math.min(...marks), Math.max(...marks)];
   const margin = Math.max(high - low, 1) / 2;
   const [from, to] = options.range ?? [low - margin, high + margin];
-  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to)) throw new ArgumentError('options.range', `expected [from, to] with from < to, got [${from}, ${to}]`);
+  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to))
+    throw new ArgumentError('options.range', `expected [from, to] with from < to, got [${from}, ${to}]`);
   const grid = Array.from({ length: points }, (_, k) => from + ((to - from) * k) / (points - 1));
   const colour = (k: number) => HOUSE_COLORS[k % (HOUSE_COLORS.length - 1)];
   const label = (c: BaselineVarianceCurve) => (curves.length === 1 ? '' : ` of unit ${c.unit}`);
   const fig = lineChart(
-    curves.map((c, k) => ({ name: `exact Var(ĝ${label(c)}; b)`, x: grid, y: grid.map((b) => c.variance(b)), color: colour(k) })),
-    { title: options.title ?? 'REINFORCE variance against a constant baseline b', xTitle: 'baseline b', yTitle: 'Var(ĝ)' },
+    curves.map((c, k) => ({
+      name: `exact Var(ĝ${label(c)}; b)`,
+      x: grid,
+      y: grid.map((b) => c.variance(b)),
+      color: colour(k),
+    })),
+    {
+      title: options.title ?? 'REINFORCE variance against a constant baseline b',
+      xTitle: 'baseline b',
+      yTitle: 'Var(ĝ)',
+    },
   );
   fig.data.push(
     ...scatterChart([
-      ...curves.map((c, k) => ({ name: `optimum b*${label(c)} (formula)`, x: [c.optimalBaseline], y: [c.minimumVariance], labels: ['b*'], color: colour(k) })),
-      ...(options.markExpectation ?? true
-        ? [{ name: 'b = E[f]', x: [curves[0].expectation], y: [curves[0].variance(curves[0].expectation)], labels: ['E[f]'], color: '#000000' }]
+      ...curves.map((c, k) => ({
+        name: `optimum b*${label(c)} (formula)`,
+        x: [c.optimalBaseline],
+        y: [c.minimumVariance],
+        labels: ['b*'],
+        color: colour(k),
+      })),
+      ...((options.markExpectation ?? true)
+        ? [
+            {
+              name: 'b = E[f]',
+              x: [curves[0].expectation],
+              y: [curves[0].variance(curves[0].expectation)],
+              labels: ['E[f]'],
+              color: '#000000',
+            },
+          ]
         : []),
     ]).data,
   );

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { estimate } from '../estimators/estimate';
 import { exactGradient } from '../estimators/exact';
-import { ESTIMATOR_NAMES, estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
+import { estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import type { EstimateOptions } from '../estimators/types';
 import { gradientStats } from '../metrics/gradient-stats';
 import { armToy } from '../models/toy';
@@ -118,12 +118,18 @@ async function medianTimedEstimate(name: EstimatorName, config: CompareConfig, l
   for (let k = 1; ; k++) {
     const run = await timedEstimate(name, config, logits);
     times.push(run.seconds);
-    if (k >= (config.repeats ?? 5)) return { result: run.result, seconds: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] };
+    if (k >= (config.repeats ?? 5))
+      return { result: run.result, seconds: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] };
     tf.dispose([run.result.perSample, run.result.mean]);
   }
 }
 
-async function compareOne(name: EstimatorName, config: CompareConfig, logits: tf.Tensor1D, exact: number[]): Promise<CompareRow> {
+async function compareOne(
+  name: EstimatorName,
+  config: CompareConfig,
+  logits: tf.Tensor1D,
+  exact: number[],
+): Promise<CompareRow> {
   const spec = lookupEstimator(name, 'estimators');
   const { result, seconds } = await medianTimedEstimate(name, config, logits);
   try {

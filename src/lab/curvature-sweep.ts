@@ -70,7 +70,8 @@ export function curvatureSweep(config: CurvatureSweepConfig): CurvatureSweepRow[
   checkInteger('config.samples', config.samples, 2);
   const names = config.estimators ?? DEFAULT_ESTIMATORS;
   names.forEach((name, i) => {
-    if (!isEstimatorName(name)) throw new ArgumentError(`config.estimators[${i}]`, `unknown estimator ${JSON.stringify(name)}`);
+    if (!isEstimatorName(name))
+      throw new ArgumentError(`config.estimators[${i}]`, `unknown estimator ${JSON.stringify(name)}`);
   });
   const logits = tf.tensor1d(config.logits as number[]);
   try {
@@ -80,7 +81,12 @@ export function curvatureSweep(config: CurvatureSweepConfig): CurvatureSweepRow[
   }
 }
 
-function sweepPoint(a: number, names: readonly EstimatorName[], logits: tf.Tensor1D, config: CurvatureSweepConfig): CurvatureSweepRow[] {
+function sweepPoint(
+  a: number,
+  names: readonly EstimatorName[],
+  logits: tf.Tensor1D,
+  config: CurvatureSweepConfig,
+): CurvatureSweepRow[] {
   const f = curvatureObjective(a, config.weights, config.offset);
   const exactTensor = exactGradient(f, logits);
   const exact = Array.from(exactTensor.dataSync());
@@ -91,19 +97,28 @@ function sweepPoint(a: number, names: readonly EstimatorName[], logits: tf.Tenso
     const stats = gradientStats(result.perSample, exact);
     tf.dispose([result.perSample, result.mean]);
     const constant = stats.variance.every((v) => v === 0);
-    return { a, estimator, totalVariance: stats.totalVariance, maxAbsZ: constant ? null : stats.maxAbsZ!, exactNormSquared };
+    return {
+      a,
+      estimator,
+      totalVariance: stats.totalVariance,
+      maxAbsZ: constant ? null : stats.maxAbsZ!,
+      exactNormSquared,
+    };
   });
 }
 
 function checkCurvature(argument: string, a: unknown): void {
-  if (typeof a !== 'number' || !(a >= 0 && a <= 1)) throw new ArgumentError(argument, `expected a number in [0, 1], got ${String(a)}`);
+  if (typeof a !== 'number' || !(a >= 0 && a <= 1))
+    throw new ArgumentError(argument, `expected a number in [0, 1], got ${String(a)}`);
 }
 
 function checkWeights(w: unknown): void {
-  if (!Array.isArray(w) || w.length === 0 || w.length > 20) throw new ArgumentError('weights', 'expected 1 to 20 numbers');
+  if (!Array.isArray(w) || w.length === 0 || w.length > 20)
+    throw new ArgumentError('weights', 'expected 1 to 20 numbers');
   w.forEach((v, i) => checkFinite(`weights[${i}]`, v));
 }
 
 function checkFinite(argument: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ArgumentError(argument, `expected a finite number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ArgumentError(argument, `expected a finite number, got ${String(value)}`);
 }

@@ -28,9 +28,7 @@ import { zBound } from '../core/normal';
 
 /** ARM's toy `Σ_i (z_i − p0)^2`; a linear `cᵀz`; or the non-separable quadratic `(aᵀz − b)^2`. */
 export type PlaygroundObjective =
-  | { kind: 'arm-toy'; p0: number }
-  | { kind: 'linear'; c: number[] }
-  | { kind: 'quadratic'; a: number[]; b: number };
+  { kind: 'arm-toy'; p0: number } | { kind: 'linear'; c: number[] } | { kind: 'quadratic'; a: number[]; b: number };
 
 export const PLAYGROUND_OBJECTIVES = ['arm-toy', 'linear', 'quadratic'] as const;
 
@@ -98,7 +96,8 @@ function finiteList(argument: string, value: unknown, length?: number): number[]
   if (!Array.isArray(value) || value.length === 0 || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
     throw new ArgumentError(argument, 'expected a non-empty array of finite numbers');
   }
-  if (length !== undefined && value.length !== length) throw new ArgumentError(argument, `expected ${length} numbers (one per logit), got ${value.length}`);
+  if (length !== undefined && value.length !== length)
+    throw new ArgumentError(argument, `expected ${length} numbers (one per logit), got ${value.length}`);
   return value;
 }
 
@@ -106,26 +105,40 @@ function finiteList(argument: string, value: unknown, length?: number): number[]
 export function playgroundObjective(spec: PlaygroundObjective, d: number): Objective {
   const kind = (spec as { kind?: unknown } | null)?.kind;
   if (spec?.kind === 'arm-toy') {
-    if (typeof spec.p0 !== 'number' || !Number.isFinite(spec.p0)) throw new ArgumentError('params.objective.p0', 'expected a finite number');
+    if (typeof spec.p0 !== 'number' || !Number.isFinite(spec.p0))
+      throw new ArgumentError('params.objective.p0', 'expected a finite number');
     return armToy(spec.p0);
   }
   if (spec?.kind === 'linear') return linearObjective(finiteList('params.objective.c', spec.c, d));
   if (spec?.kind === 'quadratic') {
-    if (typeof spec.b !== 'number' || !Number.isFinite(spec.b)) throw new ArgumentError('params.objective.b', 'expected a finite number');
+    if (typeof spec.b !== 'number' || !Number.isFinite(spec.b))
+      throw new ArgumentError('params.objective.b', 'expected a finite number');
     return quadraticObjective(finiteList('params.objective.a', spec.a, d), spec.b);
   }
-  throw new ArgumentError('params.objective.kind', `unknown objective ${JSON.stringify(kind)}; valid kinds are ${PLAYGROUND_OBJECTIVES.join(', ')}`);
+  throw new ArgumentError(
+    'params.objective.kind',
+    `unknown objective ${JSON.stringify(kind)}; valid kinds are ${PLAYGROUND_OBJECTIVES.join(', ')}`,
+  );
 }
 
 function checkParams(params: PlaygroundParams): void {
-  if (params == null || typeof params !== 'object') throw new ArgumentError('params', 'expected an object { objective, logits, estimators, samples, seed }');
+  if (params == null || typeof params !== 'object')
+    throw new ArgumentError('params', 'expected an object { objective, logits, estimators, samples, seed }');
   const logits = finiteList('params.logits', params.logits);
-  if (logits.length > MAX_ENUMERATION_UNITS) throw new ArgumentError('params.logits', `at most ${MAX_ENUMERATION_UNITS} units (exact enumeration), got ${logits.length}`);
-  if (!Array.isArray(params.estimators) || params.estimators.length === 0) throw new ArgumentError('params.estimators', 'expected a non-empty array of estimator names');
+  if (logits.length > MAX_ENUMERATION_UNITS)
+    throw new ArgumentError(
+      'params.logits',
+      `at most ${MAX_ENUMERATION_UNITS} units (exact enumeration), got ${logits.length}`,
+    );
+  if (!Array.isArray(params.estimators) || params.estimators.length === 0)
+    throw new ArgumentError('params.estimators', 'expected a non-empty array of estimator names');
   params.estimators.forEach((name, i) => {
     const spec = lookupEstimator(name, `params.estimators[${i}]`);
     if (params.samples < Math.max(2, spec.minSamples)) {
-      throw new ArgumentError('params.samples', `expected at least ${Math.max(2, spec.minSamples)} (for ${name} and a variance), got ${params.samples}`);
+      throw new ArgumentError(
+        'params.samples',
+        `expected at least ${Math.max(2, spec.minSamples)} (for ${name} and a variance), got ${params.samples}`,
+      );
     }
   });
   checkInteger('params.samples', params.samples, 2);
@@ -156,12 +169,19 @@ async function timed(name: EstimatorName, f: Objective, logits: tf.Tensor1D, par
     const result = estimate(name, f, logits, optionsFor(name, f, params, params.samples));
     await result.perSample.data();
     times.push((performance.now() - start) / 1000);
-    if (k >= (params.repeats ?? 3)) return { result, seconds: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] };
+    if (k >= (params.repeats ?? 3))
+      return { result, seconds: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] };
     tf.dispose([result.perSample, result.mean]);
   }
 }
 
-async function measure(name: EstimatorName, f: Objective, logits: tf.Tensor1D, exact: number[], params: PlaygroundParams): Promise<PlaygroundRow> {
+async function measure(
+  name: EstimatorName,
+  f: Objective,
+  logits: tf.Tensor1D,
+  exact: number[],
+  params: PlaygroundParams,
+): Promise<PlaygroundRow> {
   const { result, seconds } = await timed(name, f, logits, params);
   try {
     const stats = gradientStats(result.perSample, exact);
@@ -196,7 +216,9 @@ const CONSTANT_MATCH = 1e-5;
 
 /** For an estimator whose estimates are all equal (no z-score): is that constant the gradient? */
 function constantLabel(row: PlaygroundRow, exact: number[]): string {
-  const equal = row.mean.every((m, i) => Math.abs(m - exact[i]) <= CONSTANT_MATCH * Math.max(Math.abs(m), Math.abs(exact[i]), 1e-12));
+  const equal = row.mean.every(
+    (m, i) => Math.abs(m - exact[i]) <= CONSTANT_MATCH * Math.max(Math.abs(m), Math.abs(exact[i]), 1e-12),
+  );
   return equal ? 'constant = exact' : 'constant ≠ exact (biased)';
 }
 
@@ -220,7 +242,11 @@ function coordinateTable(rows: PlaygroundRow[], exact: number[]): TableRecord[] 
       mean: row.mean[i],
       exact: g,
       'standard error': row.standardError[i],
-      'bias z': row.biasZ[i] ?? (Math.abs(row.mean[i] - g) <= CONSTANT_MATCH * Math.max(Math.abs(g), Math.abs(row.mean[i]), 1e-12) ? 'constant = exact' : 'constant ≠ exact'),
+      'bias z':
+        row.biasZ[i] ??
+        (Math.abs(row.mean[i] - g) <= CONSTANT_MATCH * Math.max(Math.abs(g), Math.abs(row.mean[i]), 1e-12)
+          ? 'constant = exact'
+          : 'constant ≠ exact'),
       variance: row.variance[i],
       SNR: row.snr[i],
     })),
@@ -233,7 +259,12 @@ function figures(rows: PlaygroundRow[], exact: number[], bound: number, title: s
   const meanVsExact = barChart(
     [
       { x: units, y: exact, name: 'exact', color: '#000000' },
-      ...rows.map((row, k) => ({ x: units, y: row.mean, name: row.estimator, color: ESTIMATOR_COLORS[k % ESTIMATOR_COLORS.length] })),
+      ...rows.map((row, k) => ({
+        x: units,
+        y: row.mean,
+        name: row.estimator,
+        color: ESTIMATOR_COLORS[k % ESTIMATOR_COLORS.length],
+      })),
     ],
     { title: `Mean estimate against the exact gradient (${title})`, xTitle: 'unit', yTitle: 'gradient ∂E[f]/∂φ_i' },
   );
@@ -241,22 +272,46 @@ function figures(rows: PlaygroundRow[], exact: number[], bound: number, title: s
   meanVsExact.layout.legend = { orientation: 'v', x: 1.02, y: 1, xanchor: 'left', yanchor: 'top' };
   const variance = barChart(
     { x: names, y: rows.map((row) => row.totalVariance), name: 'Σ_i Var(ĝ_i)' },
-    { title: 'Variance of one estimate (zero variance is not drawn)', xTitle: 'estimator', yTitle: 'total variance, log scale', logY: true },
+    {
+      title: 'Variance of one estimate (zero variance is not drawn)',
+      xTitle: 'estimator',
+      yTitle: 'total variance, log scale',
+      logY: true,
+    },
   );
   const snr = barChart(
     exact.map((_, i) => ({ x: names, y: rows.map((row) => row.snr[i]), name: unitLabel(i) })),
-    { title: 'Signal-to-noise ratio |E ĝ_i| / sd(ĝ_i) of one estimate', xTitle: 'estimator', yTitle: 'SNR, log scale', logY: true },
+    {
+      title: 'Signal-to-noise ratio |E ĝ_i| / sd(ĝ_i) of one estimate',
+      xTitle: 'estimator',
+      yTitle: 'SNR, log scale',
+      logY: true,
+    },
   );
   const cost = barChart(
     { x: names, y: rows.map((row) => row.secondsPerEstimate * 1e6), name: 'time' },
-    { title: 'Wall time per estimate', xTitle: 'estimator', yTitle: 'microseconds per estimate, log scale', logY: true },
+    {
+      title: 'Wall time per estimate',
+      xTitle: 'estimator',
+      yTitle: 'microseconds per estimate, log scale',
+      logY: true,
+    },
   );
   const biasZ = scatterChart(
     exact.map((_, i) => ({ x: names, y: rows.map((row) => row.biasZ[i]), name: unitLabel(i) })),
-    { title: `Bias z-scores; dashed: ±${bound.toFixed(2)} (biased estimators may cross it)`, xTitle: 'estimator', yTitle: '(mean − exact) / standard error' },
+    {
+      title: `Bias z-scores; dashed: ±${bound.toFixed(2)} (biased estimators may cross it)`,
+      xTitle: 'estimator',
+      yTitle: '(mean − exact) / standard error',
+    },
   );
   const edges = lineChart(
-    [1, -1].map((sign) => ({ x: [names[0], names[names.length - 1]], y: [sign * bound, sign * bound], color: '#666666', dash: 'dash' as const })),
+    [1, -1].map((sign) => ({
+      x: [names[0], names[names.length - 1]],
+      y: [sign * bound, sign * bound],
+      color: '#666666',
+      dash: 'dash' as const,
+    })),
   );
   biasZ.data.push(...edges.data.map((trace) => ({ ...trace, showlegend: false })));
   return { meanVsExact, variance, snr, cost, biasZ };

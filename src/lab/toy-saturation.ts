@@ -66,7 +66,15 @@ function median(values: number[]): number | null {
 }
 
 /** One run: the first step with σ(φ) > threshold, or the final σ(φ) if none within `steps`. */
-function firstSaturation(p0: number, estimator: string, samples: number, seed: number, steps: number, lr: number, threshold: number): RunOutcome {
+function firstSaturation(
+  p0: number,
+  estimator: string,
+  samples: number,
+  seed: number,
+  steps: number,
+  lr: number,
+  threshold: number,
+): RunOutcome {
   const model = createToyModel({ p0 });
   const optimizer = createOptimizer({ kind: 'sgd', lr });
   const logitThreshold = Math.log(threshold / (1 - threshold));
@@ -86,19 +94,24 @@ function firstSaturation(p0: number, estimator: string, samples: number, seed: n
 
 /** The estimator list of a batch of toy runs, each with its draws per step (default `samples`). */
 export function checkToyEstimators(list: unknown, samples: number): Required<SaturationEstimator>[] {
-  if (!Array.isArray(list) || list.length === 0) throw new ArgumentError('options.estimators', 'expected a non-empty array of estimator names');
+  if (!Array.isArray(list) || list.length === 0)
+    throw new ArgumentError('options.estimators', 'expected a non-empty array of estimator names');
   return list.map((item, i) => {
     const entry = (typeof item === 'string' ? { estimator: item } : item) as SaturationEstimator | null;
     if (entry == null || typeof entry.estimator !== 'string') {
       throw new ArgumentError(`options.estimators[${i}]`, 'expected a name or { estimator, samples }');
     }
-    return { estimator: entry.estimator, samples: checkInteger(`options.estimators[${i}].samples`, entry.samples ?? samples, 1) };
+    return {
+      estimator: entry.estimator,
+      samples: checkInteger(`options.estimators[${i}].samples`, entry.samples ?? samples, 1),
+    };
   });
 }
 
 /** Runs every estimator on every seed; see the module comment. */
 export function toySaturation(options: ToySaturationOptions): SaturationRow[] {
-  if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected an object with p0 and estimators');
+  if (options == null || typeof options !== 'object')
+    throw new ArgumentError('options', 'expected an object with p0 and estimators');
   const { p0, seeds = 10, steps = 2000, lr = 1, samples = 1, seed = 0, threshold = 0.9 } = options;
   if (typeof p0 !== 'number' || !Number.isFinite(p0)) throw new ArgumentError('options.p0', 'expected a finite number');
   checkInteger('options.seeds', seeds, 1);
@@ -106,9 +119,12 @@ export function toySaturation(options: ToySaturationOptions): SaturationRow[] {
   checkPositive('options.lr', lr);
   checkInteger('options.samples', samples, 1);
   checkInteger('options.seed', seed, 0);
-  if (!(threshold > 0 && threshold < 1)) throw new ArgumentError('options.threshold', `expected a number in (0, 1), got ${threshold}`);
+  if (!(threshold > 0 && threshold < 1))
+    throw new ArgumentError('options.threshold', `expected a number in (0, 1), got ${threshold}`);
   return checkToyEstimators(options.estimators, samples).map(({ estimator, samples: draws }) => {
-    const runs = Array.from({ length: seeds }, (_, s) => firstSaturation(p0, estimator, draws, seed + s, steps, lr, threshold));
+    const runs = Array.from({ length: seeds }, (_, s) =>
+      firstSaturation(p0, estimator, draws, seed + s, steps, lr, threshold),
+    );
     const firstStep = runs.map((run) => run.firstStep);
     const reached = firstStep.filter((x): x is number => x !== null);
     return {

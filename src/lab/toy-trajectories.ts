@@ -67,11 +67,15 @@ function checkCommon(steps: number, lr: number, every: number): void {
  * φ_{t+1} = φ_t + lr σ'(φ_t)(1 − 2 p0) from φ₀ (float64): SGD with the exact gradient.
  * Returns σ(φ) at the recorded steps.
  */
-export function deterministicToyPath(p0: number, options: DeterministicPathOptions = {}): { step: number[]; probability: number[] } {
+export function deterministicToyPath(
+  p0: number,
+  options: DeterministicPathOptions = {},
+): { step: number[]; probability: number[] } {
   if (typeof p0 !== 'number' || !Number.isFinite(p0)) throw new ArgumentError('p0', 'expected a finite number');
   const { steps = 2000, lr = 1, every = 10, logit = 0 } = options;
   checkCommon(steps, lr, every);
-  if (typeof logit !== 'number' || !Number.isFinite(logit)) throw new ArgumentError('options.logit', 'expected a finite number');
+  if (typeof logit !== 'number' || !Number.isFinite(logit))
+    throw new ArgumentError('options.logit', 'expected a finite number');
   const keep = recordedSteps(steps, every);
   const step: number[] = [];
   const probability: number[] = [];
@@ -92,7 +96,8 @@ export function deterministicToyPath(p0: number, options: DeterministicPathOptio
  */
 export function deterministicStepsTo(p0: number, threshold: number, lr = 1, maxSteps = 1_000_000): number | null {
   if (typeof p0 !== 'number' || !Number.isFinite(p0)) throw new ArgumentError('p0', 'expected a finite number');
-  if (!(threshold > 0 && threshold < 1)) throw new ArgumentError('threshold', `expected a number in (0, 1), got ${threshold}`);
+  if (!(threshold > 0 && threshold < 1))
+    throw new ArgumentError('threshold', `expected a number in (0, 1), got ${threshold}`);
   checkPositive('lr', lr);
   checkInteger('maxSteps', maxSteps, 1);
   let phi = 0;
@@ -214,7 +219,8 @@ function runOnce(settings: ToyRunSettings): ToyTrajectory {
 
 /** Every estimator on every seed; one trajectory per (estimator, seed), estimator-major. */
 export function toyTrajectories(options: ToyTrajectoryOptions): ToyTrajectory[] {
-  if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected an object with p0 and estimators');
+  if (options == null || typeof options !== 'object')
+    throw new ArgumentError('options', 'expected an object with p0 and estimators');
   const { p0, seeds = 5, steps = 2000, lr = 1, samples = 1, seed = 0, every = 10 } = options;
   if (typeof p0 !== 'number' || !Number.isFinite(p0)) throw new ArgumentError('options.p0', 'expected a finite number');
   checkInteger('options.seeds', seeds, 1);
@@ -222,7 +228,9 @@ export function toyTrajectories(options: ToyTrajectoryOptions): ToyTrajectory[] 
   checkInteger('options.samples', samples, 1);
   checkInteger('options.seed', seed, 0);
   return checkToyEstimators(options.estimators, samples).flatMap(({ estimator, samples: draws }) =>
-    Array.from({ length: seeds }, (_, s) => runOnce({ p0, estimator, samples: draws, seed: seed + s, steps, lr, every })),
+    Array.from({ length: seeds }, (_, s) =>
+      runOnce({ p0, estimator, samples: draws, seed: seed + s, steps, lr, every }),
+    ),
   );
 }
 
@@ -237,14 +245,29 @@ export interface TrajectoryFigureOptions {
  * σ(φ) over training: the deterministic path (black, dashed) and every run, one colour per
  * estimator in order of first appearance, one legend entry per estimator.
  */
-export function trajectoryFigure(runs: readonly ToyTrajectory[], path: { step: number[]; probability: number[] }, options: TrajectoryFigureOptions): Figure {
+export function trajectoryFigure(
+  runs: readonly ToyTrajectory[],
+  path: { step: number[]; probability: number[] },
+  options: TrajectoryFigureOptions,
+): Figure {
   if (!Array.isArray(runs)) throw new ArgumentError('runs', 'expected an array of trajectories');
   const names = [...new Set(runs.map((run) => run.estimator))];
   const seeds = new Set(runs.map((run) => run.seed)).size;
   const fig = lineChart(
     [
-      { name: 'exact gradient (deterministic path)', x: path.step, y: path.probability, color: '#000000', dash: 'dash' },
-      ...runs.map((run) => ({ name: run.estimator, x: run.step, y: run.probability, color: HOUSE_COLORS[names.indexOf(run.estimator) % HOUSE_COLORS.length] })),
+      {
+        name: 'exact gradient (deterministic path)',
+        x: path.step,
+        y: path.probability,
+        color: '#000000',
+        dash: 'dash',
+      },
+      ...runs.map((run) => ({
+        name: run.estimator,
+        x: run.step,
+        y: run.probability,
+        color: HOUSE_COLORS[names.indexOf(run.estimator) % HOUSE_COLORS.length],
+      })),
     ],
     {
       title: `SGD on ARM's toy, p0 = ${options.p0}: σ(φ) over training (${seeds} seed${seeds === 1 ? '' : 's'} each)`,
@@ -280,8 +303,10 @@ export interface TrajectorySummary {
 
 /** Per estimator (in order of first appearance): how many runs got where, from the recorded steps. */
 export function summarizeTrajectories(runs: ToyTrajectory[], threshold = 0.9): TrajectorySummary[] {
-  if (!Array.isArray(runs) || runs.length === 0) throw new ArgumentError('runs', 'expected a non-empty array of trajectories');
-  if (!(threshold > 0 && threshold < 1)) throw new ArgumentError('threshold', `expected a number in (0, 1), got ${threshold}`);
+  if (!Array.isArray(runs) || runs.length === 0)
+    throw new ArgumentError('runs', 'expected a non-empty array of trajectories');
+  if (!(threshold > 0 && threshold < 1))
+    throw new ArgumentError('threshold', `expected a number in (0, 1), got ${threshold}`);
   const names = [...new Set(runs.map((run) => run.estimator))];
   return names.map((estimator) => {
     const mine = runs.filter((run) => run.estimator === estimator);
@@ -295,7 +320,8 @@ export function summarizeTrajectories(runs: ToyTrajectory[], threshold = 0.9): T
       estimator,
       runs: mine.length,
       reached: firsts.length / mine.length,
-      medianFirstStep: firsts.length === 0 ? null : firsts.length % 2 ? firsts[mid] : (firsts[mid - 1] + firsts[mid]) / 2,
+      medianFirstStep:
+        firsts.length === 0 ? null : firsts.length % 2 ? firsts[mid] : (firsts[mid - 1] + firsts[mid]) / 2,
       endBelowHalf: finals.filter((p) => p < 0.5).length / mine.length,
       finalMin: Math.min(...finals),
       finalMean: finals.reduce((a, b) => a + b, 0) / finals.length,

@@ -47,7 +47,8 @@ function columnMean(values: ArrayLike<number>, rows: number, cols: number, j: nu
 /** Samples unit type `name` at every pre-activation in `a`; see the module comment. */
 export function sampleUnit(name: UnitName, a: readonly number[], options: UnitSampleOptions): UnitSample[] {
   const op = lookupUnit(name, 'name');
-  if (!Array.isArray(a) || a.length === 0 || !a.every(Number.isFinite)) throw new ArgumentError('a', 'expected a non-empty array of finite numbers');
+  if (!Array.isArray(a) || a.length === 0 || !a.every(Number.isFinite))
+    throw new ArgumentError('a', 'expected a non-empty array of finite numbers');
   const rows = checkInteger('options.samples', options?.samples, 2);
   const seed = checkInteger('options.seed', options.seed, 0);
   const settings = { temperature: 0.5, slope: 1, noise: options.noise };

@@ -44,8 +44,19 @@ const EVAL_SEED = 12345;
 
 /** Trains one VAE with `options.estimator` on `data.train`; see the module comment. Disposes its tensors. */
 export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Promise<TrainResult> {
-  if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected { estimator, steps }');
-  const { estimator, steps, latent = [200], kind = 'linear', batch = 50, lr = 1e-3, seed = 1, evalEvery = 10, evalExamples = 200 } = options;
+  if (options == null || typeof options !== 'object')
+    throw new ArgumentError('options', 'expected { estimator, steps }');
+  const {
+    estimator,
+    steps,
+    latent = [200],
+    kind = 'linear',
+    batch = 50,
+    lr = 1e-3,
+    seed = 1,
+    evalEvery = 10,
+    evalExamples = 200,
+  } = options;
   checkInteger('options.batch', batch, 1);
   checkPositive('options.lr', lr);
   checkInteger('options.evalExamples', evalExamples, 1);
@@ -93,7 +104,11 @@ export interface VaeDemoImages {
 export function vaeDemoImages(model: SbnVae, data: Dataset, count = 8, seed = 1): VaeDemoImages {
   checkInteger('count', count, 1);
   const tensors = tf.tidy(() => {
-    const originals = tf.slice(data.valid.images, [0, 0], [Math.min(count, data.valid.images.shape[0]), -1]) as tf.Tensor2D;
+    const originals = tf.slice(
+      data.valid.images,
+      [0, 0],
+      [Math.min(count, data.valid.images.shape[0]), -1],
+    ) as tf.Tensor2D;
     return [originals, vaeReconstructions(model, originals, { seed }), vaeSamples(model, count, { seed })];
   });
   try {

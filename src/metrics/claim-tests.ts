@@ -28,7 +28,12 @@ import { checkRows, finiteNumber, groupName, type Row } from './rows';
 import { studentTCdf } from './student-t';
 
 export type Finding = 'reproduced' | 'not reproduced' | 'within noise' | 'not testable at this budget';
-export const FINDINGS: readonly Finding[] = ['reproduced', 'not reproduced', 'within noise', 'not testable at this budget'];
+export const FINDINGS: readonly Finding[] = [
+  'reproduced',
+  'not reproduced',
+  'within noise',
+  'not testable at this budget',
+];
 
 export interface ClaimInput {
   /** What the paper claims, in words. */
@@ -90,15 +95,22 @@ export function holm(p: readonly (number | null)[]): (number | null)[] {
 }
 
 function checkClaim(claim: ClaimInput, k: number): void {
-  if (claim == null || typeof claim.claim !== 'string') throw new ArgumentError(`claims[${k}]`, 'expected { claim, differences, expected }');
+  if (claim == null || typeof claim.claim !== 'string')
+    throw new ArgumentError(`claims[${k}]`, 'expected { claim, differences, expected }');
   if (!Array.isArray(claim.differences) || !claim.differences.every(Number.isFinite)) {
     throw new ArgumentError(`claims[${k}].differences`, 'expected an array of finite numbers');
   }
-  if (claim.expected !== 1 && claim.expected !== -1) throw new ArgumentError(`claims[${k}].expected`, `expected 1 or -1, got ${String(claim.expected)}`);
+  if (claim.expected !== 1 && claim.expected !== -1)
+    throw new ArgumentError(`claims[${k}].expected`, `expected 1 or -1, got ${String(claim.expected)}`);
 }
 
 /** The paired t-test of one claim, before the correction. */
-function pairedT(differences: readonly number[]): { mean: number | null; se: number | null; t: number | null; p: number | null } {
+function pairedT(differences: readonly number[]): {
+  mean: number | null;
+  se: number | null;
+  t: number | null;
+  p: number | null;
+} {
   const n = differences.length;
   if (n === 0) return { mean: null, se: null, t: null, p: null };
   const mean = differences.reduce((a, b) => a + b, 0) / n;
@@ -112,11 +124,14 @@ function pairedT(differences: readonly number[]): { mean: number | null; se: num
 
 /** The verdicts on `claims` judged together; see the module comment. */
 export function testClaims(claims: readonly ClaimInput[], options: { alpha?: number } = {}): ClaimResult[] {
-  if (!Array.isArray(claims)) throw new ArgumentError('claims', 'expected an array of { claim, differences, expected }');
+  if (!Array.isArray(claims))
+    throw new ArgumentError('claims', 'expected an array of { claim, differences, expected }');
   claims.forEach(checkClaim);
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new ArgumentError('options.alpha', `expected a level in (0, 1), got ${alpha}`);
-  const tests = claims.map((claim) => (claim.untestable ? { mean: null, se: null, t: null, p: null } : pairedT(claim.differences)));
+  const tests = claims.map((claim) =>
+    claim.untestable ? { mean: null, se: null, t: null, p: null } : pairedT(claim.differences),
+  );
   const adjusted = holm(tests.map((test) => test.p));
   return claims.map((claim, k) => {
     const { mean, se, t, p } = tests[k];
@@ -124,10 +139,28 @@ export function testClaims(claims: readonly ClaimInput[], options: { alpha?: num
     const negative = claim.differences.filter((d: number) => d < 0).length;
     const majority = Math.sign(positive - negative);
     const signAgrees = mean === null || majority === 0 || mean === 0 || majority === Math.sign(mean);
-    const base = { claim: claim.claim, n: claim.differences.length, mean, se, t, p, pHolm: adjusted[k], positive, negative, pSign: signTest(positive, negative), signAgrees };
+    const base = {
+      claim: claim.claim,
+      n: claim.differences.length,
+      mean,
+      se,
+      t,
+      p,
+      pHolm: adjusted[k],
+      positive,
+      negative,
+      pSign: signTest(positive, negative),
+      signAgrees,
+    };
     if (claim.untestable) return { ...base, finding: 'not testable at this budget', reason: claim.untestable };
-    if (p === null) return { ...base, finding: 'not testable at this budget', reason: `${claim.differences.length} pair(s): a sign, not a test` };
-    const finding: Finding = adjusted[k]! > alpha ? 'within noise' : Math.sign(mean!) === claim.expected ? 'reproduced' : 'not reproduced';
+    if (p === null)
+      return {
+        ...base,
+        finding: 'not testable at this budget',
+        reason: `${claim.differences.length} pair(s): a sign, not a test`,
+      };
+    const finding: Finding =
+      adjusted[k]! > alpha ? 'within noise' : Math.sign(mean!) === claim.expected ? 'reproduced' : 'not reproduced';
     return { ...base, finding };
   });
 }
@@ -143,9 +176,13 @@ export interface TailMeanOptions {
 }
 
 /** Per run, the mean of `metric` over its last `last` evaluations: `{ run, group, value, points }`. */
-export function tailMeans(rows: readonly Row[], options: TailMeanOptions): { run: string; group: Record<string, unknown>; value: number | null; points: number[] }[] {
+export function tailMeans(
+  rows: readonly Row[],
+  options: TailMeanOptions,
+): { run: string; group: Record<string, unknown>; value: number | null; points: number[] }[] {
   checkRows(rows);
-  if (options == null || typeof options.metric !== 'string') throw new ArgumentError('options.metric', 'expected a metric name');
+  if (options == null || typeof options.metric !== 'string')
+    throw new ArgumentError('options.metric', 'expected a metric name');
   const by = options.by ?? ['index'];
   const last = checkInteger('options.last', options.last ?? 5, 1);
   const x = options.x ?? 'step';

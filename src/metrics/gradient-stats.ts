@@ -40,9 +40,11 @@ function readMatrix(perSample: Matrix): { values: ArrayLike<number>; rows: numbe
     if (perSample.rank !== 2) throw new ArgumentError('perSample', messages.shape('[samples, d]', perSample.shape));
     return { values: perSample.dataSync(), rows: perSample.shape[0], cols: perSample.shape[1] };
   }
-  if (!Array.isArray(perSample) || perSample.length === 0) throw new ArgumentError('perSample', 'expected a Tensor2D or a non-empty array of rows');
+  if (!Array.isArray(perSample) || perSample.length === 0)
+    throw new ArgumentError('perSample', 'expected a Tensor2D or a non-empty array of rows');
   const cols = perSample[0].length;
-  if (!perSample.every((row) => row.length === cols)) throw new ArgumentError('perSample', 'rows must all have the same length');
+  if (!perSample.every((row) => row.length === cols))
+    throw new ArgumentError('perSample', 'rows must all have the same length');
   return { values: perSample.flat(), rows: perSample.length, cols };
 }
 
@@ -77,7 +79,12 @@ function sampleCosine(values: ArrayLike<number>, rows: number, cols: number, exa
   return sum / rows;
 }
 
-function comparison(mean: number[], standardError: number[], exact: number[], matrix: { values: ArrayLike<number>; rows: number; cols: number }) {
+function comparison(
+  mean: number[],
+  standardError: number[],
+  exact: number[],
+  matrix: { values: ArrayLike<number>; rows: number; cols: number },
+) {
   const bias = mean.map((m, i) => m - exact[i]);
   const zScores = bias.map((b, i) => (b === 0 ? 0 : b / standardError[i]));
   const denominator = norm(mean) * norm(exact);
@@ -96,12 +103,20 @@ function comparison(mean: number[], standardError: number[], exact: number[], ma
 export function gradientStats(perSample: Matrix, exact?: Vector): GradientStats {
   const matrix = readMatrix(perSample);
   const { rows, cols } = matrix;
-  if (!Array.from(matrix.values).every(Number.isFinite)) throw new ArgumentError('perSample', messages.nonFinite('every estimate'));
+  if (!Array.from(matrix.values).every(Number.isFinite))
+    throw new ArgumentError('perSample', messages.nonFinite('every estimate'));
   const { mean, variance } = moments(matrix.values, rows, cols);
   const sd = variance.map(Math.sqrt);
   const standardError = sd.map((s) => s / Math.sqrt(rows));
   const snr = mean.map((m, i) => (sd[i] > 0 ? Math.abs(m) / sd[i] : m === 0 ? 0 : Infinity));
-  const base = { samples: rows, mean, variance, totalVariance: variance.reduce((a, b) => a + b, 0), standardError, snr };
+  const base = {
+    samples: rows,
+    mean,
+    variance,
+    totalVariance: variance.reduce((a, b) => a + b, 0),
+    standardError,
+    snr,
+  };
   if (exact === undefined) return base;
   return { ...base, ...comparison(mean, standardError, readVector(exact, cols), matrix) };
 }

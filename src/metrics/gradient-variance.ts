@@ -18,11 +18,21 @@ export interface GradientVarianceOptions {
 }
 
 /** Sums and sums of squares of every selected coordinate over `draws` estimates. */
-function moments<Batch>(model: Model<Batch>, estimator: string, batch: Batch, names: string[], draws: number, options: GradientVarianceOptions) {
+function moments<Batch>(
+  model: Model<Batch>,
+  estimator: string,
+  batch: Batch,
+  names: string[],
+  draws: number,
+  options: GradientVarianceOptions,
+) {
   let sum: Float64Array | undefined;
   let squares: Float64Array | undefined;
   for (let k = 0; k < draws; k++) {
-    const result = model.gradients(estimator, batch, { seed: deriveSeed(options.seed, k), ...(options.samples ? { samples: options.samples } : {}) });
+    const result = model.gradients(estimator, batch, {
+      seed: deriveSeed(options.seed, k),
+      ...(options.samples ? { samples: options.samples } : {}),
+    });
     // Read outside tf.tidy: a typed array returned from tidy is scanned element by element.
     const concatenated = tf.tidy(() => tf.concat(names.map((n) => result.gradients[n].reshape([-1]))));
     const flat = concatenated.dataSync();
@@ -38,7 +48,12 @@ function moments<Batch>(model: Model<Batch>, estimator: string, batch: Batch, na
 }
 
 /** Mean over the included coordinates of `Var(ĝ)` across `draws` estimates on `batch`; the model's state is left as it was. */
-export function gradientVariance<Batch>(model: Model<Batch>, estimator: string, batch: Batch, options: GradientVarianceOptions): number {
+export function gradientVariance<Batch>(
+  model: Model<Batch>,
+  estimator: string,
+  batch: Batch,
+  options: GradientVarianceOptions,
+): number {
   const draws = checkInteger('options.draws', options.draws ?? 20, 2);
   const names = Object.keys(model.parameters).filter(options.include ?? (() => true));
   const state = model.getState?.();

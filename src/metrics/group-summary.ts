@@ -32,7 +32,8 @@ export interface GroupSummary {
 }
 
 function checkColumns(argument: string, columns: unknown): void {
-  if (!Array.isArray(columns) || columns.some((column) => typeof column !== 'string' || column === '')) throw new ArgumentError(argument, 'expected an array of column names');
+  if (!Array.isArray(columns) || columns.some((column) => typeof column !== 'string' || column === ''))
+    throw new ArgumentError(argument, 'expected an array of column names');
 }
 
 /** The rows that satisfy `where`, grouped by the values of `by` (groups in order of first appearance). */
@@ -54,7 +55,9 @@ export function groupSummary(rows: readonly Row[], options: GroupSummaryOptions)
   checkColumns('options.metrics', options.metrics);
   return groups(rows, options.by, options.where).map((own) => {
     const group = Object.fromEntries(options.by.map((column) => [column, own[0][column]]));
-    const metrics = Object.fromEntries(options.metrics.map((metric) => [metric, meanAndSe(own.map((row) => finiteNumber(row[metric])))]));
+    const metrics = Object.fromEntries(
+      options.metrics.map((metric) => [metric, meanAndSe(own.map((row) => finiteNumber(row[metric])))]),
+    );
     return { name: groupName(options.by, group), group, metrics };
   });
 }
@@ -70,13 +73,19 @@ export interface BestOfGroupsOptions {
 export function bestOfGroups<R extends Row>(rows: readonly R[], options: BestOfGroupsOptions): R[] {
   checkRows(rows);
   checkColumns('options.by', options?.by);
-  if (typeof options.metric !== 'string' || options.metric === '') throw new ArgumentError('options.metric', 'expected a column name');
-  if (options.mode !== 'min' && options.mode !== 'max') throw new ArgumentError('options.mode', `expected "min" or "max", got ${JSON.stringify(options.mode)}`);
+  if (typeof options.metric !== 'string' || options.metric === '')
+    throw new ArgumentError('options.metric', 'expected a column name');
+  if (options.mode !== 'min' && options.mode !== 'max')
+    throw new ArgumentError('options.mode', `expected "min" or "max", got ${JSON.stringify(options.mode)}`);
   const sign = options.mode === 'min' ? 1 : -1;
   return groups(rows, options.by, options.where).flatMap((own) => {
     const scored = (own as R[]).filter((row) => finiteNumber(row[options.metric]) !== undefined);
     if (scored.length === 0) return [];
-    return [scored.reduce((best, row) => (sign * finiteNumber(row[options.metric])! < sign * finiteNumber(best[options.metric])! ? row : best))];
+    return [
+      scored.reduce((best, row) =>
+        sign * finiteNumber(row[options.metric])! < sign * finiteNumber(best[options.metric])! ? row : best,
+      ),
+    ];
   });
 }
 
@@ -85,7 +94,10 @@ export function bestOfGroups<R extends Row>(rows: readonly R[], options: BestOfG
  * order of x; points whose value is null are skipped), or null when the last point fails.
  * E.g. the step from which straight-through stays behind: `sustainedFrom(gaps, (d) => d < 0)`.
  */
-export function sustainedFrom(points: readonly { x: number | null; mean: number | null }[], holds: (value: number) => boolean): number | null {
+export function sustainedFrom(
+  points: readonly { x: number | null; mean: number | null }[],
+  holds: (value: number) => boolean,
+): number | null {
   if (!Array.isArray(points)) throw new ArgumentError('points', 'expected an array of { x, mean }');
   if (typeof holds !== 'function') throw new ArgumentError('holds', 'expected a function of a value');
   const known = points.filter((p) => p.mean !== null && p.x !== null).sort((a, b) => a.x! - b.x!);

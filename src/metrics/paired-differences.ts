@@ -46,18 +46,28 @@ export interface PairedDifference {
 
 function checkOptions(rows: unknown, options: PairedDifferenceOptions): void {
   checkRows(rows);
-  if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected { metric, by, a, b }');
+  if (options == null || typeof options !== 'object')
+    throw new ArgumentError('options', 'expected { metric, by, a, b }');
   for (const key of ['metric', 'by', 'a', 'b'] as const) {
-    if (typeof options[key] !== 'string' || options[key] === '') throw new ArgumentError(`options.${key}`, 'expected a non-empty string');
+    if (typeof options[key] !== 'string' || options[key] === '')
+      throw new ArgumentError(`options.${key}`, 'expected a non-empty string');
   }
-  if (options.a === options.b) throw new ArgumentError('options.b', `expected a setting other than a (${JSON.stringify(options.a)})`);
+  if (options.a === options.b)
+    throw new ArgumentError('options.b', `expected a setting other than a (${JSON.stringify(options.a)})`);
   if (options.compare !== undefined && options.compare !== 'difference' && options.compare !== 'ratio') {
-    throw new ArgumentError('options.compare', `expected "difference" or "ratio", got ${JSON.stringify(options.compare)}`);
+    throw new ArgumentError(
+      'options.compare',
+      `expected "difference" or "ratio", got ${JSON.stringify(options.compare)}`,
+    );
   }
 }
 
 /** value[x][pair] of one setting; two rows at one (x, pair) are an error. */
-function valuesOf(rows: readonly Row[], setting: string, options: Required<Omit<PairedDifferenceOptions, 'where'>>): Map<number | null, Map<string, number | undefined>> {
+function valuesOf(
+  rows: readonly Row[],
+  setting: string,
+  options: Required<Omit<PairedDifferenceOptions, 'where'>>,
+): Map<number | null, Map<string, number | undefined>> {
   const out = new Map<number | null, Map<string, number | undefined>>();
   for (const row of rows) {
     if (String(row[options.by]) !== setting) continue;
@@ -66,7 +76,10 @@ function valuesOf(rows: readonly Row[], setting: string, options: Required<Omit<
     const byPair = out.get(at) ?? new Map<string, number | undefined>();
     out.set(at, byPair);
     if (byPair.has(pair)) {
-      throw new ArgumentError('options.where', `${options.by} = ${setting} has two rows at ${options.x} = ${at} for ${options.pair} = ${pair}; narrow the rows with where`);
+      throw new ArgumentError(
+        'options.where',
+        `${options.by} = ${setting} has two rows at ${options.x} = ${at} for ${options.pair} = ${pair}; narrow the rows with where`,
+      );
     }
     byPair.set(pair, finiteNumber(row[options.metric]));
   }
@@ -87,7 +100,9 @@ export function pairedDifferences(rows: readonly Row[], options: PairedDifferenc
   return xs.map((at) => {
     const differences = [...a.get(at)!.entries()].flatMap(([pair, value]) => {
       const other = b.get(at)!.get(pair);
-      return value !== undefined && other !== undefined ? [{ pair, difference: ratio ? value / other : value - other }] : [];
+      return value !== undefined && other !== undefined
+        ? [{ pair, difference: ratio ? value / other : value - other }]
+        : [];
     });
     const { n, mean, se } = meanAndSe(differences.map((d) => d.difference));
     return { x: at, n, mean, se, differences };

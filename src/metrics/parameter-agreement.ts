@@ -37,12 +37,16 @@ export function parameterAgreement<Batch>(
   checkInteger('options.seed', options.seed, 0);
   const names = Object.keys(model.parameters);
   names.forEach((name) => {
-    if (!(reference[name] instanceof tf.Tensor)) throw new ArgumentError('reference', `expected a gradient tensor for parameter ${JSON.stringify(name)}`);
+    if (!(reference[name] instanceof tf.Tensor))
+      throw new ArgumentError('reference', `expected a gradient tensor for parameter ${JSON.stringify(name)}`);
   });
   const sums = names.map((name) => new Float64Array(reference[name].size));
   const squares = names.map((name) => new Float64Array(reference[name].size));
   for (let k = 0; k < calls; k++) {
-    const result = model.gradients(estimator, batch, { seed: deriveSeed(options.seed, k), ...(options.samples ? { samples: options.samples } : {}) });
+    const result = model.gradients(estimator, batch, {
+      seed: deriveSeed(options.seed, k),
+      ...(options.samples ? { samples: options.samples } : {}),
+    });
     names.forEach((name, p) => {
       const values = result.gradients[name].dataSync();
       for (let i = 0; i < values.length; i++) {
@@ -55,7 +59,13 @@ export function parameterAgreement<Batch>(
   return names.map((name, p) => agreement(name, sums[p], squares[p], reference[name].dataSync(), calls));
 }
 
-function agreement(name: string, sum: Float64Array, squares: Float64Array, exact: ArrayLike<number>, calls: number): ParameterAgreement {
+function agreement(
+  name: string,
+  sum: Float64Array,
+  squares: Float64Array,
+  exact: ArrayLike<number>,
+  calls: number,
+): ParameterAgreement {
   let maxAbsZ = 0;
   let dot = 0;
   let meanNorm = 0;
@@ -67,7 +77,8 @@ function agreement(name: string, sum: Float64Array, squares: Float64Array, exact
     const se = Math.sqrt(variance / calls);
     const difference = mean - exact[i];
     // A coordinate estimated without noise (se = 0) counts only if it differs beyond float32 round-off.
-    const z = se > 0 ? Math.abs(difference) / se : Math.abs(difference) > 1e-6 * (Math.abs(exact[i]) + 1e-6) ? Infinity : 0;
+    const z =
+      se > 0 ? Math.abs(difference) / se : Math.abs(difference) > 1e-6 * (Math.abs(exact[i]) + 1e-6) ? Infinity : 0;
     maxAbsZ = Math.max(maxAbsZ, z);
     dot += mean * exact[i];
     meanNorm += mean * mean;

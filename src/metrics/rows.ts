@@ -14,7 +14,8 @@ export const finiteNumber = (value: unknown): number | undefined => {
 };
 
 export function checkRows(rows: unknown): void {
-  if (!Array.isArray(rows) || rows.some((row) => row == null || typeof row !== 'object')) throw new ArgumentError('rows', 'expected an array of row objects');
+  if (!Array.isArray(rows) || rows.some((row) => row == null || typeof row !== 'object'))
+    throw new ArgumentError('rows', 'expected an array of row objects');
 }
 
 /** A group's name: its one `by` value, or `key=value, …` for several. */

@@ -58,12 +58,20 @@ export interface SeedBand {
 
 function checkOptions(rows: unknown, options: SeedBandOptions): void {
   checkRows(rows);
-  if (options == null || typeof options.metric !== 'string' || options.metric === '') throw new ArgumentError('options.metric', 'expected a column name');
-  if (!Array.isArray(options.by) || options.by.some((key) => typeof key !== 'string')) throw new ArgumentError('options.by', 'expected an array of column names');
+  if (options == null || typeof options.metric !== 'string' || options.metric === '')
+    throw new ArgumentError('options.metric', 'expected a column name');
+  if (!Array.isArray(options.by) || options.by.some((key) => typeof key !== 'string'))
+    throw new ArgumentError('options.by', 'expected an array of column names');
 }
 
 /** The x → value map of every seed of one group; two rows at one x for one seed are an error. */
-function valuesBySeed(rows: readonly Row[], metric: string, over: string, x: string, name: string): Map<string, Map<number, number | undefined>> {
+function valuesBySeed(
+  rows: readonly Row[],
+  metric: string,
+  over: string,
+  x: string,
+  name: string,
+): Map<string, Map<number, number | undefined>> {
   const seeds = new Map<string, Map<number, number | undefined>>();
   for (const row of rows) {
     const at = finiteNumber(row[x]);
@@ -72,7 +80,10 @@ function valuesBySeed(rows: readonly Row[], metric: string, over: string, x: str
     const curve = seeds.get(seed) ?? new Map<number, number | undefined>();
     seeds.set(seed, curve);
     if (curve.has(at)) {
-      throw new ArgumentError('options.by', `group ${JSON.stringify(name)} has two rows at ${x} = ${at} for ${over} = ${seed}; add the column that tells them apart to by`);
+      throw new ArgumentError(
+        'options.by',
+        `group ${JSON.stringify(name)} has two rows at ${x} = ${at} for ${over} = ${seed}; add the column that tells them apart to by`,
+      );
     }
     curve.set(at, finiteNumber(row[metric]));
   }
@@ -106,6 +117,13 @@ export function seedBands(rows: readonly Row[], options: SeedBandOptions): SeedB
       .filter((at) => seeds.every((curve) => curve.get(at) !== undefined))
       .sort((a, b) => a - b);
     const stats = xs.map((at) => meanAndSe(seeds.map((curve) => curve.get(at))));
-    return { name, group, x: xs, mean: stats.map((s) => s.mean!), se: stats.map((s) => s.se), n: stats.map((s) => s.n) };
+    return {
+      name,
+      group,
+      x: xs,
+      mean: stats.map((s) => s.mean!),
+      se: stats.map((s) => s.se),
+      n: stats.map((s) => s.n),
+    };
   });
 }

@@ -12,8 +12,8 @@ import { ArgumentError } from '../errors';
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error below 1e-13). */
 function logGamma(x: number): number {
   const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905,
-    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.61503916999186,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
@@ -31,7 +31,10 @@ function betaFraction(x: number, a: number, b: number): number {
   d = 1 / (Math.abs(d) < tiny ? tiny : d);
   let h = d;
   for (let m = 1; m <= 300; m++) {
-    for (const numerator of [(m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)), (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))]) {
+    for (const numerator of [
+      (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)),
+      (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1)),
+    ]) {
       d = 1 + numerator * d;
       d = 1 / (Math.abs(d) < tiny ? tiny : d);
       c = 1 + numerator / c;
@@ -52,7 +55,8 @@ function incompleteBeta(x: number, a: number, b: number): number {
 }
 
 function checkDegrees(dof: number): void {
-  if (!(typeof dof === 'number' && dof > 0 && Number.isFinite(dof))) throw new ArgumentError('dof', `expected degrees of freedom > 0, got ${dof}`);
+  if (!(typeof dof === 'number' && dof > 0 && Number.isFinite(dof)))
+    throw new ArgumentError('dof', `expected degrees of freedom > 0, got ${dof}`);
 }
 
 /** `P(T ≤ t)` for T ~ Student's t with `dof` degrees of freedom. */

@@ -32,11 +32,18 @@ export interface ClaimVerdict {
 }
 
 /** The verdict on "the difference is `expected` (+1: positive, −1: negative)"; see the module comment. */
-export function claimVerdict(difference: { n: number; mean: number | null; se: number | null }, expected: 1 | -1, options: { level?: number } = {}): ClaimVerdict {
-  if (difference == null || typeof difference.n !== 'number') throw new ArgumentError('difference', 'expected { n, mean, se } (a paired difference)');
-  if (expected !== 1 && expected !== -1) throw new ArgumentError('expected', `expected 1 or -1, got ${String(expected)}`);
+export function claimVerdict(
+  difference: { n: number; mean: number | null; se: number | null },
+  expected: 1 | -1,
+  options: { level?: number } = {},
+): ClaimVerdict {
+  if (difference == null || typeof difference.n !== 'number')
+    throw new ArgumentError('difference', 'expected { n, mean, se } (a paired difference)');
+  if (expected !== 1 && expected !== -1)
+    throw new ArgumentError('expected', `expected 1 or -1, got ${String(expected)}`);
   const level = options.level ?? 0.95;
-  if (!(level > 0.5 && level < 1)) throw new ArgumentError('options.level', `expected a level in (0.5, 1), got ${level}`);
+  if (!(level > 0.5 && level < 1))
+    throw new ArgumentError('options.level', `expected a level in (0.5, 1), got ${level}`);
   const { n, mean, se } = difference;
   const sign = mean === null || mean === 0 ? 0 : Math.sign(mean);
   if (n < 2 || mean === null || se === null) return { verdict: 'one seed', n, t: null, threshold: null, sign };

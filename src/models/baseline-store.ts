@@ -24,8 +24,11 @@ export function createBaselineStore(): BaselineStore {
     getState: () => ({ baselines: JSON.parse(JSON.stringify(states)) }),
     setState(state) {
       const saved = (state as null | { baselines?: Record<string, (BaselineState | null)[]> })?.baselines;
-      if (saved == null || typeof saved !== 'object') throw new ArgumentError('state.baselines', 'expected the object returned by getState()');
-      states = Object.fromEntries(Object.entries(saved).map(([key, layers]) => [key, (layers ?? []).map((s) => s ?? undefined)]));
+      if (saved == null || typeof saved !== 'object')
+        throw new ArgumentError('state.baselines', 'expected the object returned by getState()');
+      states = Object.fromEntries(
+        Object.entries(saved).map(([key, layers]) => [key, (layers ?? []).map((s) => s ?? undefined)]),
+      );
     },
   };
 }

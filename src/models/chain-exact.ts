@@ -23,7 +23,8 @@ export interface ChainExact {
 /** Every configuration of the chain's layers, repeated for each example: layer blocks `[2^D·n, d_l]`. */
 function enumeratedLayers(units: readonly number[], n: number): tf.Tensor2D[] {
   const total = units.reduce((a, b) => a + b, 0);
-  if (total > MAX_ENUMERATION_UNITS) throw new ArgumentError('model', messages.enumerationSize(total, MAX_ENUMERATION_UNITS));
+  if (total > MAX_ENUMERATION_UNITS)
+    throw new ArgumentError('model', messages.enumerationSize(total, MAX_ENUMERATION_UNITS));
   const configurations = tf.tensor2d(allConfigurations(total), [2 ** total, total]);
   const repeated = tf.reshape(tf.tile(configurations, [1, n]), [2 ** total * n, total]) as tf.Tensor2D;
   return tf.split(repeated, units as number[], 1) as tf.Tensor2D[];
@@ -62,7 +63,8 @@ export function chainExact(chain: Chain, parameters: Readonly<Parameters>): Chai
       return tf.mean(perExample) as tf.Scalar;
     }, Object.values(parameters));
     const gradients: Record<string, tf.Tensor> = {};
-    for (const [name, variable] of Object.entries(parameters)) gradients[name] = grads[variable.name] ?? tf.zerosLike(variable);
+    for (const [name, variable] of Object.entries(parameters))
+      gradients[name] = grads[variable.name] ?? tf.zerosLike(variable);
     return { expectation: expectation!, logMeanExp: logMeanExp!, gradients } as unknown as tf.TensorContainer;
   }) as unknown as ChainExact;
 }

@@ -36,7 +36,8 @@ export const GENERATIVE_DRAWS: readonly GenerativeDraws[] = ['independent', 'sha
 /** `value` (default `'independent'`) checked, or an error naming `argument` and the valid values. */
 export function checkGenerativeDraws(argument: string, value: unknown): GenerativeDraws {
   const draws = value ?? 'independent';
-  if (!GENERATIVE_DRAWS.includes(draws as GenerativeDraws)) throw new ArgumentError(argument, messages.unknownName('generativeDraws', String(draws), GENERATIVE_DRAWS));
+  if (!GENERATIVE_DRAWS.includes(draws as GenerativeDraws))
+    throw new ArgumentError(argument, messages.unknownName('generativeDraws', String(draws), GENERATIVE_DRAWS));
   return draws as GenerativeDraws;
 }
 
@@ -77,7 +78,8 @@ function withGradient(x: tf.Tensor, gradient: tf.Tensor): tf.Scalar {
 function namedGradients(value: () => tf.Scalar, parameters: Readonly<Record<string, tf.Variable>>): ChainGradients {
   const { value: objective, grads } = tf.variableGrads(value, Object.values(parameters));
   const gradients: Record<string, tf.Tensor> = {};
-  for (const [name, variable] of Object.entries(parameters)) gradients[name] = grads[variable.name] ?? tf.zerosLike(variable);
+  for (const [name, variable] of Object.entries(parameters))
+    gradients[name] = grads[variable.name] ?? tf.zerosLike(variable);
   return { objective, gradients };
 }
 
@@ -152,7 +154,10 @@ function signalGradients(
   const independent = (options.generativeDraws ?? 'independent') === 'independent';
   const learned = estimator.spec.learned === 'input-baseline';
   if (learned && typeof chain.baseline !== 'function') {
-    throw new ArgumentError('estimator', `${estimator.name} subtracts a learned input-dependent baseline: create the model with inputBaseline: true`);
+    throw new ArgumentError(
+      'estimator',
+      `${estimator.name} subtracts a learned input-dependent baseline: create the model with inputBaseline: true`,
+    );
   }
   const generativeNoise = independent ? chainNoise(chain, n, deriveSeed(options.seed, GENERATIVE_STREAM)) : [];
   const scales: number[] = [];
@@ -161,7 +166,9 @@ function signalGradients(
     // F's terms; their sums from layer l on are each completion's value at the path. On the tape
     // only when the estimator's draws also carry the generative gradient.
     const terms = independent ? untapedTerms(chain, path) : pathTerms(chain, path);
-    const suffixes = terms.map((_, layer) => (layer === terms.length - 1 ? terms[layer] : (tf.addN(terms.slice(layer)) as tf.Tensor1D)));
+    const suffixes = terms.map((_, layer) =>
+      layer === terms.length - 1 ? terms[layer] : (tf.addN(terms.slice(layer)) as tf.Tensor1D),
+    );
     // The learned baseline's values: on the tape for its regression step, a constant for the estimator.
     const baselines = learned ? chain.units.map((_, layer) => tileRows(chain.baseline!(layer), rows)) : [];
     // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated. With a
@@ -181,7 +188,13 @@ function signalGradients(
           baseline: options.baselines?.[layer],
           ...(learned ? { inputBaseline: tf.clone(baselines[layer]) as tf.Tensor1D } : {}),
           ...(expansion
-            ? { expansion: { point: tileRows(expansion.point, rows), value: tileRows(expansion.value, rows), slope: tileRows(expansion.slope, rows) } }
+            ? {
+                expansion: {
+                  point: tileRows(expansion.point, rows),
+                  value: tileRows(expansion.value, rows),
+                  slope: tileRows(expansion.slope, rows),
+                },
+              }
             : {}),
         });
         if (options.baselines && baseline) options.baselines[layer] = baseline;
@@ -191,10 +204,18 @@ function signalGradients(
       }),
     );
     const d = chain.units;
-    const signals = outputs.map((out, layer) => (learned ? (tf.slice(out, [0, 0], [rows, d[layer]]) as tf.Tensor2D) : out));
+    const signals = outputs.map((out, layer) =>
+      learned ? (tf.slice(out, [0, 0], [rows, d[layer]]) as tf.Tensor2D) : out,
+    );
     // Ascent on −½ residual² for the baseline's parameters: d/db = residual (= l − c − b).
-    const regression = learned ? outputs.map((out, layer) => withGradient(baselines[layer], tf.reshape(tf.slice(out, [0, d[layer]], [rows, 1]), [rows]))) : [];
-    const objective = independent ? pathMean(chain, generativePath(chain, path, generativeNoise, n)) : (tf.mean(suffixes[0]) as tf.Scalar);
+    const regression = learned
+      ? outputs.map((out, layer) =>
+          withGradient(baselines[layer], tf.reshape(tf.slice(out, [0, d[layer]], [rows, 1]), [rows])),
+        )
+      : [];
+    const objective = independent
+      ? pathMean(chain, generativePath(chain, path, generativeNoise, n))
+      : (tf.mean(suffixes[0]) as tf.Scalar);
     const surrogate = signals.map((signal, layer) => withGradient(logits[layer], signal));
     return tf.addN([objective, ...surrogate, ...regression]) as tf.Scalar;
   }, parameters);

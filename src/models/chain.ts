@@ -49,7 +49,13 @@ export interface Path {
  * Samples every layer from `from` on, continuing `start` (the parent of layer `from`); the first
  * layer's logits are `firstLogits` when given (see `sampleFromInput`).
  */
-export function samplePath(chain: Chain, start: tf.Tensor2D, noise: readonly tf.Tensor2D[], from = 0, firstLogits?: tf.Tensor2D): Path {
+export function samplePath(
+  chain: Chain,
+  start: tf.Tensor2D,
+  noise: readonly tf.Tensor2D[],
+  from = 0,
+  firstLogits?: tf.Tensor2D,
+): Path {
   const path: Path = { parents: [], logits: [], z: [] };
   let parent = start;
   for (let l = from; l < chain.units.length; l++) {
@@ -92,7 +98,13 @@ export function pathObjective(chain: Chain, path: Path, from = 0): tf.Tensor1D {
  * `atPath`, when given, is this function's value at the path's own `z_l` (the sum of the path's
  * terms from layer l on, identical by the common random numbers): it is returned for that tensor.
  */
-export function completion(chain: Chain, path: Path, noise: readonly tf.Tensor2D[], layer: number, atPath?: tf.Tensor1D) {
+export function completion(
+  chain: Chain,
+  path: Path,
+  noise: readonly tf.Tensor2D[],
+  layer: number,
+  atPath?: tf.Tensor1D,
+) {
   return (z: tf.Tensor2D): tf.Tensor1D => {
     if (atPath && z === path.z[layer]) return atPath;
     const rows = z.shape[0];

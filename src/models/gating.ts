@@ -58,12 +58,28 @@ import { isEstimatorName } from '../estimators/registry';
 import { tileRows, type Chain } from './chain';
 import { chainGradients, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
 import { chainExact } from './chain-exact';
-import { gateKind, openProbability, penaltyProbability, testGates, thresholdFor, topKGates, type GateKind } from './gates';
+import {
+  gateKind,
+  openProbability,
+  penaltyProbability,
+  testGates,
+  thresholdFor,
+  topKGates,
+  type GateKind,
+} from './gates';
 import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { createBaselineStore } from './baseline-store';
 import { checkPixels } from './check-pixels';
 import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
-import { assignParameters, createParameters, dense, denseSpecs, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
+import {
+  assignParameters,
+  createParameters,
+  dense,
+  denseSpecs,
+  disposeParameters,
+  type Parameters,
+  type ParameterSpec,
+} from './parameters';
 import { adaptedLambda, klToTarget, PENALTY_KINDS, penaltyFor, type PenaltyKind } from './sparsity';
 
 export const GATING_ESTIMATOR_NAMES: readonly string[] = [...NETWORK_ESTIMATOR_NAMES, ...UNIT_NAMES];
@@ -158,7 +174,10 @@ export interface GatingNet extends Model<GatingBatch> {
    * enumerating the gates' coins (`hidden ≤ 20`): binary gates, or STS gates with
    * `estimator: 'sts'` (their Bernoulli parts; the smooth factor is deterministic).
    */
-  exact(batch: GatingBatch, options?: { estimator?: string }): { objective: tf.Tensor1D; gradients: Record<string, tf.Tensor> };
+  exact(
+    batch: GatingBatch,
+    options?: { estimator?: string },
+  ): { objective: tf.Tensor1D; gradients: Record<string, tf.Tensor> };
   /** The gates' pre-activations `a`, `[n, hidden]`. */
   preActivations(images: tf.Tensor2D): tf.Tensor2D;
   /** The test-time threshold with a fraction `fraction` (default `config.target`) of the gates of `images` on. */
@@ -193,23 +212,34 @@ type ResolvedConfig = Required<Omit<GatingConfig, 'settings'>>;
 type CheckedNumbers = Omit<ResolvedConfig, 'generativeDraws' | 'inputBaseline'>;
 
 function checkConfig(config: GatingConfig): ResolvedConfig {
-  if (config == null || typeof config !== 'object') throw new ArgumentError('config', 'expected an object { input, hidden, classes, … }');
+  if (config == null || typeof config !== 'object')
+    throw new ArgumentError('config', 'expected an object { input, hidden, classes, … }');
   const number = (name: keyof GatingConfig, fallback: number, min: number, max = Infinity, finite = true) => {
     const value = config[name] ?? fallback;
-    const ok = typeof value === 'number' && !Number.isNaN(value) && (!finite || Number.isFinite(value)) && value >= min && value <= max;
+    const ok =
+      typeof value === 'number' &&
+      !Number.isNaN(value) &&
+      (!finite || Number.isFinite(value)) &&
+      value >= min &&
+      value <= max;
     if (!ok) {
       const range = max < Infinity ? `in [${min}, ${max}]` : min === -Infinity ? '' : `>= ${min}`;
-      throw new ArgumentError(`config.${name}`, `expected a ${finite ? 'finite ' : ''}number${range ? ` ${range}` : ''}, got ${String(value)}`);
+      throw new ArgumentError(
+        `config.${name}`,
+        `expected a ${finite ? 'finite ' : ''}number${range ? ` ${range}` : ''}, got ${String(value)}`,
+      );
     }
     return value as number;
   };
   const choice = <T extends string>(name: keyof GatingConfig, fallback: T, valid: readonly T[]): T => {
     const value = config[name] ?? fallback;
-    if (!valid.includes(value as T)) throw new ArgumentError(`config.${name}`, messages.unknownName(name, String(value), valid));
+    if (!valid.includes(value as T))
+      throw new ArgumentError(`config.${name}`, messages.unknownName(name, String(value), valid));
     return value as T;
   };
   const target = number('target', DEFAULT_TARGET, 0, 1);
-  if (target === 0 || target === 1) throw new ArgumentError('config.target', `expected a fraction strictly between 0 and 1, got ${target}`);
+  if (target === 0 || target === 1)
+    throw new ArgumentError('config.target', `expected a fraction strictly between 0 and 1, got ${target}`);
   const resolved: CheckedNumbers = {
     input: checkInteger('config.input', config.input ?? 784, 1),
     hidden: checkInteger('config.hidden', config.hidden ?? 200, 1),
@@ -226,10 +256,14 @@ function checkConfig(config: GatingConfig): ResolvedConfig {
     noise: number('noise', DEFAULT_NOISE, 0),
     seed: checkInteger('config.seed', config.seed ?? randomSeed(), 0),
   };
-  if (resolved.maxNorm === 0) throw new ArgumentError('config.maxNorm', 'expected a number > 0 (Infinity for no bound), got 0');
+  if (resolved.maxNorm === 0)
+    throw new ArgumentError('config.maxNorm', 'expected a number > 0 (Infinity for no bound), got 0');
   const adaptive = resolved.penalty === 'adaptive-l1' || resolved.penalty === 'paper';
   if (adaptive && (resolved.sparsity === 0 || resolved.lambdaRate === 0)) {
-    throw new ArgumentError('config.sparsity', `penalty ${resolved.penalty} moves λ by factors, so it needs sparsity > 0 and lambdaRate > 0`);
+    throw new ArgumentError(
+      'config.sparsity',
+      `penalty ${resolved.penalty} moves λ by factors, so it needs sparsity > 0 and lambdaRate > 0`,
+    );
   }
   return {
     ...resolved,
@@ -240,13 +274,17 @@ function checkConfig(config: GatingConfig): ResolvedConfig {
 
 function gatingSpecs(input: number, hidden: number, classes: number, gaterHidden: number): ParameterSpec[] {
   const gater =
-    gaterHidden > 0 ? [...denseSpecs('gater.h', input, gaterHidden), ...denseSpecs('gater', gaterHidden, hidden)] : denseSpecs('gater', input, hidden);
+    gaterHidden > 0
+      ? [...denseSpecs('gater.h', input, gaterHidden), ...denseSpecs('gater', gaterHidden, hidden)]
+      : denseSpecs('gater', input, hidden);
   return [...denseSpecs('main.h', input, hidden), ...denseSpecs('main.out', hidden, classes), ...gater];
 }
 
 function checkImages(argument: string, images: unknown, input: number): tf.Tensor2D {
-  if (!(images instanceof tf.Tensor)) throw new ArgumentError(argument, `expected a tf.Tensor2D [n, ${input}], got ${typeof images}`);
-  if (images.rank !== 2 || images.shape[1] !== input || images.shape[0] < 1) throw new ArgumentError(argument, messages.shape(`[n, ${input}]`, images.shape));
+  if (!(images instanceof tf.Tensor))
+    throw new ArgumentError(argument, `expected a tf.Tensor2D [n, ${input}], got ${typeof images}`);
+  if (images.rank !== 2 || images.shape[1] !== input || images.shape[0] < 1)
+    throw new ArgumentError(argument, messages.shape(`[n, ${input}]`, images.shape));
   if (images.dtype !== 'float32') throw new ArgumentError(argument, messages.dtype(images.dtype));
   return images as tf.Tensor2D;
 }
@@ -256,11 +294,14 @@ function checkBatch(batch: GatingBatch, input: number, classes: number): void {
   const images = checkImages('batch.images', batch.images, input);
   const labels: unknown = batch.labels;
   const n = images.shape[0];
-  if (!(labels instanceof tf.Tensor)) throw new ArgumentError('batch.labels', `expected an int32 tf.Tensor1D [${n}], got ${typeof labels}`);
-  if (labels.rank !== 1 || labels.shape[0] !== n) throw new ArgumentError('batch.labels', messages.shape(`[${n}]`, labels.shape));
+  if (!(labels instanceof tf.Tensor))
+    throw new ArgumentError('batch.labels', `expected an int32 tf.Tensor1D [${n}], got ${typeof labels}`);
+  if (labels.rank !== 1 || labels.shape[0] !== n)
+    throw new ArgumentError('batch.labels', messages.shape(`[${n}]`, labels.shape));
   if (labels.dtype !== 'int32') throw new ArgumentError('batch.labels', `expected dtype int32, got ${labels.dtype}`);
   const bad = (labels.dataSync() as Int32Array).find((y) => y < 0 || y >= classes);
-  if (bad !== undefined) throw new ArgumentError('batch.labels', `expected class indices in [0, ${classes}), got ${bad}`);
+  if (bad !== undefined)
+    throw new ArgumentError('batch.labels', `expected class indices in [0, ${classes}), got ${bad}`);
 }
 
 /** `W ← W · min(1, c / ‖W[:, j]‖)` for every column j: each unit's incoming weights within norm c. */
@@ -274,11 +315,29 @@ function projectColumns(w: tf.Variable, c: number): void {
 /** Creates a gated classifier; see the module comment for the parameter names and shapes. */
 export function createGatingNet(config: GatingConfig = {}): GatingNet {
   const resolved = checkConfig(config);
-  const { input, hidden, classes, gaterHidden, expert, penalty, sparsity, target, tolerance, lambdaRate, maxNorm, gaterBias, noise, seed, generativeDraws } =
-    resolved;
+  const {
+    input,
+    hidden,
+    classes,
+    gaterHidden,
+    expert,
+    penalty,
+    sparsity,
+    target,
+    tolerance,
+    lambdaRate,
+    maxNorm,
+    gaterBias,
+    noise,
+    seed,
+    generativeDraws,
+  } = resolved;
   const settings: EstimatorSettings & UnitSettings = { ...DEFAULT_SETTINGS, ...config.settings, noise };
   const learned = resolved.inputBaseline;
-  const parameters: Parameters = createParameters([...gatingSpecs(input, hidden, classes, gaterHidden), ...(learned ? inputBaselineSpecs(1, input) : [])], seed);
+  const parameters: Parameters = createParameters(
+    [...gatingSpecs(input, hidden, classes, gaterHidden), ...(learned ? inputBaselineSpecs(1, input) : [])],
+    seed,
+  );
   tf.tidy(() => parameters['gater.b'].assign(tf.fill([hidden], gaterBias)));
   const gaterNames = Object.keys(parameters).filter((name) => name.startsWith('gater'));
   // Max-norm bounds the network's units, not the estimator's baseline.
@@ -293,13 +352,17 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
     const h = dense(parameters, 'main.h', x);
     return expert === 'relu' ? tf.relu(h) : h;
   };
-  const classLogits = (x: tf.Tensor2D, gates: tf.Tensor2D): tf.Tensor2D => dense(parameters, 'main.out', tf.mul(experts(x), gates) as tf.Tensor2D);
+  const classLogits = (x: tf.Tensor2D, gates: tf.Tensor2D): tf.Tensor2D =>
+    dense(parameters, 'main.out', tf.mul(experts(x), gates) as tf.Tensor2D);
 
   /** Which penalty trains gates of `kind`; the KL needs a differentiable `P(g > 0)`. */
   const penaltyOf = (kind: GateKind) => {
     const resolvedPenalty = penaltyFor(penalty, kind);
     if (resolvedPenalty === 'kl' && (kind === 'rectifier' || (kind === 'noisy-rectifier' && noise === 0))) {
-      throw new ArgumentError('estimator', `the kl penalty needs gates whose P(g > 0) is differentiable; ${kind} gates need penalty l1, adaptive-l1 or paper`);
+      throw new ArgumentError(
+        'estimator',
+        `the kl penalty needs gates whose P(g > 0) is differentiable; ${kind} gates need penalty l1, adaptive-l1 or paper`,
+      );
     }
     return resolvedPenalty;
   };
@@ -337,7 +400,12 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
     );
 
   /** `objective − penalty` and `gradients − ∇penalty` (the penalty's tensors disposed, the inputs replaced). */
-  const subtractPenalty = <T extends tf.Tensor>(objective: T, gradients: Record<string, tf.Tensor>, images: tf.Tensor2D, kind: GateKind) => {
+  const subtractPenalty = <T extends tf.Tensor>(
+    objective: T,
+    gradients: Record<string, tf.Tensor>,
+    images: tf.Tensor2D,
+    kind: GateKind,
+  ) => {
     const { value, grads } = klPenalty(images, kind);
     const out = { objective: tf.sub(objective, value) as T, gradients: { ...gradients } };
     for (const name of gaterNames) {
@@ -356,13 +424,18 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
     });
 
   /** The gates' source: the test-time threshold, or the uniforms of every row (one seed for the whole batch). */
-  const gateSource = (rows: number, options: GatingSampleOptions): { name: string; threshold?: number; topK?: number; u?: tf.Tensor2D } => {
+  const gateSource = (
+    rows: number,
+    options: GatingSampleOptions,
+  ): { name: string; threshold?: number; topK?: number; u?: tf.Tensor2D } => {
     const name = options.estimator ?? 'reinforce';
     gatingEstimator(name, 'options.estimator');
     if (options.topFraction !== undefined) {
       const fraction = options.topFraction;
-      if (options.threshold !== undefined) throw new ArgumentError('options.topFraction', 'give either threshold or topFraction, not both');
-      if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1)) throw new ArgumentError('options.topFraction', `expected a fraction in (0, 1], got ${String(fraction)}`);
+      if (options.threshold !== undefined)
+        throw new ArgumentError('options.topFraction', 'give either threshold or topFraction, not both');
+      if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1))
+        throw new ArgumentError('options.topFraction', `expected a fraction in (0, 1], got ${String(fraction)}`);
       return { name, topK: Math.max(1, Math.round(fraction * hidden)) };
     }
     if (options.threshold !== undefined) {
@@ -377,7 +450,12 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
   };
 
   /** Gate values of `images` from a source (u: the rows' uniforms, as many rows as images). */
-  const gatesFrom = (images: tf.Tensor2D, name: string, source: { threshold?: number; topK?: number }, u: tf.Tensor2D | undefined): tf.Tensor2D =>
+  const gatesFrom = (
+    images: tf.Tensor2D,
+    name: string,
+    source: { threshold?: number; topK?: number },
+    u: tf.Tensor2D | undefined,
+  ): tf.Tensor2D =>
     tf.tidy(() => {
       const a = gaterLogits(images);
       if (source.topK !== undefined) return topKGates(gateKind(name), a, source.topK, noise);
@@ -429,9 +507,16 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
       const name = options.estimator ?? 'reinforce';
       gatingEstimator(name, 'options.estimator');
       const kind = gateKind(name);
-      if (kind !== 'binary' && kind !== 'sts') throw new ArgumentError('options.estimator', `${kind} gates are not binary: their expectation cannot be enumerated`);
+      if (kind !== 'binary' && kind !== 'sts')
+        throw new ArgumentError(
+          'options.estimator',
+          `${kind} gates are not binary: their expectation cannot be enumerated`,
+        );
       const used = penaltyOf(kind);
-      const { expectation, logMeanExp, gradients } = chainExact(chainOf(batch, used !== 'kl', kind === 'sts'), parameters);
+      const { expectation, logMeanExp, gradients } = chainExact(
+        chainOf(batch, used !== 'kl', kind === 'sts'),
+        parameters,
+      );
       logMeanExp.dispose();
       if (used !== 'kl') return { objective: expectation, gradients };
       const out = subtractPenalty(expectation, gradients, batch.images, kind);
@@ -443,7 +528,8 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
     },
     threshold(images: tf.Tensor2D, fraction = target) {
       checkImages('images', images, input);
-      if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1)) throw new ArgumentError('fraction', `expected a number in [0, 1], got ${String(fraction)}`);
+      if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1))
+        throw new ArgumentError('fraction', `expected a number in [0, 1], got ${String(fraction)}`);
       const a = tf.tidy(() => gaterLogits(images));
       const scores = a.dataSync();
       a.dispose();
@@ -491,7 +577,12 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
       } finally {
         u?.dispose();
       }
-      return { error: sums.wrong / n, gatesOpen: sums.open / (n * hidden), nll: -sums.logLikelihood / n, zeroGates: sums.closed / n };
+      return {
+        error: sums.wrong / n,
+        gatesOpen: sums.open / (n * hidden),
+        nll: -sums.logLikelihood / n,
+        zeroGates: sums.closed / n,
+      };
     },
     lambda: () => lambda.dataSync()[0],
     getState: () => ({ ...(baselines.getState() as { baselines: JsonValue }), lambda: lambda.dataSync()[0] }),
@@ -499,7 +590,8 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
       baselines.setState(state);
       const saved = (state as { lambda?: unknown }).lambda;
       if (saved === undefined) return;
-      if (typeof saved !== 'number' || !Number.isFinite(saved) || saved < 0) throw new ArgumentError('state.lambda', `expected a finite number >= 0, got ${String(saved)}`);
+      if (typeof saved !== 'number' || !Number.isFinite(saved) || saved < 0)
+        throw new ArgumentError('state.lambda', `expected a finite number >= 0, got ${String(saved)}`);
       tf.tidy(() => lambda.assign(tf.scalar(saved)));
     },
     afterStep() {

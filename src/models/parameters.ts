@@ -72,19 +72,28 @@ function shapeOf(value: NestedArray): number[] {
 }
 
 /** Assigns `values` by name; unknown names, wrong shapes and non-finite values are errors. */
-export function assignParameters(parameters: Parameters, values: Readonly<Record<string, tf.Tensor | NestedArray>>): void {
-  if (values == null || typeof values !== 'object') throw new ArgumentError('values', 'expected an object of parameter name → tensor or nested array');
+export function assignParameters(
+  parameters: Parameters,
+  values: Readonly<Record<string, tf.Tensor | NestedArray>>,
+): void {
+  if (values == null || typeof values !== 'object')
+    throw new ArgumentError('values', 'expected an object of parameter name → tensor or nested array');
   const checked: [tf.Variable, tf.Tensor][] = [];
   try {
     for (const [name, value] of Object.entries(values)) {
       const target = parameters[name];
       const argument = `values[${JSON.stringify(name)}]`;
       if (!target) throw new ArgumentError(argument, messages.unknownName('parameter', name, Object.keys(parameters)));
-      const tensor = value instanceof tf.Tensor ? value.clone() : tf.tensor(value as number[], shapeOf(value as NestedArray), 'float32');
+      const tensor =
+        value instanceof tf.Tensor
+          ? value.clone()
+          : tf.tensor(value as number[], shapeOf(value as NestedArray), 'float32');
       checked.push([target, tensor]);
-      if (!tf.util.arraysEqual(tensor.shape, target.shape)) throw new ArgumentError(argument, messages.shape(`[${target.shape.join(', ')}]`, tensor.shape));
+      if (!tf.util.arraysEqual(tensor.shape, target.shape))
+        throw new ArgumentError(argument, messages.shape(`[${target.shape.join(', ')}]`, tensor.shape));
       if (tensor.dtype !== 'float32') throw new ArgumentError(argument, messages.dtype(tensor.dtype));
-      if (!tensor.dataSync().every(Number.isFinite)) throw new ArgumentError(argument, messages.nonFinite('every entry'));
+      if (!tensor.dataSync().every(Number.isFinite))
+        throw new ArgumentError(argument, messages.nonFinite('every entry'));
     }
     for (const [target, tensor] of checked) target.assign(tensor);
   } finally {

@@ -42,7 +42,10 @@ export function vaeSamples(vae: SbnVae, n: number, options: VaeImageOptions = {}
   const { latent, kind } = vae.config;
   return tf.tidy(() => {
     const top = latent.length;
-    const prior = tf.broadcastTo(tf.reshape(vae.parameters['prior.b'], [1, latent[top - 1]]), [n, latent[top - 1]]) as tf.Tensor2D;
+    const prior = tf.broadcastTo(tf.reshape(vae.parameters['prior.b'], [1, latent[top - 1]]), [
+      n,
+      latent[top - 1],
+    ]) as tf.Tensor2D;
     let z = layerDraw(prior, seed, top);
     for (let l = top; l > 1; l--) z = layerDraw(mlp(vae.parameters, `p${l}`, kind, z), seed, l - 1);
     return tf.sigmoid(mlp(vae.parameters, 'p1', kind, z)) as tf.Tensor2D;

@@ -27,7 +27,13 @@ import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import { createBaselineStore } from './baseline-store';
 import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
 import { checkPixels } from './check-pixels';
-import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
+import {
+  assignParameters,
+  createParameters,
+  disposeParameters,
+  type Parameters,
+  type ParameterSpec,
+} from './parameters';
 
 export type SbnKind = MlpKind;
 export const SBN_KINDS: readonly SbnKind[] = MLP_KINDS;
@@ -77,13 +83,18 @@ export interface SbnVae extends Model<tf.Tensor2D> {
 const CHUNK_ROWS = 5000;
 
 function checkConfig(config: SbnVaeConfig): void {
-  if (config == null || typeof config !== 'object') throw new ArgumentError('config', 'expected { visible, latent, kind }');
+  if (config == null || typeof config !== 'object')
+    throw new ArgumentError('config', 'expected { visible, latent, kind }');
   checkInteger('config.visible', config.visible, 1);
   if (!Array.isArray(config.latent) || config.latent.length === 0) {
-    throw new ArgumentError('config.latent', `expected a non-empty array of layer sizes, got ${JSON.stringify(config.latent)}`);
+    throw new ArgumentError(
+      'config.latent',
+      `expected a non-empty array of layer sizes, got ${JSON.stringify(config.latent)}`,
+    );
   }
   config.latent.forEach((n, l) => checkInteger(`config.latent[${l}]`, n, 1));
-  if (!SBN_KINDS.includes(config.kind)) throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SBN_KINDS));
+  if (!SBN_KINDS.includes(config.kind))
+    throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SBN_KINDS));
   checkFlag('config.inputBaseline', config.inputBaseline);
   if (config.hidden !== undefined) checkInteger('config.hidden', config.hidden, 1);
   if (config.seed !== undefined) checkInteger('config.seed', config.seed, 0);
@@ -122,14 +133,20 @@ function vaeChain(parameters: Parameters, latent: number[], kind: SbnKind, x: tf
 }
 
 function checkBatch(argument: string, x: unknown, visible: number): tf.Tensor2D {
-  if (!(x instanceof tf.Tensor)) throw new ArgumentError(argument, `expected a tf.Tensor2D [n, ${visible}], got ${typeof x}`);
-  if (x.rank !== 2 || x.shape[1] !== visible || x.shape[0] < 1) throw new ArgumentError(argument, messages.shape(`[n, ${visible}]`, x.shape));
+  if (!(x instanceof tf.Tensor))
+    throw new ArgumentError(argument, `expected a tf.Tensor2D [n, ${visible}], got ${typeof x}`);
+  if (x.rank !== 2 || x.shape[1] !== visible || x.shape[0] < 1)
+    throw new ArgumentError(argument, messages.shape(`[n, ${visible}]`, x.shape));
   if (x.dtype !== 'float32') throw new ArgumentError(argument, messages.dtype(x.dtype));
   return x as tf.Tensor2D;
 }
 
 /** Processes rows in chunks of at most CHUNK_ROWS draws and concatenates the per-row results. */
-function inChunks(x: tf.Tensor2D, drawsPerRow: number, run: (chunk: tf.Tensor2D, offset: number) => tf.Tensor1D): tf.Tensor1D {
+function inChunks(
+  x: tf.Tensor2D,
+  drawsPerRow: number,
+  run: (chunk: tf.Tensor2D, offset: number) => tf.Tensor1D,
+): tf.Tensor1D {
   const n = x.shape[0];
   const size = Math.max(1, Math.floor(CHUNK_ROWS / drawsPerRow));
   const parts: tf.Tensor1D[] = [];
@@ -150,7 +167,10 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
   const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
   const learned = config.inputBaseline === true;
-  const specs = [...vaeSpecs(visible, latent, hidden, kind), ...(learned ? inputBaselineSpecs(latent.length, visible) : [])];
+  const specs = [
+    ...vaeSpecs(visible, latent, hidden, kind),
+    ...(learned ? inputBaselineSpecs(latent.length, visible) : []),
+  ];
   const parameters = createParameters(specs, seed);
   const chainOf = (x: tf.Tensor2D) => vaeChain(parameters, latent, kind, x, learned);
   const baselines = createBaselineStore();
@@ -193,15 +213,21 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
       checkBatch('x', x, visible);
       const k = checkInteger('options.k', options.k ?? 100, 1);
       const drawSeed = options.seed ?? randomSeed();
-      return inChunks(x, k, (chunk, offset) =>
-        tf.sub(tf.logSumExp(logWeights(chunk, k, drawSeed + offset), 0), Math.log(k)) as tf.Tensor1D,
+      return inChunks(
+        x,
+        k,
+        (chunk, offset) => tf.sub(tf.logSumExp(logWeights(chunk, k, drawSeed + offset), 0), Math.log(k)) as tf.Tensor1D,
       );
     },
     elbo(x: tf.Tensor2D, options: { samples?: number; seed?: number } = {}) {
       checkBatch('x', x, visible);
       const samples = checkInteger('options.samples', options.samples ?? 1, 1);
       const drawSeed = options.seed ?? randomSeed();
-      return inChunks(x, samples, (chunk, offset) => tf.mean(logWeights(chunk, samples, drawSeed + offset), 0) as tf.Tensor1D);
+      return inChunks(
+        x,
+        samples,
+        (chunk, offset) => tf.mean(logWeights(chunk, samples, drawSeed + offset), 0) as tf.Tensor1D,
+      );
     },
     signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden} generative=${generativeDraws}${learned ? ' input-baseline' : ''}`,
     getState: () => baselines.getState(),

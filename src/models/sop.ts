@@ -37,7 +37,13 @@ import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } f
 import { createBaselineStore } from './baseline-store';
 import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
 import { checkPixels } from './check-pixels';
-import { assignParameters, createParameters, disposeParameters, type Parameters, type ParameterSpec } from './parameters';
+import {
+  assignParameters,
+  createParameters,
+  disposeParameters,
+  type Parameters,
+  type ParameterSpec,
+} from './parameters';
 
 export type SopKind = MlpKind;
 export const SOP_KINDS: readonly SopKind[] = MLP_KINDS;
@@ -82,7 +88,10 @@ export interface Sop extends Model<SopBatch> {
    * By enumeration (`m · Σ n_l ≤ 20`) for `m = options.samples` (default 1): `log p(y | x)`,
    * the exact m-sample objective per example (`[n]` each) and the exact gradient of its batch mean.
    */
-  exact(batch: SopBatch, options?: { samples?: number }): { logLikelihood: tf.Tensor1D; objective: tf.Tensor1D; gradients: Record<string, tf.Tensor> };
+  exact(
+    batch: SopBatch,
+    options?: { samples?: number },
+  ): { logLikelihood: tf.Tensor1D; objective: tf.Tensor1D; gradients: Record<string, tf.Tensor> };
   /** The test NLL `−log (1/m) Σ_k p(y | x, z_k)` per example, `[n]` (m = 100 by default). */
   nll(batch: SopBatch, options?: { m?: number; seed?: number }): tf.Tensor1D;
   /** Moving-average baseline states of the baseline estimators, per estimator, m and layer. */
@@ -98,16 +107,21 @@ const IMAGE_PIXELS = 784;
 const HALF_PIXELS = 392;
 
 function checkConfig(config: SopConfig): void {
-  if (config == null || typeof config !== 'object') throw new ArgumentError('config', 'expected { kind, input?, output?, latent?, hidden?, seed? }');
+  if (config == null || typeof config !== 'object')
+    throw new ArgumentError('config', 'expected { kind, input?, output?, latent?, hidden?, seed? }');
   if (config.input !== undefined) checkInteger('config.input', config.input, 1);
   if (config.output !== undefined) checkInteger('config.output', config.output, 1);
   if (config.latent !== undefined) {
     if (!Array.isArray(config.latent) || config.latent.length === 0) {
-      throw new ArgumentError('config.latent', `expected a non-empty array of layer sizes, got ${JSON.stringify(config.latent)}`);
+      throw new ArgumentError(
+        'config.latent',
+        `expected a non-empty array of layer sizes, got ${JSON.stringify(config.latent)}`,
+      );
     }
     config.latent.forEach((n, l) => checkInteger(`config.latent[${l}]`, n, 1));
   }
-  if (!SOP_KINDS.includes(config.kind)) throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SOP_KINDS));
+  if (!SOP_KINDS.includes(config.kind))
+    throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SOP_KINDS));
   if (config.hidden !== undefined) checkInteger('config.hidden', config.hidden, 1);
   if (config.seed !== undefined) checkInteger('config.seed', config.seed, 0);
   checkFlag('config.inputBaseline', config.inputBaseline);
@@ -136,11 +150,20 @@ function perCopy(z: tf.Tensor2D, m: number, layer: (copies: tf.Tensor2D) => tf.T
  * batch: logits of layer l from its parent, term 0 for l < L and `log (1/m) Σ_k p(y | z_L^{(k)})`
  * for the last layer.
  */
-function sopChain(parameters: Parameters, latent: number[], kind: SopKind, batch: SopBatch, m: number, learned: boolean): Chain {
+function sopChain(
+  parameters: Parameters,
+  latent: number[],
+  kind: SopKind,
+  batch: SopBatch,
+  m: number,
+  learned: boolean,
+): Chain {
   const last = latent.length - 1;
   const [n, output] = batch.y.shape;
   return {
-    ...(learned ? { baseline: (l: number) => inputBaseline(parameters, l, tf.concat([batch.x, batch.y], 1) as tf.Tensor2D) } : {}),
+    ...(learned
+      ? { baseline: (l: number) => inputBaseline(parameters, l, tf.concat([batch.x, batch.y], 1) as tf.Tensor2D) }
+      : {}),
     input: batch.x,
     units: latent.map((n) => m * n),
     logits: (l, parent) =>
@@ -153,24 +176,30 @@ function sopChain(parameters: Parameters, latent: number[], kind: SopKind, batch
       // Rows are `rows / n` blocks of the n examples: y broadcasts over blocks and copies.
       const logits = perCopy(z, m, (copies) => mlp(parameters, 'out', kind, copies)).reshape([rows / n, n, m, output]);
       const logLikelihoods = logBernoulli(batch.y.reshape([1, n, 1, output]), logits).reshape([rows, m]);
-      return (m === 1 ? logLikelihoods.reshape([rows]) : tf.sub(tf.logSumExp(logLikelihoods, 1), Math.log(m))) as tf.Tensor1D;
+      return (
+        m === 1 ? logLikelihoods.reshape([rows]) : tf.sub(tf.logSumExp(logLikelihoods, 1), Math.log(m))
+      ) as tf.Tensor1D;
     },
   };
 }
 
 function checkHalves(argument: string, t: unknown, units: number, unitsName: string): tf.Tensor2D {
-  if (!(t instanceof tf.Tensor)) throw new ArgumentError(argument, `expected a tf.Tensor2D [n, ${units}], got ${typeof t}`);
-  if (t.rank !== 2 || t.shape[1] !== units || t.shape[0] < 1) throw new ArgumentError(argument, messages.shape(`[n, ${unitsName} = ${units}]`, t.shape));
+  if (!(t instanceof tf.Tensor))
+    throw new ArgumentError(argument, `expected a tf.Tensor2D [n, ${units}], got ${typeof t}`);
+  if (t.rank !== 2 || t.shape[1] !== units || t.shape[0] < 1)
+    throw new ArgumentError(argument, messages.shape(`[n, ${unitsName} = ${units}]`, t.shape));
   if (t.dtype !== 'float32') throw new ArgumentError(argument, messages.dtype(t.dtype));
   return t as tf.Tensor2D;
 }
 
 function checkBatch(batch: unknown, input: number, output: number): SopBatch {
-  if (batch == null || typeof batch !== 'object') throw new ArgumentError('batch', 'expected { x: tf.Tensor2D, y: tf.Tensor2D }');
+  if (batch == null || typeof batch !== 'object')
+    throw new ArgumentError('batch', 'expected { x: tf.Tensor2D, y: tf.Tensor2D }');
   const { x, y } = batch as SopBatch;
   checkHalves('batch.x', x, input, 'input');
   checkHalves('batch.y', y, output, 'output');
-  if (x.shape[0] !== y.shape[0]) throw new ArgumentError('batch.y', `expected as many rows as batch.x (${x.shape[0]}), got ${y.shape[0]}`);
+  if (x.shape[0] !== y.shape[0])
+    throw new ArgumentError('batch.y', `expected as many rows as batch.x (${x.shape[0]}), got ${y.shape[0]}`);
   return { x, y };
 }
 
@@ -180,7 +209,11 @@ function inChunks(batch: SopBatch, size: number, run: (chunk: SopBatch, offset: 
   const parts: tf.Tensor1D[] = [];
   for (let start = 0; start < n; start += size) {
     const rows = Math.min(size, n - start);
-    parts.push(tf.tidy(() => run({ x: tf.slice(batch.x, [start, 0], [rows, -1]), y: tf.slice(batch.y, [start, 0], [rows, -1]) }, start)));
+    parts.push(
+      tf.tidy(() =>
+        run({ x: tf.slice(batch.x, [start, 0], [rows, -1]), y: tf.slice(batch.y, [start, 0], [rows, -1]) }, start),
+      ),
+    );
   }
   const result = parts.length === 1 ? parts[0] : (tf.concat(parts) as tf.Tensor1D);
   if (parts.length > 1) parts.forEach((p) => p.dispose());
@@ -211,7 +244,10 @@ export function createSop(config: SopConfig): Sop {
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
   const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
   const learned = config.inputBaseline === true;
-  const specs = [...sopSpecs(input, output, latent, hidden, kind), ...(learned ? inputBaselineSpecs(latent.length, input + output) : [])];
+  const specs = [
+    ...sopSpecs(input, output, latent, hidden, kind),
+    ...(learned ? inputBaselineSpecs(latent.length, input + output) : []),
+  ];
   const parameters = createParameters(specs, seed);
   const chainOf = (batch: SopBatch, m: number) => sopChain(parameters, latent, kind, batch, m, learned);
   const baselines = createBaselineStore();

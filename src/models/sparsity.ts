@@ -44,7 +44,13 @@ export function klToTarget(probabilities: tf.Tensor2D, target: number): tf.Scala
 }
 
 /** The adaptive λ's next value (a scalar tensor) given the batch's fraction of open gates. */
-export function adaptedLambda(lambda: tf.Scalar, fraction: tf.Scalar, target: number, tolerance: number, rate: number): tf.Scalar {
+export function adaptedLambda(
+  lambda: tf.Scalar,
+  fraction: tf.Scalar,
+  target: number,
+  tolerance: number,
+  rate: number,
+): tf.Scalar {
   return tf.tidy(() => {
     const up = tf.greater(fraction, target + tolerance);
     const down = tf.less(fraction, target - tolerance);

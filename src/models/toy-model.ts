@@ -67,7 +67,8 @@ function checkToyOptions(options: ToyModelOptions) {
   const { p0, units = 1, logit = 0, temperature = 0.5, surrogate } = options;
   if (typeof p0 !== 'number' || !Number.isFinite(p0)) throw new ArgumentError('options.p0', 'expected a finite number');
   checkInteger('options.units', units, 1);
-  if (typeof logit !== 'number' || !Number.isFinite(logit)) throw new ArgumentError('options.logit', 'expected a finite number');
+  if (typeof logit !== 'number' || !Number.isFinite(logit))
+    throw new ArgumentError('options.logit', 'expected a finite number');
   checkPositive('options.temperature', temperature);
   if (surrogate !== undefined && (surrogate === null || typeof surrogate !== 'object')) {
     throw new ArgumentError('options.surrogate', 'expected an object { hidden?, seed? }');
@@ -117,7 +118,12 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 function checkBaselineEntry(argument: string, value: unknown): BaselineState {
   const state = value as BaselineState;
   const finiteArray = (x: unknown) => Array.isArray(x) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
-  if (state == null || !finiteArray(state.numerator) || !finiteArray(state.denominator) || state.numerator.length !== state.denominator.length) {
+  if (
+    state == null ||
+    !finiteArray(state.numerator) ||
+    !finiteArray(state.denominator) ||
+    state.numerator.length !== state.denominator.length
+  ) {
     throw new ArgumentError(argument, 'expected { numerator, denominator }: finite arrays of equal length');
   }
   return { numerator: [...state.numerator], denominator: [...state.denominator] };
@@ -181,7 +187,8 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
     relaxSurrogate: surrogate,
     signature: `toy p0=${p0} units=${units} temperature=${temperature} surrogate=${hidden > 0 ? `mlp${hidden}` : 'none'}`,
     setParameters(values) {
-      if (values == null || typeof values !== 'object') throw new ArgumentError('values', 'expected an object of tensors by parameter name');
+      if (values == null || typeof values !== 'object')
+        throw new ArgumentError('values', 'expected an object of tensors by parameter name');
       const tensors = Object.entries(values).map(([name, value]) => {
         if (!(name in parameters)) {
           throw new ArgumentError(`values.${name}`, messages.unknownName('parameter', name, Object.keys(parameters)));
@@ -192,7 +199,10 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
         tf.tidy(() => {
           const tensor = toTensor(value);
           if (!sameShape(tensor.shape, parameters[name].shape)) {
-            throw new ArgumentError(`values.${name}`, messages.shape(`[${parameters[name].shape.join(', ')}]`, tensor.shape));
+            throw new ArgumentError(
+              `values.${name}`,
+              messages.shape(`[${parameters[name].shape.join(', ')}]`, tensor.shape),
+            );
           }
           parameters[name].assign(tensor.toFloat());
         });
@@ -205,7 +215,9 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
       const seed = gradientOptions.seed ?? randomSeed();
       const estimateOptions: EstimateOptions = { samples, seed, temperature, baseline: baselines[name] };
       const gradients =
-        spec.learned === 'surrogate' && psiNames.length > 0 ? relaxWithSurrogate(name, estimateOptions) : phiGradient(name, estimateOptions);
+        spec.learned === 'surrogate' && psiNames.length > 0
+          ? relaxWithSurrogate(name, estimateOptions)
+          : phiGradient(name, estimateOptions);
       const objective = tf.tidy(() => {
         const z = bernoulliFromNoise(parameters.phi, uniformNoise(samples, units, seed));
         return tf.mean(f(z)) as tf.Scalar;

@@ -47,8 +47,10 @@ function rectifierMoments(a: number, s: number): UnitMoments {
 /** The moments of unit type `name` at pre-activation `a`; `noise` is the rectifier's s (default 1). */
 export function unitMoments(name: UnitName, a: number, settings: { noise?: number } = {}): UnitMoments {
   if (!isUnitName(name)) throw new ArgumentError('name', messages.unknownName('unit type', String(name), UNIT_NAMES));
-  if (typeof a !== 'number' || !Number.isFinite(a)) throw new ArgumentError('a', `expected a finite number, got ${String(a)}`);
+  if (typeof a !== 'number' || !Number.isFinite(a))
+    throw new ArgumentError('a', `expected a finite number, got ${String(a)}`);
   const s = settings.noise ?? DEFAULT_NOISE;
-  if (!(typeof s === 'number' && Number.isFinite(s) && s >= 0)) throw new ArgumentError('settings.noise', `expected a finite number >= 0, got ${String(s)}`);
+  if (!(typeof s === 'number' && Number.isFinite(s) && s >= 0))
+    throw new ArgumentError('settings.noise', `expected a finite number >= 0, got ${String(s)}`);
   return name === 'sts' ? stsMoments(a) : rectifierMoments(a, name === 'rectifier' ? 0 : s);
 }

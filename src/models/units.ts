@@ -49,7 +49,8 @@ export function stochasticTimesSmooth(logits: tf.Tensor2D, u: tf.Tensor2D): tf.T
  */
 export function noisyRectifier(logits: tf.Tensor2D, u: tf.Tensor2D, settings: Partial<UnitSettings> = {}): tf.Tensor2D {
   const s = settings.noise ?? DEFAULT_NOISE;
-  if (!(Number.isFinite(s) && s >= 0)) throw new ArgumentError('settings.noise', `expected a finite number >= 0, got ${String(s)}`);
+  if (!(Number.isFinite(s) && s >= 0))
+    throw new ArgumentError('settings.noise', `expected a finite number >= 0, got ${String(s)}`);
   return tf.tidy(() => tf.relu(tf.add(logits, tf.mul(s, normalQuantileTensor(u))))) as tf.Tensor2D;
 }
 

@@ -13,7 +13,8 @@ import { log, SetupError } from './setup-error';
 export const MIN_NOTEBOOK_VERSION = [6, 4] as const;
 const PIP_PACKAGES = [`notebook>=${MIN_NOTEBOOK_VERSION.join('.')}`, 'nbconvert', 'nbclient'];
 const APT_PACKAGES = ['jupyter-notebook', 'jupyter-nbconvert', 'python3-nbclient', 'python3-ipykernel'];
-const PYTHON_MODULES_CHECK = 'import notebook, nbconvert, nbclient, nbformat, jupyter_client; print(notebook.__version__)';
+const PYTHON_MODULES_CHECK =
+  'import notebook, nbconvert, nbclient, nbformat, jupyter_client; print(notebook.__version__)';
 
 export interface Jupyter {
   python: string;

@@ -20,7 +20,10 @@ export function jupyterDataDir(projectDir: string): string {
 /** Environment that makes Jupyter see the project's data folder (and thus its kernel). */
 export function jupyterEnv(projectDir: string, baseEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const dataDir = jupyterDataDir(projectDir);
-  return { JUPYTER_DATA_DIR: dataDir, JUPYTER_PATH: [dataDir, baseEnv.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+  return {
+    JUPYTER_DATA_DIR: dataDir,
+    JUPYTER_PATH: [dataDir, baseEnv.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+  };
 }
 
 /** tslab's launcher as installed in the project (hoisted or not); a MissingPackageError when absent. */

@@ -18,7 +18,15 @@ export function notebookPort(value: string = process.env.STOCHGRAD_PORT ?? '8888
 }
 
 export function notebookArgs(notebookDir: string, port: string = notebookPort()): string[] {
-  const args = ['-m', 'notebook', `--notebook-dir=${notebookDir}`, '--ip=127.0.0.1', `--port=${port}`, '--port-retries=20', '--no-browser'];
+  const args = [
+    '-m',
+    'notebook',
+    `--notebook-dir=${notebookDir}`,
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    '--port-retries=20',
+    '--no-browser',
+  ];
   if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--allow-root');
   return args;
 }

@@ -21,7 +21,14 @@ import { log, SetupError } from './setup-error';
 import { starterNotebook } from './starter-notebook';
 
 /** The notebook extras a project installs next to stochgrad, pinned as in stochgrad's own package.json. */
-export const NOTEBOOK_PACKAGES = ['@tensorflow/tfjs', 'danfojs', 'mnist', 'plotly.js-dist-min', 'tslab', 'xlsx'] as const;
+export const NOTEBOOK_PACKAGES = [
+  '@tensorflow/tfjs',
+  'danfojs',
+  'mnist',
+  'plotly.js-dist-min',
+  'tslab',
+  'xlsx',
+] as const;
 
 interface Manifest {
   name: string;
@@ -36,7 +43,7 @@ interface Manifest {
 /** stochgrad's own package.json (of the checkout or installed package this code runs from). */
 export function stochgradManifest(): Manifest {
   const root = projectRoot();
-  if (!root) throw new SetupError('cannot find stochgrad\'s package.json above this module');
+  if (!root) throw new SetupError("cannot find stochgrad's package.json above this module");
   return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 }
 
@@ -62,7 +69,11 @@ export function projectManifest(name: string, stochgrad: Manifest, stochgradSpec
 
 /** A valid npm package name from the folder's name. */
 export function packageNameFor(dir: string): string {
-  const name = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '');
+  const name = path
+    .basename(path.resolve(dir))
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+/, '');
   return name || 'stochgrad-notebooks';
 }
 
@@ -96,7 +107,10 @@ function checkTarget(dir: string): void {
   if (!fs.statSync(dir).isDirectory()) throw new ArgumentError('DIR', `${dir} exists and is not a folder`);
   const entries = fs.readdirSync(dir);
   if (entries.length > 0) {
-    throw new ArgumentError('DIR', `${dir} is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''}); choose a new or empty folder`);
+    throw new ArgumentError(
+      'DIR',
+      `${dir} is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''}); choose a new or empty folder`,
+    );
   }
 }
 
@@ -109,7 +123,8 @@ export function initProject(dir: string, options: InitOptions = {}): string[] {
   const target = path.resolve(dir);
   checkTarget(target);
   const name = packageNameFor(target);
-  const from = options.from && /^(\.|\/|~)|\.tgz$/.test(options.from) ? `file:${path.resolve(options.from)}` : options.from;
+  const from =
+    options.from && /^(\.|\/|~)|\.tgz$/.test(options.from) ? `file:${path.resolve(options.from)}` : options.from;
   const files: [string, string][] = [
     ['package.json', `${JSON.stringify(projectManifest(name, stochgradManifest(), from), null, 2)}\n`],
     [path.join('notebooks', 'start.ipynb'), starterNotebook()],
@@ -122,11 +137,19 @@ export function initProject(dir: string, options: InitOptions = {}): string[] {
   }
   if (options.install ?? true) {
     log(`installing the project's packages (npm install in ${target})`);
-    const result = childProcess.spawnSync(npmCommand(), ['install', '--no-audit', '--no-fund'], { cwd: target, stdio: ['ignore', 2, 2] });
+    const result = childProcess.spawnSync(npmCommand(), ['install', '--no-audit', '--no-fund'], {
+      cwd: target,
+      stdio: ['ignore', 2, 2],
+    });
     if (result.error || result.status !== 0) {
-      throw new SetupError(`npm install failed in ${target} (${result.error?.message ?? `exit ${result.status}`}); fix the cause and run npm install there`);
+      throw new SetupError(
+        `npm install failed in ${target} (${result.error?.message ?? `exit ${result.status}`}); fix the cause and run npm install there`,
+      );
     }
   }
-  const kernel = ensureKernel(target, options.install ?? true ? tslabLauncher(target) : path.join(target, 'node_modules', 'tslab', 'bin', 'tslab'));
+  const kernel = ensureKernel(
+    target,
+    (options.install ?? true) ? tslabLauncher(target) : path.join(target, 'node_modules', 'tslab', 'bin', 'tslab'),
+  );
   return [...files.map(([file]) => path.join(target, file)), kernel];
 }

@@ -27,5 +27,9 @@ export function setUpProject(projectDir: string): ProjectSetup {
   checkNodeVersion();
   const { python, notebookVersion } = ensureJupyter(projectDir);
   ensureKernel(projectDir);
-  return { python, notebookVersion, env: { ...jupyterEnv(projectDir), STOCHGRAD_PYTHON: python, STOCHGRAD_KERNEL: KERNEL_NAME } };
+  return {
+    python,
+    notebookVersion,
+    env: { ...jupyterEnv(projectDir), STOCHGRAD_PYTHON: python, STOCHGRAD_KERNEL: KERNEL_NAME },
+  };
 }

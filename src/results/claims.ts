@@ -36,7 +36,8 @@ export interface ClaimSpec {
   untestable?: string;
 }
 
-const matches = (row: ResultRow, where: Readonly<Record<string, unknown>>) => Object.entries(where).every(([key, value]) => row[key] === value);
+const matches = (row: ResultRow, where: Readonly<Record<string, unknown>>) =>
+  Object.entries(where).every(([key, value]) => row[key] === value);
 
 /** Per run of setting `side`: its pairing value and its reading. */
 function readings(results: ShippedResults, spec: ClaimSpec, side: string): Map<string, number> {
@@ -60,13 +61,15 @@ function readings(results: ShippedResults, spec: ClaimSpec, side: string): Map<s
 
 /** The claim's per-seed differences `A_s − B_s` (seeds with a reading on both sides, in seed order). */
 export function claimFromResults(results: ShippedResults, spec: ClaimSpec): ClaimInput {
-  if (results == null || !Array.isArray(results.history)) throw new ArgumentError('results', 'expected what loadResults returns');
+  if (results == null || !Array.isArray(results.history))
+    throw new ArgumentError('results', 'expected what loadResults returns');
   if (spec == null || typeof spec.metric !== 'string' || typeof spec.a !== 'string' || typeof spec.b !== 'string') {
     throw new ArgumentError('spec', 'expected { claim, metric, a, b, expected }');
   }
   const a = readings(results, spec, spec.a);
   const b = readings(results, spec, spec.b);
-  if (a.size === 0 || b.size === 0) throw new ArgumentError('spec', `no runs of ${a.size === 0 ? spec.a : spec.b} with a reading of ${spec.metric}`);
+  if (a.size === 0 || b.size === 0)
+    throw new ArgumentError('spec', `no runs of ${a.size === 0 ? spec.a : spec.b} with a reading of ${spec.metric}`);
   const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => Number(x) - Number(y));
   return {
     claim: spec.claim,

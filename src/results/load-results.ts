@@ -22,7 +22,11 @@ import { dfd, type DataFrame } from '../viz/danfo';
 /** The shipped results' folder: `data/results/` of the stochgrad checkout or installed package. */
 export function resultsDir(): string {
   const root = projectRoot();
-  if (!root) throw new ArgumentError('options.dir', 'no stochgrad package.json above this module; pass the folder of the results');
+  if (!root)
+    throw new ArgumentError(
+      'options.dir',
+      'no stochgrad package.json above this module; pass the folder of the results',
+    );
   return path.join(root, 'data', 'results');
 }
 
@@ -84,7 +88,11 @@ export function shippedResults(dir: string = resultsDir()): string[] {
 
 function readFile(dir: string, file: string): string {
   const full = path.join(dir, file);
-  if (!fs.existsSync(full)) throw new ArgumentError('name', `${full} is missing: the shipped results of a plan hold ${Object.values(RESULT_FILES).join(', ')}`);
+  if (!fs.existsSync(full))
+    throw new ArgumentError(
+      'name',
+      `${full} is missing: the shipped results of a plan hold ${Object.values(RESULT_FILES).join(', ')}`,
+    );
   return fs.readFileSync(full, 'utf8');
 }
 
@@ -97,7 +105,12 @@ function readJson(dir: string, file: string): unknown {
   }
 }
 
-const cell = (text: string): Cell => (text === '' ? null : /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) || /^[-+]?Infinity$|^NaN$/.test(text) ? Number(text) : text);
+const cell = (text: string): Cell =>
+  text === ''
+    ? null
+    : /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) || /^[-+]?Infinity$|^NaN$/.test(text)
+      ? Number(text)
+      : text;
 
 /** CSV text as rows of cells keyed by column. */
 export function csvRows(text: string): ResultRow[] {
@@ -109,7 +122,9 @@ function frameOf(rows: readonly ResultRow[]): DataFrame | undefined {
   if (rows.length === 0) return undefined;
   try {
     const columns = Object.keys(rows[0]);
-    return new dfd.DataFrame(Object.fromEntries(columns.map((c) => [c, rows.map((row) => row[c] ?? NaN)])), { columns });
+    return new dfd.DataFrame(Object.fromEntries(columns.map((c) => [c, rows.map((row) => row[c] ?? NaN)])), {
+      columns,
+    });
   } catch (error) {
     if (error instanceof MissingPackageError) return undefined;
     throw error;
@@ -119,11 +134,15 @@ function frameOf(rows: readonly ResultRow[]): DataFrame | undefined {
 /** Reads the shipped results of plan `name` (from `options.dir`, default `resultsDir()`). */
 export function loadResults(name: string, options: { dir?: string } = {}): ShippedResults {
   const root = options.dir ?? resultsDir();
-  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(name)) throw new ArgumentError('name', `expected a plan name, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(name))
+    throw new ArgumentError('name', `expected a plan name, got ${JSON.stringify(name)}`);
   const dir = path.join(root, name);
   if (!fs.existsSync(dir)) {
     const known = shippedResults(root);
-    throw new ArgumentError('name', `no shipped results named ${JSON.stringify(name)} in ${root}; there are: ${known.length ? known.join(', ') : 'none'}`);
+    throw new ArgumentError(
+      'name',
+      `no shipped results named ${JSON.stringify(name)} in ${root}; there are: ${known.length ? known.join(', ') : 'none'}`,
+    );
   }
   const plan = parsePlan(readJson(dir, RESULT_FILES.plan), path.join(dir, RESULT_FILES.plan));
   const manifest = readJson(dir, RESULT_FILES.manifest) as ResultsManifest;

@@ -24,13 +24,45 @@ export const SOP_TEST_NLL: Record<string, PublishedNumber[]> = {
   'muprop-c-vn': [{ setting: 'MuProp-C-VN, m = 100', value: 56.7, source: 'Gu et al. 2016, Table 2' }],
   nvil: [{ setting: 'LR-C-VN-IDB (NVIL), m = 100', value: 63.2, source: 'Gu et al. 2016, Table 2' }],
   'one-half': [{ setting: '1/2, m = 100', value: 57.2, source: 'Gu et al. 2016, Table 2' }],
-  'st-sigmoid': [{ setting: 'ST (with the sigmoid derivative), m = 100', value: 56.1, source: 'Gu et al. 2016, Table 2' }],
-  muprop: [{ setting: 'MuProp (variant not stated), K = 1000', value: 58.9, source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)' }],
-  st: [{ setting: 'ST (rule not stated), K = 1000', value: 58.9, source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)' }],
-  'st-annealed': [{ setting: 'annealed ST, K = 1000', value: 58.7, source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)' }],
-  'gumbel-st': [{ setting: 'ST Gumbel-softmax, K = 1000', value: 59.3, source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)' }],
+  'st-sigmoid': [
+    { setting: 'ST (with the sigmoid derivative), m = 100', value: 56.1, source: 'Gu et al. 2016, Table 2' },
+  ],
+  muprop: [
+    {
+      setting: 'MuProp (variant not stated), K = 1000',
+      value: 58.9,
+      source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)',
+    },
+  ],
+  st: [
+    {
+      setting: 'ST (rule not stated), K = 1000',
+      value: 58.9,
+      source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)',
+    },
+  ],
+  'st-annealed': [
+    {
+      setting: 'annealed ST, K = 1000',
+      value: 58.7,
+      source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)',
+    },
+  ],
+  'gumbel-st': [
+    {
+      setting: 'ST Gumbel-softmax, K = 1000',
+      value: 59.3,
+      source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)',
+    },
+  ],
   arm: [{ setting: 'ARM, K = 1000', value: 57.9, source: 'Yin & Zhou 2019, Table 3 (mean of 5 runs, sd 0.1)' }],
-  'reinforce-ema': [{ setting: 'score function, K = 1000', value: 72.0, source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)' }],
+  'reinforce-ema': [
+    {
+      setting: 'score function, K = 1000',
+      value: 72.0,
+      source: 'Yin & Zhou 2019, Table 3 (quoted from Jang et al. 2017)',
+    },
+  ],
 };
 
 /**
@@ -42,6 +74,9 @@ export const GATING_ERROR: Record<string, { valid: number; test: number; source:
   st: { valid: 1.42, test: 1.39, source: 'Bengio et al. 2013, Figure 2' },
   sts: { valid: 1.86, test: 1.96, source: 'Bengio et al. 2013, Figure 2' },
   'reinforce-optimal': { valid: 1.78, test: 1.89, source: 'Bengio et al. 2013, Figure 2' },
-  rectifier: { valid: 1.66, test: 1.6, source: 'Bengio et al. 2013, Figure 2 (baseline rectifier, no noise, same sparsity)' },
+  rectifier: {
+    valid: 1.66,
+    test: 1.6,
+    source: 'Bengio et al. 2013, Figure 2 (baseline rectifier, no noise, same sparsity)',
+  },
 };
-

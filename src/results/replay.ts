@@ -56,9 +56,19 @@ export interface Replay {
 const NOT_COMPARED = ['index', 'estimator', 'step', 'seconds'];
 
 const value = (cell: Cell | string | number | undefined): number | null =>
-  typeof cell === 'number' && !Number.isNaN(cell) ? cell : typeof cell === 'string' && cell !== '' && !Number.isNaN(Number(cell)) ? Number(cell) : null;
+  typeof cell === 'number' && !Number.isNaN(cell)
+    ? cell
+    : typeof cell === 'string' && cell !== '' && !Number.isNaN(Number(cell))
+      ? Number(cell)
+      : null;
 
-function compareValues(step: number, metric: string, shipped: number | null, replayed: number | null, tolerance: number): ReplayRow {
+function compareValues(
+  step: number,
+  metric: string,
+  shipped: number | null,
+  replayed: number | null,
+  tolerance: number,
+): ReplayRow {
   if (shipped === null || replayed === null) {
     const both = shipped === null && replayed === null;
     return { step, metric, shipped, replayed, difference: both ? 0 : null, ok: both };
@@ -70,24 +80,36 @@ function compareValues(step: number, metric: string, shipped: number | null, rep
 /** The replay's configuration: the planned run, cut short, with a one-example final evaluation (not compared). */
 function replayConfig(results: ShippedResults, index: number, evaluations: number): ExperimentConfig {
   const runs = expandPlan(results.plan);
-  if (index >= runs.length) throw new ArgumentError('options.index', `expected a run of the plan (0–${runs.length - 1}), got ${index}`);
+  if (index >= runs.length)
+    throw new ArgumentError('options.index', `expected a run of the plan (0–${runs.length - 1}), got ${index}`);
   const { config } = runs[index];
   const steps = evaluations === 1 ? 1 : config.evalEvery * (evaluations - 1);
-  if (steps > config.steps) throw new ArgumentError('options.evaluations', `the run has ${config.steps} steps; ${evaluations} evaluations need ${steps}`);
+  if (steps > config.steps)
+    throw new ArgumentError(
+      'options.evaluations',
+      `the run has ${config.steps} steps; ${evaluations} evaluations need ${steps}`,
+    );
   const { checkpointEvery: _checkpoint, resume: _resume, out: _out, ...rest } = config;
   return { ...rest, steps, testExamples: 1 };
 }
 
 /** Replays the first `evaluations` evaluation points of run `index`; see the module comment. */
 export async function replayRun(results: ShippedResults, options: ReplayOptions): Promise<Replay> {
-  if (results == null || typeof results !== 'object' || !Array.isArray(results.history)) throw new ArgumentError('results', 'expected what loadResults returns');
+  if (results == null || typeof results !== 'object' || !Array.isArray(results.history))
+    throw new ArgumentError('results', 'expected what loadResults returns');
   const index = checkInteger('options.index', options?.index, 0);
   const evaluations = checkInteger('options.evaluations', options.evaluations ?? 2, 1);
   const tolerance = options.tolerance ?? 1e-6;
   if (!(tolerance >= 0)) throw new ArgumentError('options.tolerance', `expected a number >= 0, got ${tolerance}`);
   const config = replayConfig(results, index, evaluations);
-  const shipped = results.history.filter((row) => row.index === index && typeof row.step === 'number' && row.step <= config.steps);
-  if (shipped.length === 0) throw new ArgumentError('options.index', `run ${index} has no shipped history rows (status ${results.runs[index]?.status ?? 'unknown'})`);
+  const shipped = results.history.filter(
+    (row) => row.index === index && typeof row.step === 'number' && row.step <= config.steps,
+  );
+  if (shipped.length === 0)
+    throw new ArgumentError(
+      'options.index',
+      `run ${index} has no shipped history rows (status ${results.runs[index]?.status ?? 'unknown'})`,
+    );
   const grid = Object.keys(results.plan.grid);
   const started = Date.now();
   const [run] = await runExperiment(config);
@@ -95,7 +117,9 @@ export async function replayRun(results: ShippedResults, options: ReplayOptions)
   const rows = shipped.flatMap((row: ResultRow) => {
     const step = row.step as number;
     const metrics = Object.keys(row).filter((column) => !NOT_COMPARED.includes(column) && !grid.includes(column));
-    return metrics.map((metric) => compareValues(step, metric, value(row[metric]), value(replayed.get(step)?.[metric]), tolerance));
+    return metrics.map((metric) =>
+      compareValues(step, metric, value(row[metric]), value(replayed.get(step)?.[metric]), tolerance),
+    );
   });
   const differences = rows.map((row) => row.difference);
   return {

@@ -88,7 +88,8 @@ export function openSweep(planFile: string, dir: string): Sweep {
   const plan = loadPlan(planFile);
   const runs = expandPlan(plan);
   const absoluteDir = path.resolve(dir);
-  if (fs.existsSync(absoluteDir) && !fs.statSync(absoluteDir).isDirectory()) throw new ArgumentError('--out', `${dir} exists and is not a directory`);
+  if (fs.existsSync(absoluteDir) && !fs.statSync(absoluteDir).isDirectory())
+    throw new ArgumentError('--out', `${dir} exists and is not a directory`);
   fs.mkdirSync(path.join(absoluteDir, SWEEP_FILES.runs), { recursive: true });
   const planJson = JSON.parse(fs.readFileSync(planFile, 'utf8')) as Record<string, unknown>;
   claimDirectory(absoluteDir, plan, planJson);

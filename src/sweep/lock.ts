@@ -102,7 +102,9 @@ function pidAlive(pid: number): boolean {
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const holder = JSON.parse(text) as LockHolder;
-    return typeof holder?.pid === 'number' && typeof holder.host === 'string' && typeof holder.token === 'string' ? holder : undefined;
+    return typeof holder?.pid === 'number' && typeof holder.host === 'string' && typeof holder.token === 'string'
+      ? holder
+      : undefined;
   } catch {
     return undefined;
   }
@@ -158,7 +160,12 @@ function tokenOf(file: string): string | undefined {
 
 /** Takes the lock `file`: see the module comment. Resolves undefined when held and not waiting. */
 export async function acquireLock(file: string, options: AcquireOptions): Promise<Lock | undefined> {
-  const holder: LockHolder = { host: os.hostname(), pid: process.pid, started: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const holder: LockHolder = {
+    host: os.hostname(),
+    pid: process.pid,
+    started: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  };
   for (;;) {
     if (createExclusive(file, `${JSON.stringify(holder)}\n`)) {
       return {

@@ -41,13 +41,20 @@ export function collectRuns(sweep: Sweep): MergedResults {
   const runs = sweep.runs.map((run): MergedRun => {
     const record = readRunRecord(runDir(sweep, run.index));
     if (!record) return { index: run.index, options: run.options, status: 'pending', result: null };
-    return { index: run.index, options: run.options, status: record.status, result: record.result, ...(record.error !== undefined ? { error: record.error } : {}) };
+    return {
+      index: run.index,
+      options: run.options,
+      status: record.status,
+      result: record.result,
+      ...(record.error !== undefined ? { error: record.error } : {}),
+    };
   });
   return { plan: sweep.planJson, runs };
 }
 
 const gridKeys = (sweep: Sweep) => Object.keys(sweep.plan.grid);
-const valueCell = (value: PlanValue | undefined) => (Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value));
+const valueCell = (value: PlanValue | undefined) =>
+  Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value);
 
 /** Columns in order of first appearance. */
 function union(lists: readonly (readonly string[])[]): string[] {
@@ -84,7 +91,9 @@ export function runHistories(sweep: Sweep): { index: number; table: CsvTable }[]
 export function historyTable(sweep: Sweep): CsvTable {
   const keys = gridKeys(sweep);
   const histories = runHistories(sweep);
-  const columns = union(histories.map((history) => history.table.columns)).filter((column) => column !== 'index' && !keys.includes(column));
+  const columns = union(histories.map((history) => history.table.columns)).filter(
+    (column) => column !== 'index' && !keys.includes(column),
+  );
   const rows = histories.flatMap(({ index, table }) => {
     const front = [String(index), ...keys.map((key) => valueCell(sweep.runs[index].options[key]))];
     const at = columns.map((column) => table.columns.indexOf(column));

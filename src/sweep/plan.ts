@@ -84,20 +84,30 @@ export function planOptionNames(): string[] {
 }
 
 const describe = (value: unknown) => JSON.stringify(value);
-const isRecord = (value: unknown): value is Record<string, unknown> => value != null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value != null && typeof value === 'object' && !Array.isArray(value);
 
 function checkOptionName(key: string, where: string): void {
   if ((SWEEP_OWNED_OPTIONS as readonly string[]).includes(key)) {
-    throw new PlanError(key, where, `is set by the sweep itself (--out DIR, --report, --json); remove it from the plan`);
+    throw new PlanError(
+      key,
+      where,
+      `is set by the sweep itself (--out DIR, --report, --json); remove it from the plan`,
+    );
   }
   if (!Object.prototype.hasOwnProperty.call(TRAIN_SPECS, key)) {
-    throw new PlanError(key, where, `unknown option; plan keys are stochgrad train options: ${planOptionNames().join(', ')}`);
+    throw new PlanError(
+      key,
+      where,
+      `unknown option; plan keys are stochgrad train options: ${planOptionNames().join(', ')}`,
+    );
   }
 }
 
 /** The command-line text of one plan value (undefined: a false flag, left out). */
 function rawValue(key: string, where: string, spec: OptionSpec, value: unknown): string | undefined {
-  const wrong = (what: string) => new PlanError(key, where, `expected ${what} (${describeKind(spec)}), got ${describe(value)}`);
+  const wrong = (what: string) =>
+    new PlanError(key, where, `expected ${what} (${describeKind(spec)}), got ${describe(value)}`);
   switch (spec.kind) {
     case 'number':
     case 'integer':
@@ -112,7 +122,12 @@ function rawValue(key: string, where: string, spec: OptionSpec, value: unknown):
       return value ? '' : undefined;
     case 'list':
       if (typeof value === 'string' || typeof value === 'number') return String(value);
-      if (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' || typeof entry === 'number')) return value.join(',');
+      if (
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((entry) => typeof entry === 'string' || typeof entry === 'number')
+      )
+        return value.join(',');
       throw wrong('a string, a number or a non-empty array of them');
     case 'strings':
       throw new Error('unreachable: repeatable options are read by repeatedValues');
@@ -141,7 +156,11 @@ function checkValue(key: string, where: string, value: unknown): string[] {
     throw new PlanError(key, where, (error as Error).message.replace(/^option --[\w-]+:? /, ''));
   }
   if (key === 'estimators' && raw.includes(',')) {
-    throw new PlanError(key, where, `a run trains one estimator, got ${describe(value)}; list several in grid.estimators (one run each)`);
+    throw new PlanError(
+      key,
+      where,
+      `a run trains one estimator, got ${describe(value)}; list several in grid.estimators (one run each)`,
+    );
   }
   return [`--${key}=${raw}`];
 }
@@ -149,14 +168,16 @@ function checkValue(key: string, where: string, value: unknown): string[] {
 function checkText(raw: Record<string, unknown>, key: 'name' | 'about'): string | undefined {
   const value = raw[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw new PlanError(key, key, `expected a non-empty string, got ${describe(value)}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new PlanError(key, key, `expected a non-empty string, got ${describe(value)}`);
   return value;
 }
 
 function checkTask(raw: Record<string, unknown>): TaskName {
   const task = raw.task;
   if (task === undefined) throw new PlanError('task', 'task', `missing; one of ${TASK_NAMES.join(', ')}`);
-  if (!(TASK_NAMES as readonly unknown[]).includes(task)) throw new PlanError('task', 'task', `expected one of ${TASK_NAMES.join(', ')}, got ${describe(task)}`);
+  if (!(TASK_NAMES as readonly unknown[]).includes(task))
+    throw new PlanError('task', 'task', `expected one of ${TASK_NAMES.join(', ')}, got ${describe(task)}`);
   return task as TaskName;
 }
 
@@ -172,33 +193,42 @@ function checkBase(raw: unknown): Record<string, PlanValue> {
 
 function checkGrid(raw: unknown, base: Record<string, PlanValue>): Record<string, PlanValue[]> {
   if (raw === undefined) return {};
-  if (!isRecord(raw)) throw new PlanError('grid', 'grid', `expected an object of option: [values], got ${describe(raw)}`);
+  if (!isRecord(raw))
+    throw new PlanError('grid', 'grid', `expected an object of option: [values], got ${describe(raw)}`);
   for (const [key, values] of Object.entries(raw)) {
     const where = `grid.${key}`;
     checkOptionName(key, where);
     if (Object.prototype.hasOwnProperty.call(base, key)) {
       throw new PlanError(key, where, 'is also in base; a key goes in base (one value) or in grid (several), not both');
     }
-    if (!Array.isArray(values) || values.length === 0) throw new PlanError(key, where, `expected a non-empty array of values, got ${describe(values)}`);
+    if (!Array.isArray(values) || values.length === 0)
+      throw new PlanError(key, where, `expected a non-empty array of values, got ${describe(values)}`);
     values.forEach((value, i) => checkValue(key, `${where}[${i}]`, value));
     const texts = values.map((value) => describe(value));
     const twice = texts.findIndex((text, i) => texts.indexOf(text) !== i);
-    if (twice >= 0) throw new PlanError(key, `${where}[${twice}]`, `lists ${texts[twice]} twice; each value makes its own runs`);
+    if (twice >= 0)
+      throw new PlanError(key, `${where}[${twice}]`, `lists ${texts[twice]} twice; each value makes its own runs`);
   }
   return raw as Record<string, PlanValue[]>;
 }
 
 /** Checks a parsed plan file; `source` (the file name) gives the default name. */
 export function parsePlan(raw: unknown, source = 'plan'): SweepPlan {
-  if (!isRecord(raw)) throw new PlanError('plan', 'plan', `expected a JSON object with ${PLAN_KEYS.join(', ')}, got ${describe(raw)}`);
+  if (!isRecord(raw))
+    throw new PlanError('plan', 'plan', `expected a JSON object with ${PLAN_KEYS.join(', ')}, got ${describe(raw)}`);
   for (const key of Object.keys(raw)) {
-    if (!(PLAN_KEYS as readonly string[]).includes(key)) throw new PlanError(key, key, `unknown plan key; valid keys are ${PLAN_KEYS.join(', ')}`);
+    if (!(PLAN_KEYS as readonly string[]).includes(key))
+      throw new PlanError(key, key, `unknown plan key; valid keys are ${PLAN_KEYS.join(', ')}`);
   }
   const task = checkTask(raw);
   const base = checkBase(raw.base);
   const grid = checkGrid(raw.grid, base);
   if (!('estimators' in base) && !('estimators' in grid)) {
-    throw new PlanError('estimators', 'grid.estimators', 'missing; name the estimators in grid.estimators (one run each) or one in base.estimators');
+    throw new PlanError(
+      'estimators',
+      'grid.estimators',
+      'missing; name the estimators in grid.estimators (one run each) or one in base.estimators',
+    );
   }
   const about = checkText(raw, 'about');
   const name = checkText(raw, 'name') ?? path.basename(source).replace(/\.json$/i, '');
@@ -211,7 +241,10 @@ export function loadPlan(file: string): SweepPlan {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ArgumentError('PLAN', `cannot read plan file ${describe(file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ArgumentError(
+      'PLAN',
+      `cannot read plan file ${describe(file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   let raw: unknown;
   try {
@@ -225,7 +258,8 @@ export function loadPlan(file: string): SweepPlan {
 /** The grid's combinations in run order: row-major, the last key varying fastest. */
 function combinations(grid: Record<string, PlanValue[]>): Record<string, PlanValue>[] {
   let rows: Record<string, PlanValue>[] = [{}];
-  for (const [key, values] of Object.entries(grid)) rows = rows.flatMap((row) => values.map((value) => ({ ...row, [key]: value })));
+  for (const [key, values] of Object.entries(grid))
+    rows = rows.flatMap((row) => values.map((value) => ({ ...row, [key]: value })));
   return rows;
 }
 
@@ -233,17 +267,26 @@ const text = (value: PlanValue) => (Array.isArray(value) ? value.join('-') : Str
 
 /** `arm_seed-2`: estimators by name, other keys as key-value, joined by `_`, safe in file names. */
 export function runSlug(options: Record<string, PlanValue>): string {
-  const parts = Object.entries(options).map(([key, value]) => (key === 'estimators' ? text(value) : `${key}-${text(value)}`));
-  const slug = parts.join('_').replace(/[^A-Za-z0-9.+_-]+/g, '-').slice(0, 100);
+  const parts = Object.entries(options).map(([key, value]) =>
+    key === 'estimators' ? text(value) : `${key}-${text(value)}`,
+  );
+  const slug = parts
+    .join('_')
+    .replace(/[^A-Za-z0-9.+_-]+/g, '-')
+    .slice(0, 100);
   return slug === '' ? 'run' : slug;
 }
 
 /** The option keys a `parseTrainArgs` error names, mapped to where they are in the plan. */
 function trainError(plan: SweepPlan, index: number, options: Record<string, PlanValue>, error: Error): PlanError {
-  const named = /--([a-z0-9-]+)/.exec(error instanceof ArgumentError ? `${error.argument} ${error.message}` : error.message)?.[1];
+  const named = /--([a-z0-9-]+)/.exec(
+    error instanceof ArgumentError ? `${error.argument} ${error.message}` : error.message,
+  )?.[1];
   const key = named !== undefined && (named in plan.grid || named in plan.base) ? named : 'plan';
   const where = key in plan.grid ? `grid.${key}` : key in plan.base ? `base.${key}` : 'plan';
-  const values = Object.entries(options).map(([k, v]) => `${k}=${text(v)}`).join(', ');
+  const values = Object.entries(options)
+    .map(([k, v]) => `${k}=${text(v)}`)
+    .join(', ');
   return new PlanError(key, where, `run ${index}${values ? ` (${values})` : ''}: ${error.message}`);
 }
 
@@ -251,7 +294,11 @@ function trainError(plan: SweepPlan, index: number, options: Record<string, Plan
 export function expandPlan(plan: SweepPlan): PlannedRun[] {
   const base = Object.entries(plan.base).flatMap(([key, value]) => checkValue(key, `base.${key}`, value));
   return combinations(plan.grid).map((options, index) => {
-    const trainArgv = [plan.task, ...base, ...Object.entries(options).flatMap(([key, value]) => checkValue(key, `grid.${key}`, value))];
+    const trainArgv = [
+      plan.task,
+      ...base,
+      ...Object.entries(options).flatMap(([key, value]) => checkValue(key, `grid.${key}`, value)),
+    ];
     let parsed: ReturnType<typeof parseTrainArgs>;
     try {
       // Every run writes into its own directory; a stand-in lets options that need one (checkpoint-every) pass.

@@ -24,7 +24,8 @@ export interface PoolOptions {
 }
 
 /** Whether a live process holds the run's lock. */
-const heldElsewhere = (sweep: Sweep, index: number) => lockState(path.join(runDir(sweep, index), RUN_FILES.lock))?.stale === false;
+const heldElsewhere = (sweep: Sweep, index: number) =>
+  lockState(path.join(runDir(sweep, index), RUN_FILES.lock))?.stale === false;
 
 /** Removes and returns the first queued run not held by a live process (else the first). */
 function nextIndex(sweep: Sweep, queue: number[]): number {
@@ -49,7 +50,13 @@ export function runPool(sweep: Sweep, indices: readonly number[], options: PoolO
   const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--test'));
 
   return new Promise((resolve, reject) => {
-    const finish = async (index: number, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, stderr: string) => {
+    const finish = async (
+      index: number,
+      child: ChildProcess,
+      code: number | null,
+      signal: NodeJS.Signals | null,
+      stderr: string,
+    ) => {
       const dir = runDir(sweep, index);
       if (!readRunRecord(dir)) await recordCrash(sweep, index, describeExit(child, code, signal, stderr));
       const record = readRunRecord(dir);

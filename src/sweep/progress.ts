@@ -56,7 +56,10 @@ class Tally {
   private stepsDone = 0;
   private readonly startTime: number;
 
-  constructor(readonly start: SweepStart, private readonly now: () => number) {
+  constructor(
+    readonly start: SweepStart,
+    private readonly now: () => number,
+  ) {
     this.counts = { ...start.finished };
     this.stepsLeft = start.steps;
     this.startTime = now();
@@ -75,7 +78,8 @@ class Tally {
   advance(index: number, step: number): Running | undefined {
     const run = this.running.get(index);
     if (!run) return undefined;
-    if (run.step === undefined) this.stepsLeft -= step; // a resumed run: an earlier sweep did those
+    if (run.step === undefined)
+      this.stepsLeft -= step; // a resumed run: an earlier sweep did those
     else {
       this.stepsDone += step - run.step;
       this.stepsLeft -= step - run.step;
@@ -123,7 +127,11 @@ class PlainSweepProgress implements SweepProgress {
   private readonly stride: number;
   private nextStatus: number;
 
-  constructor(start: SweepStart, private readonly stream: ProgressStream, now: () => number) {
+  constructor(
+    start: SweepStart,
+    private readonly stream: ProgressStream,
+    now: () => number,
+  ) {
     this.tally = new Tally(start, now);
     this.stride = Math.max(1, Math.round(start.steps / 10));
     this.nextStatus = this.stride;
@@ -158,7 +166,8 @@ class PlainSweepProgress implements SweepProgress {
 }
 
 // {eta} is cli-progress's own estimate (from bar values); ours is {left}.
-const SWEEP_FORMAT = 'sweep {bar} {value}/{total} runs  {running} running  {failed} failed  {diverged} diverged  {speed} steps/s  eta {left}';
+const SWEEP_FORMAT =
+  'sweep {bar} {value}/{total} runs  {running} running  {failed} failed  {diverged} diverged  {speed} steps/s  eta {left}';
 const RUN_FORMAT = '  run {index} {label} {bar} {value}/{total}';
 
 class LiveSweepProgress implements SweepProgress {
@@ -168,14 +177,23 @@ class LiveSweepProgress implements SweepProgress {
 
   constructor(start: SweepStart, stream: ProgressStream, now: () => number) {
     this.tally = new Tally(start, now);
-    this.bars = new MultiBar({ stream: stream as NodeJS.WritableStream, hideCursor: true, barsize: 24, fps: 5, format: RUN_FORMAT }, Presets.shades_classic);
+    this.bars = new MultiBar(
+      { stream: stream as NodeJS.WritableStream, hideCursor: true, barsize: 24, fps: 5, format: RUN_FORMAT },
+      Presets.shades_classic,
+    );
     this.sweepBar = this.bars.create(start.total, this.tally.finishedCount, this.payload(), { format: SWEEP_FORMAT });
   }
 
   private payload() {
     const { rate, eta } = this.tally.speed();
     const { failed, diverged } = this.tally.counts;
-    return { running: this.tally.running.size, failed, diverged, speed: rate === undefined ? '?' : formatNumber(rate, 3), left: formatDuration(eta) };
+    return {
+      running: this.tally.running.size,
+      failed,
+      diverged,
+      speed: rate === undefined ? '?' : formatNumber(rate, 3),
+      left: formatDuration(eta),
+    };
   }
 
   private refresh(): void {

@@ -44,4 +44,5 @@ export function readRunRecord(dir: string): RunRecord | undefined {
 }
 
 /** Done and diverged runs are final; failed ones are tried again. */
-export const isFinal = (record: RunRecord | undefined): record is RunRecord => record?.status === 'done' || record?.status === 'diverged';
+export const isFinal = (record: RunRecord | undefined): record is RunRecord =>
+  record?.status === 'done' || record?.status === 'diverged';

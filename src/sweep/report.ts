@@ -43,7 +43,12 @@ export function sweepCharts(sweep: Sweep): MetricChart[] {
     if (bands.length === 0) return [];
     const logY = wantsLogAxis(bands.flatMap((band) => band.mean));
     const title = `${metric}: mean ± se over seeds${logY ? ' (log scale)' : ''}`;
-    const series = bands.map((band: SeedBand) => ({ name: by.length === 0 ? 'all runs' : band.name, x: band.x, mean: band.mean, se: band.se }));
+    const series = bands.map((band: SeedBand) => ({
+      name: by.length === 0 ? 'all runs' : band.name,
+      x: band.x,
+      mean: band.mean,
+      se: band.se,
+    }));
     return [{ metric, figure: bandChart(series, { title, xTitle: 'step', yTitle: metric, logY }) }];
   });
 }
@@ -58,14 +63,24 @@ export function summaryRows(sweep: Sweep, merged: MergedResults): Record<string,
     if (members) members.push(run);
     else groups.set(key, [run]);
   }
-  const metrics = [...new Set(merged.runs.flatMap((run) => Object.keys(run.result ?? {})))].filter((key) => !NOT_SUMMARY.includes(key));
+  const metrics = [...new Set(merged.runs.flatMap((run) => Object.keys(run.result ?? {})))].filter(
+    (key) => !NOT_SUMMARY.includes(key),
+  );
   return [...groups.values()].map((runs) => {
     const done = runs.filter((run) => run.status === 'done');
-    const row: Record<string, string | number> = Object.fromEntries(by.map((key) => [key, valueText(runs[0].options[key])]));
-    Object.assign(row, { runs: runs.length, done: done.length, failed: runs.filter((run) => run.status === 'failed').length, diverged: runs.filter((run) => run.status === 'diverged').length });
+    const row: Record<string, string | number> = Object.fromEntries(
+      by.map((key) => [key, valueText(runs[0].options[key])]),
+    );
+    Object.assign(row, {
+      runs: runs.length,
+      done: done.length,
+      failed: runs.filter((run) => run.status === 'failed').length,
+      diverged: runs.filter((run) => run.status === 'diverged').length,
+    });
     for (const metric of metrics) {
       const { n, mean, se } = meanAndSe(done.map((run) => run.result?.[metric] as number | null));
-      row[metric] = mean === null ? 'n/a' : `${formatNumber(mean, 5)}${se === null ? '' : ` ± ${formatNumber(se, 2)}`} (n=${n})`;
+      row[metric] =
+        mean === null ? 'n/a' : `${formatNumber(mean, 5)}${se === null ? '' : ` ± ${formatNumber(se, 2)}`} (n=${n})`;
     }
     return row;
   });
@@ -74,12 +89,19 @@ export function summaryRows(sweep: Sweep, merged: MergedResults): Record<string,
 function problemRows(merged: MergedResults): Record<string, string | number>[] {
   return merged.runs
     .filter((run) => run.status === 'failed' || run.status === 'diverged')
-    .map((run) => ({ index: run.index, ...Object.fromEntries(Object.entries(run.options).map(([k, v]) => [k, valueText(v)])), status: run.status, error: run.error ?? '' }));
+    .map((run) => ({
+      index: run.index,
+      ...Object.fromEntries(Object.entries(run.options).map(([k, v]) => [k, valueText(v)])),
+      status: run.status,
+      error: run.error ?? '',
+    }));
 }
 
 /** The report page's HTML. */
 export function renderSweepReport(sweep: Sweep, merged: MergedResults): string {
-  const counts = (['done', 'failed', 'diverged', 'pending'] as const).map((status) => `${merged.runs.filter((run) => run.status === status).length} ${status}`);
+  const counts = (['done', 'failed', 'diverged', 'pending'] as const).map(
+    (status) => `${merged.runs.filter((run) => run.status === status).length} ${status}`,
+  );
   const details = [
     ...(sweep.plan.about ? [sweep.plan.about] : []),
     `stochgrad train ${sweep.plan.task}, ${merged.runs.length} runs: ${counts.join(', ')}.`,

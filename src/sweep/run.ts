@@ -64,17 +64,42 @@ function runLog(dir: string, echo: ProgressStream | undefined) {
   return { file, stream: { write }, line: (text: string) => write(`${new Date().toISOString()} ${text}\n`) };
 }
 
-function recordOf(sweep: Sweep, index: number, fields: Pick<RunRecord, 'status' | 'result' | 'config' | 'backend'> & Partial<RunRecord>): RunRecord {
-  return { index, options: sweep.runs[index].options, ...fields, host: os.hostname(), pid: process.pid, finished: new Date().toISOString() };
+function recordOf(
+  sweep: Sweep,
+  index: number,
+  fields: Pick<RunRecord, 'status' | 'result' | 'config' | 'backend'> & Partial<RunRecord>,
+): RunRecord {
+  return {
+    index,
+    options: sweep.runs[index].options,
+    ...fields,
+    host: os.hostname(),
+    pid: process.pid,
+    finished: new Date().toISOString(),
+  };
 }
 
-function finishedRecord(sweep: Sweep, index: number, run: EstimatorRun, config: ExperimentConfig, backend: string, started: Date): RunRecord {
+function finishedRecord(
+  sweep: Sweep,
+  index: number,
+  run: EstimatorRun,
+  config: ExperimentConfig,
+  backend: string,
+  started: Date,
+): RunRecord {
   const [result] = resultRecords([run]);
   const finished = new Date();
-  const timing = { started: started.toISOString(), finished: finished.toISOString(), wallSeconds: (finished.getTime() - started.getTime()) / 1000 };
+  const timing = {
+    started: started.toISOString(),
+    finished: finished.toISOString(),
+    wallSeconds: (finished.getTime() - started.getTime()) / 1000,
+  };
   if (!run.diverged) return { ...recordOf(sweep, index, { status: 'done', result, config, backend }), ...timing };
   const error = `diverged at step ${run.diverged.step}: ${run.diverged.reason}`;
-  return { ...recordOf(sweep, index, { status: 'diverged', result, error, diverged: run.diverged, config, backend }), ...timing };
+  return {
+    ...recordOf(sweep, index, { status: 'diverged', result, error, diverged: run.diverged, config, backend }),
+    ...timing,
+  };
 }
 
 /** Writes the run's files, unless another process has taken its lock over. */
@@ -90,18 +115,30 @@ function runConfig(sweep: Sweep, index: number, dir: string) {
   const run = sweep.runs[index];
   const estimator = run.config.estimators[0];
   const resume = fs.existsSync(path.join(dir, estimator, CHECKPOINT_FILE));
-  const argv = [...run.trainArgv, `--out=${dir}`, `--checkpoint-every=${checkpointEvery(run)}`, ...(resume ? [`--resume=${dir}`] : [])];
+  const argv = [
+    ...run.trainArgv,
+    `--out=${dir}`,
+    `--checkpoint-every=${checkpointEvery(run)}`,
+    ...(resume ? [`--resume=${dir}`] : []),
+  ];
   const parsed = parseTrainArgs(argv);
   if (parsed.help) throw new Error('unreachable: a plan has no help option');
   return { config: parsed.config, backend: parsed.backend, resume };
 }
 
-async function takeLock(sweep: Sweep, index: number, file: string, options: RunIndexOptions, log: (text: string) => void): Promise<Lock> {
+async function takeLock(
+  sweep: Sweep,
+  index: number,
+  file: string,
+  options: RunIndexOptions,
+  log: (text: string) => void,
+): Promise<Lock> {
   let told = false;
   const lock = await acquireLock(file, {
     wait: true,
     onBusy: (holder) => {
-      if (options.parentPid !== undefined && process.ppid !== options.parentPid) throw new Error('the sweep process that started this run is gone');
+      if (options.parentPid !== undefined && process.ppid !== options.parentPid)
+        throw new Error('the sweep process that started this run is gone');
       if (told) return;
       told = true;
       log(`run ${index} is held by ${describeHolder(holder)}; waiting for it`);
@@ -112,7 +149,14 @@ async function takeLock(sweep: Sweep, index: number, file: string, options: RunI
 }
 
 /** Trains the run under its lock and records the outcome. */
-async function train(sweep: Sweep, index: number, dir: string, lock: Lock, options: RunIndexOptions, log: ReturnType<typeof runLog>): Promise<RunRecord> {
+async function train(
+  sweep: Sweep,
+  index: number,
+  dir: string,
+  lock: Lock,
+  options: RunIndexOptions,
+  log: ReturnType<typeof runLog>,
+): Promise<RunRecord> {
   const planned = sweep.runs[index];
   let config: ExperimentConfig | null = null;
   let backend: string | null = null;
@@ -123,7 +167,9 @@ async function train(sweep: Sweep, index: number, dir: string, lock: Lock, optio
     const prepared = runConfig(sweep, index, dir);
     config = prepared.config;
     backend = await (options.initBackend ?? initCommandBackend)(prepared.backend);
-    log.line(`run ${index} ${planned.slug} on ${os.hostname()} pid ${process.pid}, ${backend} backend${prepared.resume ? ', resuming from its checkpoint' : ''}`);
+    log.line(
+      `run ${index} ${planned.slug} on ${os.hostname()} pid ${process.pid}, ${backend} backend${prepared.resume ? ', resuming from its checkpoint' : ''}`,
+    );
     options.onEvent?.({ type: 'start', index, steps: config.steps });
     const progress = createProgress({ stream: log.stream, live: false });
     runs = await (options.runner ?? runExperiment)(config, {
@@ -139,7 +185,8 @@ async function train(sweep: Sweep, index: number, dir: string, lock: Lock, optio
     record = recordOf(sweep, index, { status: 'failed', result: null, error: message, config, backend });
     runs = undefined;
   }
-  if (!writeRun(dir, lock, record, runs)) log.line(`run ${index}: another process took the run over; its results are not written by ${process.pid}`);
+  if (!writeRun(dir, lock, record, runs))
+    log.line(`run ${index}: another process took the run over; its results are not written by ${process.pid}`);
   else log.line(`run ${index} ${record.status}${record.error ? `: ${record.error}` : ''}`);
   return record;
 }
@@ -152,7 +199,12 @@ export async function runIndex(sweep: Sweep, index: number, options: RunIndexOpt
   let record = readRunRecord(dir);
   if (!isFinal(record)) {
     const lock = await takeLock(sweep, index, path.join(dir, RUN_FILES.lock), options, log.line);
-    const watchdog = startWatchdog({ intervalMs: heartbeatMs(), lock: { file: lock.file, token: lock.holder.token }, parentPid: options.parentPid, logFile: log.file });
+    const watchdog = startWatchdog({
+      intervalMs: heartbeatMs(),
+      lock: { file: lock.file, token: lock.holder.token },
+      parentPid: options.parentPid,
+      logFile: log.file,
+    });
     try {
       record = readRunRecord(dir);
       if (isFinal(record)) log.line(`run ${index} was finished by another process: ${record.status}`);
@@ -181,7 +233,12 @@ export async function recordCrash(sweep: Sweep, index: number, message: string):
     if (readRunRecord(dir)) return;
     fs.mkdirSync(dir, { recursive: true });
     fs.appendFileSync(path.join(dir, RUN_FILES.log), `${new Date().toISOString()} run ${index} failed: ${message}\n`);
-    writeRun(dir, lock, recordOf(sweep, index, { status: 'failed', result: null, error: message, config: null, backend: null }), undefined);
+    writeRun(
+      dir,
+      lock,
+      recordOf(sweep, index, { status: 'failed', result: null, error: message, config: null, backend: null }),
+      undefined,
+    );
   } finally {
     lock.release();
   }

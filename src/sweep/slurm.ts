@@ -39,7 +39,11 @@ export function shellQuote(text: string): string {
 }
 
 function checkSlurmPath(option: string, value: string): void {
-  if (/\s/.test(value)) throw new ArgumentError(option, `Slurm's #SBATCH lines cannot hold a path with spaces, got ${JSON.stringify(value)}`);
+  if (/\s/.test(value))
+    throw new ArgumentError(
+      option,
+      `Slurm's #SBATCH lines cannot hold a path with spaces, got ${JSON.stringify(value)}`,
+    );
 }
 
 /** A job name Slurm accepts: the plan's name with anything unusual replaced by `-`. */
@@ -51,10 +55,13 @@ export function sbatchScript(sweep: Sweep, options: SlurmOptions): string {
   const n = sweep.runs.length;
   const parallel = Math.min(options.maxParallel ?? n, n);
   for (const arg of options.sbatchArgs ?? []) {
-    if (!arg.startsWith('-')) throw new ArgumentError('--sbatch-arg', `expected an sbatch option such as --mem=4G, got ${JSON.stringify(arg)}`);
+    if (!arg.startsWith('-'))
+      throw new ArgumentError('--sbatch-arg', `expected an sbatch option such as --mem=4G, got ${JSON.stringify(arg)}`);
   }
   const logs = path.join(sweep.dir, SWEEP_FILES.logs);
-  const command = [options.node, options.cli, 'sweep', sweep.planFile, '--out', sweep.dir, '--index'].map(shellQuote).join(' ');
+  const command = [options.node, options.cli, 'sweep', sweep.planFile, '--out', sweep.dir, '--index']
+    .map(shellQuote)
+    .join(' ');
   return [
     '#!/bin/bash',
     `# stochgrad sweep ${sweep.plan.name}: ${n} run${n === 1 ? '' : 's'} of ${sweep.planFile}, one array task per run.`,
@@ -90,10 +97,15 @@ export function submitScript(file: string, sbatch = 'sbatch'): string {
   const result = spawnSync(sbatch, ['--parsable', file], { encoding: 'utf8' });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing ? `${sbatch} not found: is Slurm installed here? The script is written: ${file}` : `${sbatch} failed: ${result.error.message}`);
+    throw new Error(
+      missing
+        ? `${sbatch} not found: is Slurm installed here? The script is written: ${file}`
+        : `${sbatch} failed: ${result.error.message}`,
+    );
   }
   if (result.status !== 0) throw new Error(`sbatch ${file} failed (exit ${result.status}): ${result.stderr.trim()}`);
   const jobId = result.stdout.trim().split(';')[0];
-  if (!/^\d+$/.test(jobId)) throw new Error(`sbatch ${file} printed ${JSON.stringify(result.stdout.trim())}, not a job id`);
+  if (!/^\d+$/.test(jobId))
+    throw new Error(`sbatch ${file} printed ${JSON.stringify(result.stdout.trim())}, not a job id`);
   return jobId;
 }

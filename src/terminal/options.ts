@@ -69,7 +69,8 @@ export interface StringsOption extends BaseOption {
   readonly placeholder?: string;
 }
 
-export type OptionSpec = NumberOption | IntegerOption | ListOption | ChoiceOption | StringOption | FlagOption | StringsOption;
+export type OptionSpec =
+  NumberOption | IntegerOption | ListOption | ChoiceOption | StringOption | FlagOption | StringsOption;
 export type OptionsSpec = Record<string, OptionSpec>;
 
 type ValueOf<S extends OptionSpec> = S extends NumberOption | IntegerOption
@@ -119,7 +120,8 @@ function parseInteger(option: string, spec: IntegerOption, raw: string): number 
 
 function parseList(option: string, spec: ListOption, raw: string): string[] {
   const entries = raw.split(',').map((entry) => entry.trim());
-  if (entries.some((entry) => entry === '')) throw expected(option, 'a comma-separated list of names without empty entries', raw);
+  if (entries.some((entry) => entry === ''))
+    throw expected(option, 'a comma-separated list of names without empty entries', raw);
   for (const entry of entries) spec.validate?.(entry, option);
   return entries;
 }
@@ -161,7 +163,8 @@ function defaults(spec: OptionsSpec): Record<string, unknown> {
   for (const [name, option] of Object.entries(spec)) {
     if (option.kind === 'flag') out[name] = false;
     else if (option.kind === 'strings') out[name] = [];
-    else if (option.default !== undefined) out[name] = Array.isArray(option.default) ? [...option.default] : option.default;
+    else if (option.default !== undefined)
+      out[name] = Array.isArray(option.default) ? [...option.default] : option.default;
   }
   return out;
 }
@@ -200,7 +203,13 @@ function parseArgsConfig(spec: OptionsSpec): ParseArgsOptionsConfig {
 
 /** The offending token of a failed strict parse, found by re-reading `argv` leniently. */
 function offendingToken(argv: string[], spec: OptionsSpec, code: string) {
-  const { tokens } = parseArgs({ args: argv, options: parseArgsConfig(spec), strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: argv,
+    options: parseArgsConfig(spec),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   return tokens.find((token) => {
     if (token.kind !== 'option') return false;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return !hasOption(spec, token.name);
@@ -210,7 +219,10 @@ function offendingToken(argv: string[], spec: OptionsSpec, code: string) {
 }
 
 function unexpectedArgument(arg: string, positionals: number): UsageError {
-  const what = positionals === 0 ? 'options look like --name value or --name=value' : `expected at most ${positionals} argument${positionals > 1 ? 's' : ''} besides the options`;
+  const what =
+    positionals === 0
+      ? 'options look like --name value or --name=value'
+      : `expected at most ${positionals} argument${positionals > 1 ? 's' : ''} besides the options`;
   return new UsageError(`unexpected argument ${JSON.stringify(arg)}; ${what}`);
 }
 
@@ -229,8 +241,12 @@ function explainParseError(error: unknown, argv: string[], spec: OptionsSpec): U
   if (token?.kind !== 'option') return new UsageError(message.split('\n')[0]);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return unknownOption(spec, token.rawName);
   const option = spec[token.name];
-  if (option.kind === 'flag') return new UsageError(`option ${token.rawName} takes no value, got ${JSON.stringify(token.value)}`);
-  const dash = token.value !== undefined && !token.value.startsWith('--') ? `; a value starting with "-" is written ${token.rawName}=${token.value}` : '';
+  if (option.kind === 'flag')
+    return new UsageError(`option ${token.rawName} takes no value, got ${JSON.stringify(token.value)}`);
+  const dash =
+    token.value !== undefined && !token.value.startsWith('--')
+      ? `; a value starting with "-" is written ${token.rawName}=${token.value}`
+      : '';
   return new UsageError(`option ${token.rawName} needs a value (${describeKind(option)})${dash}`);
 }
 
@@ -266,7 +282,8 @@ export function parseCommandLine<Spec extends OptionsSpec>(
   for (const [name, raw] of Object.entries(parsed.values)) {
     const option = spec[name];
     if (option.kind === 'flag') out[name] = raw === true;
-    else if (option.kind === 'strings') out[name] = (raw as string[]).map((value) => parseValue(flagName(name), option, value));
+    else if (option.kind === 'strings')
+      out[name] = (raw as string[]).map((value) => parseValue(flagName(name), option, value));
     else out[name] = parseValue(flagName(name), option, String(raw));
   }
   // `--help` must work even when the rest of the command line is incomplete.

@@ -77,7 +77,10 @@ class Stopwatch {
   private readonly startStep: number;
   private readonly startTime: number;
 
-  constructor(event: ProgressEvent, private readonly now: () => number) {
+  constructor(
+    event: ProgressEvent,
+    private readonly now: () => number,
+  ) {
     this.startStep = event.step;
     this.startTime = now();
   }
@@ -112,7 +115,11 @@ class PlainProgress implements ProgressReporter {
   private nextStep = 0;
   private lastPrinted = -1;
 
-  constructor(private readonly stream: ProgressStream, private readonly every: number, private readonly now: () => number) {}
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly every: number,
+    private readonly now: () => number,
+  ) {}
 
   update(event: ProgressEvent): void {
     if (event.estimator !== this.estimator) {
@@ -140,11 +147,19 @@ class LiveProgress implements ProgressReporter {
   private watch?: Stopwatch;
   private bar?: SingleBar;
 
-  constructor(private readonly stream: ProgressStream, private readonly now: () => number) {}
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly now: () => number,
+  ) {}
 
   private payload(event: ProgressEvent) {
     const speed = this.watch!.speed(event);
-    return { estimator: event.estimator, speed: formatRate(speed.rate), left: formatDuration(speed.eta), metrics: formatMetrics(event.metrics) };
+    return {
+      estimator: event.estimator,
+      speed: formatRate(speed.rate),
+      left: formatDuration(speed.eta),
+      metrics: formatMetrics(event.metrics),
+    };
   }
 
   update(event: ProgressEvent): void {
@@ -174,7 +189,8 @@ class LiveProgress implements ProgressReporter {
 export function createProgress(options: ProgressOptions = {}): ProgressReporter {
   const stream = options.stream ?? process.stderr;
   const every = options.every ?? 0.1;
-  if (!(every > 0 && every <= 1)) throw new ArgumentError('options.every', `expected a fraction in (0, 1], got ${every}`);
+  if (!(every > 0 && every <= 1))
+    throw new ArgumentError('options.every', `expected a fraction in (0, 1], got ${every}`);
   const now = options.now ?? Date.now;
   const live = options.live ?? stream.isTTY === true;
   return live ? new LiveProgress(stream, now) : new PlainProgress(stream, every, now);

@@ -19,7 +19,11 @@ function widths(columns: readonly Column[], rows: readonly (readonly string[])[]
 
 function text(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
   const w = widths(columns, rows);
-  const line = (cells: readonly string[]) => cells.map((cell, i) => pad(cell, w[i], columns[i].align)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => pad(cell, w[i], columns[i].align))
+      .join('  ')
+      .trimEnd();
   const rule = w.map((n) => '-'.repeat(n)).join('  ');
   return [line(columns.map((column) => column.header)), rule, ...rows.map(line)].join('\n');
 }
@@ -35,7 +39,11 @@ function markdown(columns: readonly Column[], rows: readonly (readonly string[])
 }
 
 /** `rows[k][i]` is the cell of row k under `columns[i]`. */
-export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[], format: TableFormat): string {
+export function renderTable(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  format: TableFormat,
+): string {
   const bad = rows.findIndex((row) => row.length !== columns.length);
   if (bad >= 0) throw new Error(`renderTable: row ${bad} has ${rows[bad].length} cells, expected ${columns.length}`);
   return format === 'markdown' ? markdown(columns, rows) : text(columns, rows);

@@ -58,7 +58,9 @@ const SPLATS = I + 7;
 function adamElements(lanes: 1 | 4): number[] {
   const wide = lanes === 4;
   const [load, store] = wide ? [op.v128Load, op.v128Store] : [op.f32Load, op.f32Store];
-  const [add, mul, div, sqrt] = wide ? [op.f32x4Add, op.f32x4Mul, op.f32x4Div, op.f32x4Sqrt] : [op.f32Add, op.f32Mul, op.f32Div, op.f32Sqrt];
+  const [add, mul, div, sqrt] = wide
+    ? [op.f32x4Add, op.f32x4Mul, op.f32x4Div, op.f32x4Sqrt]
+    : [op.f32Add, op.f32Mul, op.f32Div, op.f32Sqrt];
   const [g, m, v] = wide ? [G4, M4, V4] : [G1, M1, V1];
   const constant = (k: number) => op.localGet((wide ? SPLATS : CONSTANTS) + k);
   const at = (pointer: number) => [...op.localGet(pointer), ...op.localGet(I), ...op.i32Add];
@@ -66,21 +68,46 @@ function adamElements(lanes: 1 | 4): number[] {
   return [
     // m' = β₁ m + (1 − β₁) g
     ...at(M_OUT),
-    ...constant(B1), ...read(M), ...mul,
-    ...constant(A1), ...read(G), ...op.localTee(g), ...mul,
-    ...add, ...op.localTee(m), ...store,
+    ...constant(B1),
+    ...read(M),
+    ...mul,
+    ...constant(A1),
+    ...read(G),
+    ...op.localTee(g),
+    ...mul,
+    ...add,
+    ...op.localTee(m),
+    ...store,
     // v' = β₂ v + (1 − β₂) g²
     ...at(V_OUT),
-    ...constant(B2), ...read(V), ...mul,
-    ...constant(A2), ...op.localGet(g), ...op.localGet(g), ...mul, ...mul,
-    ...add, ...op.localTee(v), ...store,
+    ...constant(B2),
+    ...read(V),
+    ...mul,
+    ...constant(A2),
+    ...op.localGet(g),
+    ...op.localGet(g),
+    ...mul,
+    ...mul,
+    ...add,
+    ...op.localTee(v),
+    ...store,
     // θ' = θ + α ((m' / c₁) / (√(v' / c₂) + ε))
     ...at(THETA_OUT),
     ...read(THETA),
     ...constant(LR),
-    ...op.localGet(m), ...constant(C1), ...div,
-    ...op.localGet(v), ...constant(C2), ...div, ...sqrt, ...constant(EPSILON), ...add,
-    ...div, ...mul, ...add, ...store,
+    ...op.localGet(m),
+    ...constant(C1),
+    ...div,
+    ...op.localGet(v),
+    ...constant(C2),
+    ...div,
+    ...sqrt,
+    ...constant(EPSILON),
+    ...add,
+    ...div,
+    ...mul,
+    ...add,
+    ...store,
   ];
 }
 
@@ -89,7 +116,11 @@ const ADAM_FUNCTION: FunctionSpec = {
   params: [...Array<'i32'>(END + 1).fill('i32'), ...Array<'f32'>(CONSTANT_COUNT).fill('f32')],
   locals: ['i32', 'v128', 'v128', 'v128', 'f32', 'f32', 'f32', ...Array<'v128'>(CONSTANT_COUNT).fill('v128')],
   body: [
-    ...Array.from({ length: CONSTANT_COUNT }, (_, k) => [...op.localGet(CONSTANTS + k), ...op.f32x4Splat, ...op.localSet(SPLATS + k)]).flat(),
+    ...Array.from({ length: CONSTANT_COUNT }, (_, k) => [
+      ...op.localGet(CONSTANTS + k),
+      ...op.f32x4Splat,
+      ...op.localSet(SPLATS + k),
+    ]).flat(),
     ...loop(I, VECTOR_END, 16, adamElements(4)),
     ...loop(I, END, 4, adamElements(1)),
   ],
@@ -115,7 +146,10 @@ const adamKernel = defineWasmKernel<keyof AdamInputs, AdamConstants>({
  * their data with no other tensor: the kernel overwrites them in place (θ gets new data, as wasm
  * keeps the packing of a weight while its data lives).
  */
-export function adamStep({ theta, g, m, v }: AdamSlots<tf.Variable> & { g: tf.Tensor }, constants: AdamConstants): void {
+export function adamStep(
+  { theta, g, m, v }: AdamSlots<tf.Variable> & { g: tf.Tensor },
+  constants: AdamConstants,
+): void {
   const fused = adamKernel({ theta, g, m, v }, constants);
   if (fused !== undefined) {
     theta.assign(fused[0]);

@@ -59,7 +59,8 @@ export function checkKeepBest(keepBest: unknown): KeepBest {
   if (spec == null || typeof spec !== 'object' || typeof spec.metric !== 'string' || spec.metric === '') {
     throw new ArgumentError('options.keepBest', "expected { metric, mode }, e.g. { metric: 'validNll', mode: 'min' }");
   }
-  if (!MODES.includes(spec.mode)) throw new ArgumentError('options.keepBest.mode', `expected 'min' or 'max', got ${JSON.stringify(spec.mode)}`);
+  if (!MODES.includes(spec.mode))
+    throw new ArgumentError('options.keepBest.mode', `expected 'min' or 'max', got ${JSON.stringify(spec.mode)}`);
   return spec;
 }
 
@@ -83,7 +84,10 @@ export function createBestKeeper(spec: KeepBest): BestKeeper {
     offer(row, parameters, grid) {
       const value = row[metric];
       if (typeof value !== 'number') {
-        throw new ArgumentError('options.keepBest.metric', `no metric ${JSON.stringify(metric)} in the evaluation at step ${row.step}; it has ${Object.keys(row).join(', ')}`);
+        throw new ArgumentError(
+          'options.keepBest.metric',
+          `no metric ${JSON.stringify(metric)} in the evaluation at step ${row.step}; it has ${Object.keys(row).join(', ')}`,
+        );
       }
       if (grid) {
         if (!beats(value, onGrid)) return;
@@ -97,7 +101,10 @@ export function createBestKeeper(spec: KeepBest): BestKeeper {
     save() {
       if (!onGrid) return null;
       const parameters = Object.fromEntries(
-        Object.entries(onGrid.parameters).map(([name, t]) => [name, { shape: [...t.shape], values: Array.from(t.dataSync()) }]),
+        Object.entries(onGrid.parameters).map(([name, t]) => [
+          name,
+          { shape: [...t.shape], values: Array.from(t.dataSync()) },
+        ]),
       );
       return { step: onGrid.step, value: onGrid.value, parameters };
     },
@@ -106,9 +113,14 @@ export function createBestKeeper(spec: KeepBest): BestKeeper {
       onGrid = undefined;
       if (saved === null) return;
       if (saved == null || typeof saved !== 'object' || saved.parameters == null) {
-        throw new ArgumentError('options.resume', 'the checkpoint holds no best evaluation; it was written by a run without keepBest');
+        throw new ArgumentError(
+          'options.resume',
+          'the checkpoint holds no best evaluation; it was written by a run without keepBest',
+        );
       }
-      const parameters = Object.fromEntries(Object.entries(saved.parameters).map(([name, v]) => [name, tf.tensor(v.values, v.shape, 'float32')]));
+      const parameters = Object.fromEntries(
+        Object.entries(saved.parameters).map(([name, v]) => [name, tf.tensor(v.values, v.shape, 'float32')]),
+      );
       onGrid = { step: saved.step, value: saved.value, parameters };
     },
     release() {

@@ -107,7 +107,10 @@ export function loadCheckpoint(dir: string, argument: string): Checkpoint {
   const where = store.locate(dir);
   const text = store.read(dir);
   if (text === undefined) {
-    throw new ArgumentError(argument, `no checkpoint at ${where}; a run writes one with train(..., { checkpoint: { dir, every } })`);
+    throw new ArgumentError(
+      argument,
+      `no checkpoint at ${where}; a run writes one with train(..., { checkpoint: { dir, every } })`,
+    );
   }
   let parsed: Checkpoint;
   try {
@@ -115,7 +118,8 @@ export function loadCheckpoint(dir: string, argument: string): Checkpoint {
   } catch (error) {
     throw new ArgumentError(argument, `${where} is not valid JSON (${(error as Error).message})`);
   }
-  if (parsed?.format !== FORMAT) throw new ArgumentError(argument, `${where} is not a stochgrad checkpoint (format ${FORMAT})`);
+  if (parsed?.format !== FORMAT)
+    throw new ArgumentError(argument, `${where} is not a stochgrad checkpoint (format ${FORMAT})`);
   return parsed;
 }
 

@@ -42,6 +42,9 @@ export function nonFiniteStep(result: GradientResult): string | undefined {
     if (gradient.size > SMALL) large.push(gradient);
     else for (const value of gradient.dataSync()) total += value;
   }
-  if (large.length > 0) total += tf.tidy(() => (large.length === 1 ? tf.sum(large[0]) : tf.addN(large.map((g) => tf.sum(g)))).dataSync()[0]);
+  if (large.length > 0)
+    total += tf.tidy(
+      () => (large.length === 1 ? tf.sum(large[0]) : tf.addN(large.map((g) => tf.sum(g)))).dataSync()[0],
+    );
   return Number.isFinite(total) ? undefined : describe(result);
 }

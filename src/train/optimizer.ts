@@ -75,7 +75,8 @@ function checkKind(argument: string, kind: unknown): OptimizerKind {
 }
 
 function checkOptions(options: OptimizerOptions): Required<OptimizerOptions> {
-  if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected an object with kind and lr');
+  if (options == null || typeof options !== 'object')
+    throw new ArgumentError('options', 'expected an object with kind and lr');
   const kind = checkKind('options.kind', options.kind);
   checkPositive('options.lr', options.lr);
   const beta1 = options.beta1 ?? 0.9;
@@ -85,10 +86,12 @@ function checkOptions(options: OptimizerOptions): Required<OptimizerOptions> {
   checkOpenUnit('options.beta2', beta2);
   checkPositive('options.epsilon', epsilon);
   const lrScale = options.lrScale ?? {};
-  if (lrScale == null || typeof lrScale !== 'object') throw new ArgumentError('options.lrScale', 'expected an object of parameter name → multiplier');
+  if (lrScale == null || typeof lrScale !== 'object')
+    throw new ArgumentError('options.lrScale', 'expected an object of parameter name → multiplier');
   for (const [name, scale] of Object.entries(lrScale)) checkPositive(`options.lrScale.${name}`, scale);
   const sgd = options.sgd ?? {};
-  if (sgd == null || typeof sgd !== 'object') throw new ArgumentError('options.sgd', 'expected an object of parameter name → learning rate');
+  if (sgd == null || typeof sgd !== 'object')
+    throw new ArgumentError('options.sgd', 'expected an object of parameter name → learning rate');
   for (const [name, rate] of Object.entries(sgd)) checkPositive(`options.sgd.${name}`, rate);
   return { kind, lr: options.lr, beta1, beta2, epsilon, lrScale, sgd };
 }
@@ -97,12 +100,18 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
-function checkGradients(parameters: Readonly<Record<string, tf.Variable>>, gradients: Readonly<Record<string, tf.Tensor>>): void {
-  if (parameters == null || typeof parameters !== 'object') throw new ArgumentError('parameters', 'expected an object of tf.Variables');
-  if (gradients == null || typeof gradients !== 'object') throw new ArgumentError('gradients', 'expected an object of tensors');
+function checkGradients(
+  parameters: Readonly<Record<string, tf.Variable>>,
+  gradients: Readonly<Record<string, tf.Tensor>>,
+): void {
+  if (parameters == null || typeof parameters !== 'object')
+    throw new ArgumentError('parameters', 'expected an object of tf.Variables');
+  if (gradients == null || typeof gradients !== 'object')
+    throw new ArgumentError('gradients', 'expected an object of tensors');
   for (const name of Object.keys(parameters)) {
     const g = gradients[name];
-    if (!(g instanceof tf.Tensor)) throw new ArgumentError(`gradients.${name}`, 'missing: every parameter needs a gradient tensor');
+    if (!(g instanceof tf.Tensor))
+      throw new ArgumentError(`gradients.${name}`, 'missing: every parameter needs a gradient tensor');
     if (!sameShape(g.shape, parameters[name].shape)) {
       throw new ArgumentError(`gradients.${name}`, messages.shape(`[${parameters[name].shape.join(', ')}]`, g.shape));
     }
@@ -121,7 +130,8 @@ function checkSlotValue(argument: string, slot: unknown): SlotValue {
     Array.isArray(s.values) &&
     s.values.length === s.shape.reduce((a, b) => a * b, 1) &&
     s.values.every((x) => typeof x === 'number' && Number.isFinite(x));
-  if (!ok) throw new ArgumentError(argument, 'expected { shape, values } with finite values, as many as the shape holds');
+  if (!ok)
+    throw new ArgumentError(argument, 'expected { shape, values } with finite values, as many as the shape holds');
   return s;
 }
 
@@ -139,13 +149,17 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
       variable = tf.tidy(() => tf.variable(tf.zeros([...shape]), false));
       slots[name][parameter] = variable;
     } else if (!sameShape(variable.shape, shape)) {
-      throw new ArgumentError(`parameters.${parameter}`, `optimizer slot ${name}: ${messages.shape(`[${variable.shape.join(', ')}]`, shape)}`);
+      throw new ArgumentError(
+        `parameters.${parameter}`,
+        `optimizer slot ${name}: ${messages.shape(`[${variable.shape.join(', ')}]`, shape)}`,
+      );
     }
     return variable;
   }
 
   function disposeSlots(): void {
-    for (const byParameter of Object.values(slots)) for (const variable of Object.values(byParameter)) variable.dispose();
+    for (const byParameter of Object.values(slots))
+      for (const variable of Object.values(byParameter)) variable.dispose();
     slots = Object.fromEntries(slotNames.map((s) => [s, {}]));
   }
 
@@ -177,22 +191,30 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
       return { kind, step: stepCount, slots: out };
     },
     setState(state) {
-      if (state == null || typeof state !== 'object') throw new ArgumentError('state', 'expected an OptimizerState from getState()');
+      if (state == null || typeof state !== 'object')
+        throw new ArgumentError('state', 'expected an OptimizerState from getState()');
       if (checkKind('state.kind', state.kind) !== kind) {
         throw new ArgumentError('state.kind', `state of a ${state.kind} optimizer given to a ${kind} optimizer`);
       }
       checkInteger('state.step', state.step, 0);
-      if (state.slots == null || typeof state.slots !== 'object') throw new ArgumentError('state.slots', 'expected an object');
+      if (state.slots == null || typeof state.slots !== 'object')
+        throw new ArgumentError('state.slots', 'expected an object');
       const given = Object.keys(state.slots).sort();
       if (given.join(',') !== [...slotNames].sort().join(',')) {
-        throw new ArgumentError('state.slots', `expected slots [${slotNames.join(', ')}] for ${kind}, got [${given.join(', ')}]`);
+        throw new ArgumentError(
+          'state.slots',
+          `expected slots [${slotNames.join(', ')}] for ${kind}, got [${given.join(', ')}]`,
+        );
       }
       const checked = slotNames.map((s) =>
-        Object.entries(state.slots[s] ?? {}).map(([p, value]) => [p, checkSlotValue(`state.slots.${s}.${p}`, value)] as const),
+        Object.entries(state.slots[s] ?? {}).map(
+          ([p, value]) => [p, checkSlotValue(`state.slots.${s}.${p}`, value)] as const,
+        ),
       );
       disposeSlots();
       slotNames.forEach((s, i) => {
-        for (const [p, value] of checked[i]) slots[s][p] = tf.tidy(() => tf.variable(tf.tensor(value.values, value.shape, 'float32'), false));
+        for (const [p, value] of checked[i])
+          slots[s][p] = tf.tidy(() => tf.variable(tf.tensor(value.values, value.shape, 'float32'), false));
       });
       stepCount = state.step;
     },

@@ -23,7 +23,14 @@ import { yieldToEventLoop } from '../core/yield';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
 import type { Model } from '../models/model';
 import { checkKeepBest, createBestKeeper, type BestKeeper, type BestParameters, type KeepBest } from './best';
-import { checkpointStorage, checkSameRun, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint';
+import {
+  checkpointStorage,
+  checkSameRun,
+  loadCheckpoint,
+  saveCheckpoint,
+  type Checkpoint,
+  type RunIdentity,
+} from './checkpoint';
 import { nonFiniteStep, type Divergence } from './divergence';
 import type { TrainRow } from './history';
 import { createOptimizer, OPTIMIZER_KINDS, type Optimizer, type OptimizerKind } from './optimizer';
@@ -82,22 +89,31 @@ export function stepSeed(seed: number, step: number): number {
 }
 
 function checkFunction(argument: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'function') throw new ArgumentError(argument, `expected a function, got ${typeof value}`);
+  if (value !== undefined && typeof value !== 'function')
+    throw new ArgumentError(argument, `expected a function, got ${typeof value}`);
 }
 
-function checkTrainOptions<Batch>(model: Model<Batch>, data: TrainData<Batch>, options: TrainOptions<Batch>): OptimizerKind {
+function checkTrainOptions<Batch>(
+  model: Model<Batch>,
+  data: TrainData<Batch>,
+  options: TrainOptions<Batch>,
+): OptimizerKind {
   if (model == null || typeof model !== 'object' || model.parameters == null || typeof model.gradients !== 'function') {
     throw new ArgumentError('model', 'expected a Model with parameters and gradients()');
   }
   if (data == null || typeof data.batchAt !== 'function') throw new ArgumentError('data', 'expected { batchAt(step) }');
-  if (options == null || typeof options !== 'object') throw new ArgumentError('options', 'expected an object with estimator, steps, lr and seed');
-  if (typeof options.estimator !== 'string' || options.estimator === '') throw new ArgumentError('options.estimator', 'expected an estimator name');
+  if (options == null || typeof options !== 'object')
+    throw new ArgumentError('options', 'expected an object with estimator, steps, lr and seed');
+  if (typeof options.estimator !== 'string' || options.estimator === '')
+    throw new ArgumentError('options.estimator', 'expected an estimator name');
   checkInteger('options.steps', options.steps, 1);
   const kind = options.optimizer ?? 'adam';
-  if (!OPTIMIZER_KINDS.includes(kind)) throw new ArgumentError('options.optimizer', messages.unknownName('optimizer', String(kind), OPTIMIZER_KINDS));
+  if (!OPTIMIZER_KINDS.includes(kind))
+    throw new ArgumentError('options.optimizer', messages.unknownName('optimizer', String(kind), OPTIMIZER_KINDS));
   checkPositive('options.lr', options.lr);
   checkInteger('options.seed', options.seed, 0);
-  if (options.seed > 0xffffffff) throw new ArgumentError('options.seed', `expected an integer below 2^32, got ${options.seed}`);
+  if (options.seed > 0xffffffff)
+    throw new ArgumentError('options.seed', `expected an integer below 2^32, got ${options.seed}`);
   if (options.samples !== undefined) checkInteger('options.samples', options.samples, 1);
   if (options.evalEvery !== undefined) checkInteger('options.evalEvery', options.evalEvery, 1);
   checkFunction('options.evaluate', options.evaluate);
@@ -133,10 +149,16 @@ function identityOf<Batch>(model: Model<Batch>, options: TrainOptions<Batch>, ki
 }
 
 function checkMetrics(metrics: unknown, step: number): Record<string, number> {
-  if (metrics == null || typeof metrics !== 'object') throw new ArgumentError('options.evaluate', `must return an object of numbers, got ${typeof metrics} at step ${step}`);
+  if (metrics == null || typeof metrics !== 'object')
+    throw new ArgumentError(
+      'options.evaluate',
+      `must return an object of numbers, got ${typeof metrics} at step ${step}`,
+    );
   for (const [name, value] of Object.entries(metrics)) {
-    if (RESERVED.includes(name)) throw new ArgumentError('options.evaluate', `metric name ${JSON.stringify(name)} is reserved`);
-    if (typeof value !== 'number') throw new ArgumentError('options.evaluate', `metric ${name} must be a number, got ${typeof value}`);
+    if (RESERVED.includes(name))
+      throw new ArgumentError('options.evaluate', `metric name ${JSON.stringify(name)} is reserved`);
+    if (typeof value !== 'number')
+      throw new ArgumentError('options.evaluate', `metric ${name} must be a number, got ${typeof value}`);
   }
   return metrics as Record<string, number>;
 }
@@ -148,7 +170,9 @@ function disposeBatch(batch: unknown): void {
 }
 
 function restoreParameters<Batch>(model: Model<Batch>, saved: Checkpoint['parameters']): void {
-  const tensors = Object.fromEntries(Object.entries(saved).map(([name, v]) => [name, tf.tensor(v.values, v.shape, 'float32')]));
+  const tensors = Object.fromEntries(
+    Object.entries(saved).map(([name, v]) => [name, tf.tensor(v.values, v.shape, 'float32')]),
+  );
   try {
     model.setParameters(tensors);
   } finally {
@@ -174,22 +198,30 @@ function resumeRun<Batch>(
 ): RunState {
   const saved = loadCheckpoint(options.resume!, 'options.resume');
   checkSameRun(saved.identity, identity, 'options.resume');
-  if (saved.step > options.steps) throw new ArgumentError('options.steps', `the checkpoint is at step ${saved.step}, past steps = ${options.steps}`);
+  if (saved.step > options.steps)
+    throw new ArgumentError('options.steps', `the checkpoint is at step ${saved.step}, past steps = ${options.steps}`);
   restoreParameters(model, saved.parameters);
   optimizer.setState(saved.optimizer);
   if (saved.model !== null) {
-    if (typeof model.setState !== 'function') throw new ArgumentError('options.resume', 'the checkpoint holds model state but the model has no setState()');
+    if (typeof model.setState !== 'function')
+      throw new ArgumentError('options.resume', 'the checkpoint holds model state but the model has no setState()');
     model.setState(saved.model);
   }
   tf.tidy(() => sum.assign(tf.scalar(saved.objective.sum)));
   best?.restore(saved.best);
   // A last row off the evalEvery grid only closed the earlier session; the run continues past it.
-  const history = saved.history.filter((row) => row.step === 0 || (options.evalEvery !== undefined && row.step % options.evalEvery === 0));
+  const history = saved.history.filter(
+    (row) => row.step === 0 || (options.evalEvery !== undefined && row.step % options.evalEvery === 0),
+  );
   return { step: saved.step, secondsBefore: saved.seconds, history, count: saved.objective.count };
 }
 
 /** Trains `model`; see the module comment. Resolves with the history and totals. */
-export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, options: TrainOptions<Batch>): Promise<TrainResult> {
+export async function train<Batch>(
+  model: Model<Batch>,
+  data: TrainData<Batch>,
+  options: TrainOptions<Batch>,
+): Promise<TrainResult> {
   const kind = checkTrainOptions(model, data, options);
   const { estimator, steps, seed, samples, evalEvery, evaluate, onProgress, checkpoint } = options;
   const identity = identityOf(model, options, kind);
@@ -227,7 +259,10 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
         seconds: seconds(),
         objective: { sum: sum.dataSync()[0], count: state.count },
         parameters: Object.fromEntries(
-          Object.entries(model.parameters).map(([name, v]) => [name, { shape: [...v.shape], values: Array.from(v.dataSync()) }]),
+          Object.entries(model.parameters).map(([name, v]) => [
+            name,
+            { shape: [...v.shape], values: Array.from(v.dataSync()) },
+          ]),
         ),
         optimizer: optimizer.getState(),
         model: model.getState?.() ?? null,
@@ -241,7 +276,10 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
       const t = state.step;
       const batch = data.batchAt(t);
       try {
-        const result = model.gradients(estimator, batch, { ...(samples !== undefined ? { samples } : {}), seed: stepSeed(seed, t) });
+        const result = model.gradients(estimator, batch, {
+          ...(samples !== undefined ? { samples } : {}),
+          seed: stepSeed(seed, t),
+        });
         try {
           const reason = nonFiniteStep(result);
           if (reason !== undefined) diverged = { step: t, reason };
@@ -267,7 +305,13 @@ export async function train<Batch>(model: Model<Batch>, data: TrainData<Batch>, 
     if (state.history[state.history.length - 1].step !== state.step) record(false);
     if (checkpoint) save();
     const kept = best?.release();
-    return { history: state.history, seconds: seconds(), steps: state.step, ...(diverged ? { diverged } : {}), ...(kept ? { best: kept } : {}) };
+    return {
+      history: state.history,
+      seconds: seconds(),
+      steps: state.step,
+      ...(diverged ? { diverged } : {}),
+      ...(kept ? { best: kept } : {}),
+    };
   } finally {
     best?.dispose();
     sum.dispose();

@@ -76,7 +76,8 @@ function xyTrace(s: XYSeries, where: string, mode: Trace['mode']): Trace {
     if (s.color) trace.marker.color = s.color;
     if (s.labels != null) {
       const text = toData(s.labels, `${where}.labels`).map(String);
-      if (text.length !== x.length) throw new RangeError(`${where}.labels: ${text.length} labels for ${x.length} points; they must match`);
+      if (text.length !== x.length)
+        throw new RangeError(`${where}.labels: ${text.length} labels for ${x.length} points; they must match`);
       Object.assign(trace, { mode: 'markers+text', text, textposition: 'top center' });
     }
   } else {
@@ -126,10 +127,7 @@ export function barChart(series: BarSeries | BarSeries[], options: ChartOptions 
 }
 
 /** Overlaid histograms of raw samples; Plotly does the binning in the browser. */
-export function histogram(
-  series: HistogramSeries | HistogramSeries[],
-  options: HistogramOptions = {},
-): Figure {
+export function histogram(series: HistogramSeries | HistogramSeries[], options: HistogramOptions = {}): Figure {
   const list = seriesList(series, 'histogram');
   checkPositive(options.bins, 'histogram: options.bins');
   const data = list.map((s, i): Trace => {
@@ -153,7 +151,12 @@ export function histogram(
 /** `#0072B2` → `rgba(0,114,178,alpha)`; other colour strings are returned as they are. */
 function translucent(color: string, alpha: number): string {
   const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
-  return hex ? `rgba(${hex.slice(1).map((h) => parseInt(h, 16)).join(',')},${alpha})` : color;
+  return hex
+    ? `rgba(${hex
+        .slice(1)
+        .map((h) => parseInt(h, 16))
+        .join(',')},${alpha})`
+    : color;
 }
 
 /** The band of one series as a closed polygon (upper edge forward, lower edge back) and its mean line. */
@@ -196,7 +199,13 @@ export function bandChart(series: BandSeries | BandSeries[], options: BandChartO
   const z = options.z ?? 1;
   if (!(Number.isFinite(z) && z >= 0)) throw new RangeError(`bandChart: options.z must be a number >= 0; got ${z}`);
   const data = list.flatMap((s, i) =>
-    bandTraces(s, label('bandChart', list, i), s.color ?? HOUSE_COLORS[i % HOUSE_COLORS.length], z, options.logX === true),
+    bandTraces(
+      s,
+      label('bandChart', list, i),
+      s.color ?? HOUSE_COLORS[i % HOUSE_COLORS.length],
+      z,
+      options.logX === true,
+    ),
   );
   return build(data, options, 'bandChart');
 }

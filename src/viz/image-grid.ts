@@ -28,7 +28,10 @@ export function imageGrid(values: ArrayLike<number>, options: ImageGridOptions =
   const side = checkInteger('options.side', options.side ?? 28, 1);
   const pixels = side * side;
   if (values == null || typeof values.length !== 'number' || values.length === 0 || values.length % pixels !== 0) {
-    throw new ArgumentError('values', `expected a non-empty multiple of ${pixels} pixel values (${side}×${side} images)`);
+    throw new ArgumentError(
+      'values',
+      `expected a non-empty multiple of ${pixels} pixel values (${side}×${side} images)`,
+    );
   }
   const count = values.length / pixels;
   const columns = Math.min(checkInteger('options.columns', options.columns ?? count, 1), count);

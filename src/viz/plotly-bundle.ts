@@ -10,7 +10,11 @@ let bundleText: string | undefined;
 /** The minified plotly.js source, read once per process (≈5 MB). */
 export function plotlyBundleSource(): string {
   if (bundleText == null) {
-    const file = resolvePackageFile('plotly.js-dist-min', 'a figure carrying the Plotly bundle', 'plotly.js-dist-min/plotly.min.js');
+    const file = resolvePackageFile(
+      'plotly.js-dist-min',
+      'a figure carrying the Plotly bundle',
+      'plotly.js-dist-min/plotly.min.js',
+    );
     bundleText = fs.readFileSync(file, 'utf8');
   }
   return bundleText;

@@ -2,16 +2,7 @@
 import type { Axis, Layout, PlotConfig } from './figure';
 
 /** Okabe–Ito palette: distinguishable under the common colour-vision deficiencies. */
-export const HOUSE_COLORS = [
-  '#0072B2',
-  '#D55E00',
-  '#009E73',
-  '#CC79A7',
-  '#E69F00',
-  '#56B4E9',
-  '#F0E442',
-  '#000000',
-];
+export const HOUSE_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 
 export const HOUSE_FONT = {
   family: '-apple-system, "Segoe UI", "Helvetica Neue", Helvetica, Arial, sans-serif',

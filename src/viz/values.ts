@@ -7,11 +7,7 @@ export type Values = ArrayLike<number | string | null>;
 
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   if (Array.isArray(value) || ArrayBuffer.isView(value)) return true;
-  return (
-    value != null &&
-    typeof value === 'object' &&
-    typeof (value as { length?: unknown }).length === 'number'
-  );
+  return value != null && typeof value === 'object' && typeof (value as { length?: unknown }).length === 'number';
 }
 
 function describe(value: unknown): string {
@@ -44,9 +40,7 @@ export function toData(value: unknown, name: string): Datum[] {
     if (v == null) return null;
     if (typeof v === 'string') return v;
     if (typeof v !== 'number') {
-      throw new TypeError(
-        `${name}[${i}] must be a number, string or null; got ${JSON.stringify(v)}`,
-      );
+      throw new TypeError(`${name}[${i}] must be a number, string or null; got ${JSON.stringify(v)}`);
     }
     return Number.isFinite(v) ? v : null;
   });

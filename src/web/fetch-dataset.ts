@@ -28,7 +28,9 @@ export async function fetchDataset(name: string, options: FetchDatasetOptions = 
   try {
     response = await fetch(url);
   } catch (error) {
-    const hint = url.startsWith('file:') ? '; pages opened from file:// cannot fetch files: serve the folder over http' : '';
+    const hint = url.startsWith('file:')
+      ? '; pages opened from file:// cannot fetch files: serve the folder over http'
+      : '';
     throw new DataFileError(url, `could not be fetched (${(error as Error).message})${hint}`);
   }
   if (!response.ok) throw new DataFileError(url, `could not be fetched (HTTP ${response.status})`);

@@ -15,13 +15,19 @@ export async function drawFigure(element: HTMLElement, fig: Figure): Promise<voi
   checkFigure(fig);
   const plotly = (globalThis as { Plotly?: PlotlyLike }).Plotly;
   if (!plotly || typeof plotly.react !== 'function') {
-    throw new Error('drawFigure needs Plotly on the page: load plotly.min.js (from the npm package plotly.js-dist-min) before calling it');
+    throw new Error(
+      'drawFigure needs Plotly on the page: load plotly.min.js (from the npm package plotly.js-dist-min) before calling it',
+    );
   }
   await plotly.react(element, fig.data, fig.layout, fig.config ?? {});
 }
 
 /** Draws the images of `values` (`[n · side²]` in [0, 1]) as one grid on `canvas`, `scale` CSS pixels per pixel. */
-export function drawImageGrid(canvas: HTMLCanvasElement, values: ArrayLike<number>, options: ImageGridOptions & { scale?: number } = {}): void {
+export function drawImageGrid(
+  canvas: HTMLCanvasElement,
+  values: ArrayLike<number>,
+  options: ImageGridOptions & { scale?: number } = {},
+): void {
   const grid = imageGrid(values, options);
   canvas.width = grid.width;
   canvas.height = grid.height;

@@ -19,7 +19,10 @@ export const EVAL_EXAMPLES = 1000;
 export const BOUND_EXAMPLES = 200;
 
 /** The sizes of a task's periodic evaluation subsets: `evalExamples`, and the bound's share of them. */
-export function evaluationSizes(config: { evalExamples?: number; boundExamples?: number }): { examples: number; boundExamples: number } {
+export function evaluationSizes(config: { evalExamples?: number; boundExamples?: number }): {
+  examples: number;
+  boundExamples: number;
+} {
   const examples = config.evalExamples ?? EVAL_EXAMPLES;
   return { examples, boundExamples: Math.min(config.boundExamples ?? BOUND_EXAMPLES, examples) };
 }

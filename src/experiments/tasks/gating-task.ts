@@ -39,7 +39,11 @@ function modelConfig(options: GatingTaskOptions, seed: number): GatingConfig {
 
 export function gatingTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<GatingBatch> {
   const options = config.gating ?? {};
-  const model = createGatingNet({ ...modelConfig(options, config.seed), generativeDraws: config.generativeDraws ?? 'independent', inputBaseline: learnsInputBaseline(estimator) });
+  const model = createGatingNet({
+    ...modelConfig(options, config.seed),
+    generativeDraws: config.generativeDraws ?? 'independent',
+    inputBaseline: learnsInputBaseline(estimator),
+  });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'none' });
   const count = evaluationSizes(config).examples;
   const valid = subset(dataset.valid, count);
@@ -51,18 +55,29 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
   // Each example's own top fraction of gates open: the same sparsity, no shared threshold.
   const topGates = { estimator, topFraction: options.target ?? model.config.target };
   // The paper's REINFORCE gater used a 100× smaller rate: reinforceGaterLr applies to the score-function family.
-  const slowGater = options.reinforceGaterLr !== undefined && isEstimatorName(estimator) && estimators[estimator].family === 'score-function';
+  const slowGater =
+    options.reinforceGaterLr !== undefined &&
+    isEstimatorName(estimator) &&
+    estimators[estimator].family === 'score-function';
   const gaterNames = Object.keys(model.parameters).filter((name) => name.startsWith('gater'));
   return {
     model,
     optimizer: 'adam',
     defaultSamples: fewestDraws,
     data: { batchAt: (step) => batcher.batchAt(step) },
-    ...(slowGater ? { lrScale: Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) } : {}),
+    ...(slowGater
+      ? { lrScale: Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) }
+      : {}),
     evaluate: () => {
       const training = model.evaluate(trainDigits, { estimator, seed: EVAL_SEED });
       const { error, gatesOpen, zeroGates } = model.evaluate(valid, testGates());
-      const metrics = { validError: error, gatesOpen, trainNll: training.nll, trainGatesOpen: training.gatesOpen, lambda: model.lambda() };
+      const metrics = {
+        validError: error,
+        gatesOpen,
+        trainNll: training.nll,
+        trainGatesOpen: training.gatesOpen,
+        lambda: model.lambda(),
+      };
       if (!deterministic) return metrics;
       return {
         ...metrics,
@@ -75,11 +90,22 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
       const test = subset(dataset.test, config.testExamples ?? Infinity);
       const { error, gatesOpen, zeroGates } = model.evaluate(test, testGates());
       const testErrorSampled: Record<string, number> = deterministic
-        ? { testErrorSampled: model.evaluate(test, sampled).error, testErrorTopK: model.evaluate(test, topGates).error, zeroGateFraction: zeroGates }
+        ? {
+            testErrorSampled: model.evaluate(test, sampled).error,
+            testErrorTopK: model.evaluate(test, topGates).error,
+            zeroGateFraction: zeroGates,
+          }
         : {};
       tf.dispose([test.images, test.labels]);
       const last = (metric: string) => firstAndLast(history, metric)[1];
-      return { trainObjective: last('trainObjective'), trainNll: last('trainNll'), testError: error, gatesOpen, trainGatesOpen: last('trainGatesOpen'), ...testErrorSampled };
+      return {
+        trainObjective: last('trainObjective'),
+        trainNll: last('trainNll'),
+        testError: error,
+        gatesOpen,
+        trainGatesOpen: last('trainGatesOpen'),
+        ...testErrorSampled,
+      };
     },
     dispose: () => {
       tf.dispose([valid.images, valid.labels, trainDigits.images, trainDigits.labels]);

@@ -61,7 +61,12 @@ export function sopTask(config: ExperimentConfig, estimator: string, dataset: Da
       if (best) {
         const last = best.step === history[history.length - 1].step;
         if (!last) model.setParameters(best.parameters);
-        atBest = { bestStep: best.step, validNll: best.value, testNll: last ? finalTestNll : testNllWith(NLL_SAMPLES), testNll1000: testNllWith(NLL_SAMPLES_LARGE) };
+        atBest = {
+          bestStep: best.step,
+          validNll: best.value,
+          testNll: last ? finalTestNll : testNllWith(NLL_SAMPLES),
+          testNll1000: testNllWith(NLL_SAMPLES_LARGE),
+        };
       }
       tf.dispose([test.x, test.y]);
       const [initialNll] = firstAndLast(history, 'validNll');

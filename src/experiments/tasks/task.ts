@@ -41,7 +41,10 @@ export function fewestDraws(estimator: string): number {
 }
 
 /** First and last finite value of `metric` in the history (null when never measured). */
-export function firstAndLast(history: readonly Record<string, number>[], metric: string): [number | null, number | null] {
+export function firstAndLast(
+  history: readonly Record<string, number>[],
+  metric: string,
+): [number | null, number | null] {
   const values = history.map((row) => row[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
   return values.length === 0 ? [null, null] : [values[0], values[values.length - 1]];
 }

@@ -11,12 +11,18 @@ import { firstAndLast, fewestDraws, type Task } from './task';
 
 export function toyTask(config: ExperimentConfig, estimator: string): Task<void> {
   const relax = isEstimatorName(estimator) && estimators[estimator].learned === 'surrogate';
-  const model = createToyModel({ p0: config.p0 ?? 0.49, units: config.units ?? 1, ...(relax ? { surrogate: { seed: config.seed } } : {}) });
+  const model = createToyModel({
+    p0: config.p0 ?? 0.49,
+    units: config.units ?? 1,
+    ...(relax ? { surrogate: { seed: config.seed } } : {}),
+  });
   const surrogate = Object.keys(model.parameters).filter((name) => name.startsWith('relax.'));
   return {
     model,
     optimizer: 'sgd',
-    ...(relax && config.surrogateLr !== undefined ? { lrScale: Object.fromEntries(surrogate.map((name) => [name, config.surrogateLr! / config.lr])) } : {}),
+    ...(relax && config.surrogateLr !== undefined
+      ? { lrScale: Object.fromEntries(surrogate.map((name) => [name, config.surrogateLr! / config.lr])) }
+      : {}),
     defaultSamples: fewestDraws,
     data: { batchAt: () => undefined },
     evaluate: () => ({ probability: tf.tidy(() => tf.mean(tf.sigmoid(model.parameters.phi)).dataSync()[0]) }),
