@@ -22,7 +22,7 @@ import type { Dataset, Split } from '../../data/split';
 import { createGatingNet, type GatingBatch, type GatingConfig } from '../../models/gating';
 import type { ExperimentConfig, GatingTaskOptions } from '../experiment-types';
 import { evaluationLabels, evaluationSizes } from './eval-data';
-import { fewestDraws, firstAndLast, learnsInputBaseline, type Task } from './task';
+import { estimatorModelOptions, fewestDraws, firstAndLast, type Task } from './task';
 
 const EVAL_SEED = 34567;
 
@@ -41,8 +41,7 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
   const options = config.gating ?? {};
   const model = createGatingNet({
     ...modelConfig(options, config.seed),
-    generativeDraws: config.generativeDraws ?? 'independent',
-    inputBaseline: learnsInputBaseline(estimator),
+    ...estimatorModelOptions(config, estimator),
   });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'none' });
   const count = evaluationSizes(config).examples;

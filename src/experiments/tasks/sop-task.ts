@@ -15,7 +15,7 @@ import type { Dataset } from '../../data/split';
 import { createSop, sopBatchFrom, type SopBatch } from '../../models/sop';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { firstAndLast, learnsInputBaseline, type Task } from './task';
+import { estimatorModelOptions, firstAndLast, type Task } from './task';
 
 /** Samples of the evaluation NLL, as in the papers. */
 export const NLL_SAMPLES = 100;
@@ -34,8 +34,7 @@ export function sopTask(config: ExperimentConfig, estimator: string, dataset: Da
     latent: config.latent ?? [200],
     kind: config.kind ?? 'linear',
     seed: config.seed,
-    generativeDraws: config.generativeDraws ?? 'independent',
-    inputBaseline: learnsInputBaseline(estimator),
+    ...estimatorModelOptions(config, estimator),
   });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
   const valid = halves(evaluationImages(dataset.valid, evaluationSizes(config).boundExamples, EVAL_SEED));

@@ -30,6 +30,17 @@ export interface Task<Batch> {
 
 export type TaskFactory = (config: ExperimentConfig, estimator: string) => Task<unknown>;
 
+/**
+ * What every network task gives its model about the estimator: the generative-gradient convention
+ * (default independent draws) and, when the estimator learns one, the input-dependent baseline.
+ */
+export function estimatorModelOptions(config: ExperimentConfig, estimator: string) {
+  return {
+    generativeDraws: config.generativeDraws ?? 'independent',
+    inputBaseline: learnsInputBaseline(estimator),
+  } as const;
+}
+
 /** Whether the estimator needs the model to own a learned input-dependent baseline (its registry entry's `learned`). */
 export function learnsInputBaseline(estimator: string): boolean {
   return isEstimatorName(estimator) && estimators[estimator].learned === 'input-baseline';

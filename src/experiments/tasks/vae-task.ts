@@ -16,7 +16,7 @@ import { gradientVariance } from '../../metrics/gradient-variance';
 import { createSbnVae } from '../../models/sbn-vae';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { fewestDraws, firstAndLast, learnsInputBaseline, type Task } from './task';
+import { estimatorModelOptions, fewestDraws, firstAndLast, type Task } from './task';
 
 /** Importance samples of the evaluation bound, as in the papers. */
 export const BOUND_SAMPLES = 100;
@@ -33,8 +33,7 @@ export function vaeTask(config: ExperimentConfig, estimator: string, dataset: Da
     latent: config.latent ?? [200],
     kind: config.kind ?? 'linear',
     seed: config.seed,
-    generativeDraws: config.generativeDraws ?? 'independent',
-    inputBaseline: learnsInputBaseline(estimator),
+    ...estimatorModelOptions(config, estimator),
   });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
   const sizes = evaluationSizes(config);
