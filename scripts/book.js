@@ -271,7 +271,7 @@ async function main() {
 async function build({ out, notebooks, liveOnly }) {
   checkReplaceable(out);
   const { python, env: jupyterEnv } = bootstrap();
-  const { useSharedPlotlyBundle } = require(path.join(ROOT, 'dist', 'viz', 'bookPage.js'));
+  const { useSharedPlotlyBundle } = require(path.join(ROOT, 'dist', 'viz', 'book-page.js'));
   const env = { ...process.env, ...jupyterEnv };
   const mode = process.env.STOCHGRAD_FAST === '1' ? 'fast' : 'full';
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-book-'));
