@@ -45,6 +45,8 @@ export { csvRows, loadResults, RESULT_FILES, resultsDir, shippedResults } from '
 export type { Cell, ResultRow, ResultsManifest, ShippedResults } from './results/load-results';
 export { replayRun } from './results/replay';
 export type { Replay, ReplayOptions, ReplayRow } from './results/replay';
+export { combineResults, findingsTable, PAPER_CLAIMS, paperFindings, shippedPlansTable } from './results/findings';
+export type { FindingsChapter, PaperClaim, PaperFinding, PaperFindingsOptions } from './results/findings';
 export { meanCurves, runSeeds, summarizeSeeds } from './experiments/seeds';
 export type { SeededRun, SeedSummaryRow } from './experiments/seeds';
 

@@ -122,6 +122,14 @@ function pairedT(differences: readonly number[]): {
   return { mean, se, t, p: 2 * (1 - studentTCdf(Math.abs(t), n - 1)) };
 }
 
+/** Why a claim with fewer than two pairs is not tested, with the sign it shows. */
+function oneSeedReason(claim: ClaimInput): string {
+  if (claim.differences.length === 0) return 'no pairs';
+  const d = claim.differences[0];
+  const sign = d === 0 ? 'no sign' : Math.sign(d) === claim.expected ? "the paper's sign" : 'the opposite sign';
+  return `one seed, a sign and not a test: ${sign}`;
+}
+
 /** The verdicts on `claims` judged together; see the module comment. */
 export function testClaims(claims: readonly ClaimInput[], options: { alpha?: number } = {}): ClaimResult[] {
   if (!Array.isArray(claims))
@@ -157,7 +165,7 @@ export function testClaims(claims: readonly ClaimInput[], options: { alpha?: num
       return {
         ...base,
         finding: 'not testable at this budget',
-        reason: `${claim.differences.length} pair(s): a sign, not a test`,
+        reason: oneSeedReason(claim),
       };
     const finding: Finding =
       adjusted[k]! > alpha ? 'within noise' : Math.sign(mean!) === claim.expected ? 'reproduced' : 'not reproduced';

@@ -13,7 +13,7 @@ import { ArgumentError } from '../errors';
 import type { ClaimInput } from '../metrics/claim-tests';
 import { tailMeans } from '../metrics/claim-tests';
 import { finiteNumber } from '../metrics/rows';
-import type { ResultRow, ShippedResults } from './load-results';
+import type { Cell, ResultRow, ShippedResults } from './load-results';
 
 export interface ClaimSpec {
   claim: string;
@@ -32,6 +32,17 @@ export interface ClaimSpec {
   pair?: string;
   /** Only runs whose columns equal these values, e.g. `{ lr: 0.001 }`. */
   where?: Readonly<Record<string, unknown>>;
+  /** Only A's (or B's) runs whose columns equal these values, on top of `where`. */
+  whereA?: Readonly<Record<string, unknown>>;
+  whereB?: Readonly<Record<string, unknown>>;
+  /**
+   * Per side, only the runs at the value of `column` whose mean `metric` over the side's runs is
+   * best (`goal` min or max): e.g. the learning rate chosen on validation, `{ column: 'lr',
+   * metric: 'validNll', goal: 'min' }`. Read from the runs' summary rows.
+   */
+  choose?: { column: string; metric: string; goal: 'min' | 'max' };
+  /** `tail` only: the evaluations at steps ≤ `until` (to compare runs of different lengths at one step). */
+  until?: number;
   /** Mark the claim untestable with these runs, saying why. */
   untestable?: string;
 }
@@ -39,11 +50,41 @@ export interface ClaimSpec {
 const matches = (row: ResultRow, where: Readonly<Record<string, unknown>>) =>
   Object.entries(where).every(([key, value]) => row[key] === value);
 
-/** Per run of setting `side`: its pairing value and its reading. */
-function readings(results: ShippedResults, spec: ClaimSpec, side: string): Map<string, number> {
+/** The value of `choose.column` whose runs (already filtered by `where`) have the best mean `choose.metric`. */
+function chosenValue(rows: readonly ResultRow[], choose: NonNullable<ClaimSpec['choose']>): Cell | undefined {
+  const groups = new Map<Cell, number[]>();
+  for (const row of rows) {
+    const value = finiteNumber(row[choose.metric]);
+    if (value === undefined) continue;
+    const key = row[choose.column] ?? null;
+    groups.set(key, [...(groups.get(key) ?? []), value]);
+  }
+  let best: { key: Cell; mean: number } | undefined;
+  for (const [key, values] of groups) {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    if (!best || (choose.goal === 'min' ? mean < best.mean : mean > best.mean)) best = { key, mean };
+  }
+  return best?.key;
+}
+
+/** The filter of one side's runs: `where`, the side's own, and the chosen setting. */
+function sideFilter(results: ShippedResults, spec: ClaimSpec, side: 'a' | 'b'): Record<string, unknown> {
   const by = spec.by ?? 'estimators';
+  const where = { ...spec.where, ...(side === 'a' ? spec.whereA : spec.whereB), [by]: spec[side] };
+  if (!spec.choose) return where;
+  const chosen = chosenValue(
+    results.results.filter((r) => matches(r, where)),
+    spec.choose,
+  );
+  if (chosen === undefined)
+    throw new ArgumentError('spec.choose', `no run of ${spec[side]} has a reading of ${spec.choose.metric}`);
+  return { ...where, [spec.choose.column]: chosen };
+}
+
+/** Per run of one side: its pairing value and its reading. */
+function readings(results: ShippedResults, spec: ClaimSpec, side: 'a' | 'b'): Map<string, number> {
   const pair = spec.pair ?? 'seed';
-  const where = { ...spec.where, [by]: side };
+  const where = sideFilter(results, spec, side);
   const out = new Map<string, number>();
   if ((spec.reading ?? 'tail') === 'final') {
     for (const row of results.results.filter((r) => matches(r, where))) {
@@ -52,7 +93,8 @@ function readings(results: ShippedResults, spec: ClaimSpec, side: string): Map<s
     }
     return out;
   }
-  const rows = results.history.filter((r) => matches(r, where));
+  const until = spec.until ?? Infinity;
+  const rows = results.history.filter((r) => matches(r, where) && Number(r.step) <= until);
   for (const run of tailMeans(rows, { metric: spec.metric, by: ['index', pair], last: spec.last ?? 5 })) {
     if (run.value !== null) out.set(String(run.group[pair]), run.value);
   }
@@ -66,8 +108,8 @@ export function claimFromResults(results: ShippedResults, spec: ClaimSpec): Clai
   if (spec == null || typeof spec.metric !== 'string' || typeof spec.a !== 'string' || typeof spec.b !== 'string') {
     throw new ArgumentError('spec', 'expected { claim, metric, a, b, expected }');
   }
-  const a = readings(results, spec, spec.a);
-  const b = readings(results, spec, spec.b);
+  const a = readings(results, spec, 'a');
+  const b = readings(results, spec, 'b');
   if (a.size === 0 || b.size === 0)
     throw new ArgumentError('spec', `no runs of ${a.size === 0 ? spec.a : spec.b} with a reading of ${spec.metric}`);
   const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => Number(x) - Number(y));
