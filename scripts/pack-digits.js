@@ -12,9 +12,16 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 
+/** The packed-digits format and the subset's sizes: internals of the built library, not its API. */
+const packFormat = () => ({
+  ...require(path.join(ROOT, 'dist', 'data', 'binary-digits.js')),
+  ...require(path.join(ROOT, 'dist', 'data', 'mnist-2k.js')),
+});
+
 /** The packed bytes, computed from the built library (dist/). */
 function packedDigits(stochgrad) {
-  const { tf, loadDataset, disposeDataset, packBinaryDigits, MNIST_2K_SIZES } = stochgrad;
+  const { tf, loadDataset, disposeDataset } = stochgrad;
+  const { packBinaryDigits, MNIST_2K_SIZES } = packFormat();
   const full = loadDataset('mnist-10k');
   try {
     const head = (split, count) => ({
@@ -38,7 +45,7 @@ function packedDigits(stochgrad) {
 
 function main() {
   const stochgrad = require(path.join(ROOT, 'dist', 'index.js'));
-  const file = path.join(ROOT, 'data', stochgrad.MNIST_2K_FILE);
+  const file = path.join(ROOT, 'data', packFormat().MNIST_2K_FILE);
   const bytes = Buffer.from(packedDigits(stochgrad));
   if (process.argv.includes('--check')) {
     const same = fs.existsSync(file) && Buffer.compare(fs.readFileSync(file), bytes) === 0;

@@ -4,6 +4,8 @@
  * data sets over `fetch`, and page glue (drawing figures with the page's Plotly, image grids).
  */
 export * from './universal';
+export * as lab from './lab/index';
+export { yieldToEventLoop } from './core/yield';
 export { BACKENDS, describeBackend, initBackend, parseBackendName } from './web/backend';
 export type { BackendName, InitBackendOptions } from './web/backend';
 export { FETCHABLE_DATASETS, fetchDataset } from './web/fetch-dataset';

@@ -17,27 +17,13 @@ export type { BackendName, InitBackendOptions } from './backend';
 // Data sets from files: by name (mnist-10k, mnist-2k, fashion-mnist, idx:<dir>), IDX files
 export { DATASET_NAMES, loadDataset } from './data/datasets';
 export type { DatasetName, FixedDatasetName } from './data/datasets';
-export { readIdxBytes, readIdxPair } from './data/idx-files';
-export { DATA_DIR_ENV, fashionMnistCandidates } from './data/locate';
-export type { Candidate } from './data/locate';
-export { MNIST_10K_SIZES, MNIST_10K_SPLIT_SEED } from './data/mnist-10k';
-export { validationSize } from './data/idx-dataset';
+export { MNIST_10K_SIZES } from './data/mnist-10k';
 
 // Checkpoints and histories on disk; experiments (what `stochgrad train` runs) and seeds
 export { fileCheckpointStorage } from './train/checkpoint-files';
 export { historyFrame, writeHistoryCsv } from './train/history-files';
 export { runExperiment } from './experiments/experiment';
-export {
-  checkpointEvery,
-  expandPlan,
-  loadPlan,
-  parsePlan,
-  PlanError,
-  PLAN_KEYS,
-  planOptionNames,
-  runSlug,
-  SWEEP_OWNED_OPTIONS,
-} from './sweep/plan';
+export { expandPlan, loadPlan, parsePlan, PlanError } from './sweep/plan';
 export type { PlannedRun, PlanValue, SweepPlan } from './sweep/plan';
 
 // The papers' experiments as shipped data (data/results/), and replays of their first evaluations
@@ -53,7 +39,7 @@ export type { SeededRun, SeedSummaryRow } from './experiments/seeds';
 // Notebook display: figures as HTML and MIME bundles (with the Plotly bundle), the tslab adapter, danfojs
 export { figureHtml } from './viz/figure-html';
 export type { FigureHtmlOptions } from './viz/figure-html';
-export { PLOTLY_BUNDLE_MARKER, plotlyBundleHtml } from './viz/plotly-bundle';
+export { plotlyBundleHtml } from './viz/plotly-bundle';
 export { PLOTLY_MIME_TYPE, figureMimeBundle, plotlyJson } from './viz/mime-bundle';
 export type { FigureMimeBundle, PlotlyJson } from './viz/mime-bundle';
 export { figureDisplayBundle, figureDisplayHtml, resetPlotlyBundle, showFigure, showTable } from './viz/tslab';

@@ -1,7 +1,8 @@
 /**
  * stochgrad's universal API: everything that computes, the same in Node and in browsers — the
- * estimators and the exact oracle, metrics, models, `train()`, toy experiments, the packed-digits
- * format and the figure builders. Nothing here touches `fs`, `path` or `process`. The Node entry
+ * estimators and the exact oracle, metrics, models, `train()`, data in memory and the figure
+ * builders. The chapters' own helpers (toy trajectories, the playground, the sweeps that draw a
+ * chapter's figures) are `stochgrad/lab` (lab/index.ts). Nothing here touches `fs`, `path` or `process`. The Node entry
  * (node.ts, and index.ts = both) adds backends, files, checkpoints on disk, the CLI's experiments
  * and the notebook display; the browser entry (browser.ts) adds browser backends, `fetch` and page glue.
  */
@@ -10,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 export { tf };
 
 // Errors
-export { ArgumentError, MissingPackageError, OPTIONAL_PACKAGES } from './errors';
+export { ArgumentError, MissingPackageError } from './errors';
 export type { OptionalPackage } from './errors';
 
 // Sampling
@@ -18,7 +19,6 @@ export { uniformNoise, uniformArray } from './core/random';
 export { bernoulliFromNoise, bernoulliScore, logBernoulli, logisticNoise } from './core/bernoulli';
 export { straightThroughSample } from './core/straight-through';
 export type { SurrogateDerivative } from './core/straight-through';
-export { yieldToEventLoop } from './core/yield';
 
 // Estimators and the exact oracle
 export { estimate } from './estimators/estimate';
@@ -28,18 +28,14 @@ export { blackBox } from './estimators/objective';
 export type { Objective } from './estimators/objective';
 export type { BaselineState, Estimate, EstimateOptions, EstimatorFamily, EstimatorSpec } from './estimators/types';
 export { ESTIMATOR_FAMILIES } from './estimators/types';
-export { CENTRING_DECAY } from './estimators/learning-signal';
 export type { GenerativeDraws } from './models/chain-gradients';
 export { GENERATIVE_DRAWS } from './models/chain-gradients';
-export { INPUT_BASELINE_HIDDEN } from './models/input-baseline';
 export { enumerate, exactExpectation, exactGradient, MAX_ENUMERATION_UNITS } from './estimators/exact';
 
 // Metrics
 export { gradientStats } from './metrics/gradient-stats';
 export type { GradientStats } from './metrics/gradient-stats';
 export { normalQuantile, zBound } from './core/normal';
-export { closedFormGradient, compareEstimators } from './lab/compare';
-export type { CompareConfig, CompareRow, Comparison } from './lab/compare';
 
 // Models
 export { armToy, linearObjective } from './models/toy';
@@ -54,7 +50,7 @@ export type { GradientVarianceOptions } from './metrics/gradient-variance';
 export { layerGradient, networkEstimator, NETWORK_ESTIMATOR_NAMES } from './estimators/layer';
 export type { EstimatorSettings, LayerProblem, NetworkEstimator } from './estimators/layer';
 export type { PathwiseSample, TaylorExpansion } from './estimators/types';
-export { completion, meanFieldExpansions, samplePath, tileRows } from './models/chain';
+export { completion, meanFieldExpansions, samplePath } from './models/chain';
 export type { Chain, Path } from './models/chain';
 export { chainGradients } from './models/chain-gradients';
 export { chainExact } from './models/chain-exact';
@@ -73,34 +69,27 @@ export type {
 // Display: Plotly figures as data, their validation, HTML tables, image grids
 export * from './viz';
 
-// Training: the toy model, optimisers, the training loop with checkpoints, history, toy saturation
+// Training: the toy model, optimisers, the training loop with checkpoints, history
 export type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './models/model';
 export { createToyModel } from './models/toy-model';
 export type { ToyModel, ToyModelOptions, ToySurrogateOptions } from './models/toy-model';
 export { createOptimizer, OPTIMIZER_KINDS } from './train/optimizer';
 export type { Optimizer, OptimizerKind, OptimizerOptions, OptimizerState, SlotValue } from './train/optimizer';
-export { stepSeed, train } from './train/train';
+export { train } from './train/train';
 export type { TrainData, TrainOptions, TrainResult } from './train/train';
 export type { Divergence } from './train/divergence';
 export type { BestParameters, KeepBest } from './train/best';
 export { historyCsv } from './train/history';
 export type { TrainRow } from './train/history';
-export { CHECKPOINT_FILE, hasCheckpoint, useCheckpointStorage } from './train/checkpoint';
+export { hasCheckpoint, useCheckpointStorage } from './train/checkpoint';
 export type { CheckpointStorage } from './train/checkpoint';
-export { trainVaeDemo, vaeDemoImages } from './lab/vae-demo';
-export type { VaeDemoImages, VaeDemoOptions } from './lab/vae-demo';
-export { toySaturation } from './lab/toy-saturation';
-export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './lab/toy-saturation';
 
-// Data in memory: splits, the IDX and packed-digits formats, binarisation, halves, resumable
-// seeded minibatches (data sets by name from files are Node's loadDataset, from URLs the
+// Data in memory: splits, the IDX format, binarisation, halves, resumable seeded minibatches (data sets by name from files are Node's loadDataset, from URLs the
 // browser's fetchDataset)
 export { disposeDataset, IMAGE_PIXELS, IMAGE_SIDE } from './data/split';
 export type { Dataset, Split } from './data/split';
-export { DataFileError, IDX_FILES, parseIdxImages, parseIdxLabels } from './data/idx';
+export { DataFileError, parseIdxImages, parseIdxLabels } from './data/idx';
 export type { IdxImages, IdxLabels } from './data/idx';
-export { packBinaryDigits, parseBinaryDigits } from './data/binary-digits';
-export { MNIST_2K_FILE, MNIST_2K_SIZES } from './data/mnist-2k';
 export { binarize, BINARIZE_MODES } from './data/binarize';
 export type { BinarizeMode, BinarizeOptions } from './data/binarize';
 export { HALF_PIXELS, splitHalves } from './data/halves';
@@ -112,76 +101,30 @@ export { createSop, sopBatchFrom, SOP_KINDS } from './models/sop';
 export type { Sop, SopBatch, SopConfig, SopKind } from './models/sop';
 
 // Conditional computation (Bengio, Léonard & Courville 2013, section 5): gate unit types and the gated classifier
-export {
-  DEFAULT_NOISE,
-  isUnitName,
-  lookupUnit,
-  noisyRectifier,
-  stochasticTimesSmooth,
-  UNIT_NAMES,
-  UNIT_TYPES,
-} from './models/units';
+export { isUnitName, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES } from './models/units';
 export type { UnitName, UnitSettings } from './models/units';
-export { normalQuantileTensor } from './core/normal';
-export { createGatingNet, DEFAULT_SPARSITY, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
+export { createGatingNet, GATING_ESTIMATOR_NAMES, gatingEstimator } from './models/gating';
 export type { GatingBatch, GatingConfig, GatingEvaluation, GatingNet, GatingSampleOptions } from './models/gating';
 
-// ARM's antithetic pair, SGD trajectories on ARM's toy, and the what-if playground (notebooks 04 and 06)
+// ARM's antithetic pair
 export { antitheticPair, pairDifferProbability } from './core/antithetic-pair';
 export type { AntitheticSamples } from './core/antithetic-pair';
-export {
-  deterministicStepsTo,
-  deterministicToyPath,
-  startToyRun,
-  summarizeTrajectories,
-  toyTrajectories,
-  trajectoryFigure,
-} from './lab/toy-trajectories';
-export type {
-  DeterministicPathOptions,
-  ToyRun,
-  ToyRunSettings,
-  ToyTrajectory,
-  ToyTrajectoryOptions,
-  TrajectorySummary,
-} from './lab/toy-trajectories';
-export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './lab/playground';
-export type {
-  Playground,
-  PlaygroundFigures,
-  PlaygroundObjective,
-  PlaygroundParams,
-  PlaygroundRow,
-} from './lab/playground';
 
-// Bengio, Léonard & Courville (2013), notebook 02: the score-function variance as an exact
-// quadratic in the baseline, closed forms of the gate unit types (with the normal CDF behind them)
-// and their Monte Carlo counterparts
-export { baselineVariance, baselineVarianceFigure } from './lab/baseline-variance';
-export type { BaselineVarianceCurve, BaselineVarianceFigureOptions } from './lab/baseline-variance';
+// The gate unit types' closed-form moments (with the normal CDF behind them)
 export { unitMoments } from './models/unit-moments';
 export type { UnitMoments } from './models/unit-moments';
 export { normalCdf } from './core/normal';
-export { sampleUnit } from './lab/unit-samples';
-export type { MeanWithError, UnitSample, UnitSampleOptions } from './lab/unit-samples';
 
-// MuProp and SBN VAE notebooks: the curvature sweep (MuProp against REINFORCE as f bends) and a
-// model's estimated gradient against the exact one, parameter by parameter
-export { curvatureObjective, curvatureSweep } from './lab/curvature-sweep';
-export { antitheticSweep } from './lab/antithetic-sweep';
-export type { AntitheticSweepOptions, AntitheticSweepRow } from './lab/antithetic-sweep';
-export type { CurvatureSweepConfig, CurvatureSweepRow } from './lab/curvature-sweep';
+// Results over seeds, and verdicts on published claims (the rule of docs/findings.md)
 export { meanAndSe, seedBands } from './metrics/seed-bands';
 export type { MeanSe, SeedBand, SeedBandOptions } from './metrics/seed-bands';
 export { pairedDifferences } from './metrics/paired-differences';
 export { bestOfGroups, groupSummary, sustainedFrom } from './metrics/group-summary';
 export { studentTCdf, studentTQuantile } from './metrics/student-t';
-export { claimVerdict } from './metrics/verdict';
 export { FINDINGS, holm, signTest, tailMeans, testClaims } from './metrics/claim-tests';
 export { claimFromResults } from './results/claims';
 export type { ClaimSpec } from './results/claims';
 export type { ClaimInput, ClaimResult, Finding, TailMeanOptions } from './metrics/claim-tests';
-export type { ClaimVerdict, Verdict } from './metrics/verdict';
 export type { BestOfGroupsOptions, GroupSummary, GroupSummaryOptions } from './metrics/group-summary';
 export { GATING_ERROR, SOP_TEST_NLL } from './results/published';
 export type { PublishedNumber } from './results/published';

@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { amdState, chromiumSkip, launchChromium, offlinePage, serveSite, sitePage } from './browser-support';
 import { ROOT, executeNotebook, exportNotebookHtml } from './notebook-runner';
-import { PLOTLY_BUNDLE_MARKER, PLOTLY_MIME_TYPE } from '../src';
+import { PLOTLY_MIME_TYPE } from '../src';
+import { PLOTLY_BUNDLE_MARKER } from '../src/viz/plotly-bundle';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '00_setup.ipynb');
 const SCREENSHOT = path.join(ROOT, 'test-artifacts', '00_setup.png');
@@ -100,7 +101,7 @@ async function determinismRun(
   data: import('../src').Dataset,
 ): Promise<Omit<DeterminismResult, 'backend'>> {
   const { tf } = sg;
-  const f = sg.quadraticObjective([2, -1, 1.5], 1);
+  const f = sg.lab.quadraticObjective([2, -1, 1.5], 1);
   const logits = tf.tensor1d([-1.5, 0.5, 1]);
   const estimated = sg.estimate('disarm', f, logits, { samples: 2000, seed: 11 });
   const exact = sg.exactGradient(f, logits);

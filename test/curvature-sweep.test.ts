@@ -1,7 +1,8 @@
 /** curvatureSweep: MuProp is exact on linear f, unbiased on curved f, and beats REINFORCE near linear. */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ArgumentError, curvatureObjective, curvatureSweep, exactGradient, tf, zBound } from '../src';
+import { ArgumentError, exactGradient, tf, zBound } from '../src';
+import { curvatureObjective, curvatureSweep } from '../src/lab/index';
 import { setupBackend } from './support';
 
 before(setupBackend);

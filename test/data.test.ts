@@ -10,27 +10,23 @@ import {
   ArgumentError,
   binarize,
   createBatcher,
-  DATA_DIR_ENV,
   DataFileError,
   DATASET_NAMES,
   disposeDataset,
-  fashionMnistCandidates,
-  IDX_FILES,
   loadDataset,
-  MNIST_10K_SPLIT_SEED,
-  MNIST_2K_FILE,
-  MNIST_2K_SIZES,
-  packBinaryDigits,
-  parseBinaryDigits,
   parseIdxImages,
-  readIdxBytes,
-  readIdxPair,
   splitHalves,
-  validationSize,
   zBound,
   type Dataset,
   type Split,
 } from '../src';
+import { DATA_DIR_ENV, fashionMnistCandidates } from '../src/data/locate';
+import { IDX_FILES } from '../src/data/idx';
+import { MNIST_10K_SPLIT_SEED } from '../src/data/mnist-10k';
+import { MNIST_2K_FILE, MNIST_2K_SIZES } from '../src/data/mnist-2k';
+import { packBinaryDigits, parseBinaryDigits } from '../src/data/binary-digits';
+import { readIdxBytes, readIdxPair } from '../src/data/idx-files';
+import { validationSize } from '../src/data/idx-dataset';
 import { locateIdxFiles } from '../src/data/locate';
 import { ROOT } from './notebook-runner';
 import { permutation } from '../src/data/permutation';

@@ -1,15 +1,7 @@
 /** Final tables of a grid of runs: groupSummary, bestOfGroups, sustainedFrom. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  ArgumentError,
-  bestOfGroups,
-  claimVerdict,
-  groupSummary,
-  studentTCdf,
-  studentTQuantile,
-  sustainedFrom,
-} from '../src';
+import { ArgumentError, bestOfGroups, groupSummary, studentTCdf, studentTQuantile, sustainedFrom } from '../src';
 
 const rows = [
   { estimators: 'arm', lr: 0.001, seed: 1, validNll: 70, testNll: 71 },
@@ -91,7 +83,7 @@ describe('group summary', () => {
   });
 });
 
-describe('student t and verdicts', () => {
+describe('student t', () => {
   test('studentTQuantile and studentTCdf agree with tabulated values', () => {
     // Tabulated t quantiles (e.g. Abramowitz & Stegun, Table 26.10).
     const table: [number, number, number][] = [
@@ -120,26 +112,6 @@ describe('student t and verdicts', () => {
     assert.throws(
       () => studentTCdf(1, 0),
       (e: unknown) => e instanceof ArgumentError && e.argument === 'dof',
-    );
-  });
-
-  test("claimVerdict: the one-sided t against Student's quantile, both signs, within noise, one seed", () => {
-    const q = studentTQuantile(0.95, 2);
-    assert.equal(claimVerdict({ n: 3, mean: 1, se: 1 / (q + 0.01) }, 1).verdict, 'reproduced');
-    assert.equal(claimVerdict({ n: 3, mean: 1, se: 1 / (q - 0.01) }, 1).verdict, 'within noise');
-    assert.equal(claimVerdict({ n: 3, mean: 1, se: 0.1 }, -1).verdict, 'opposite');
-    assert.equal(claimVerdict({ n: 3, mean: -2, se: 0 }, -1).verdict, 'reproduced');
-    assert.deepEqual(claimVerdict({ n: 1, mean: -2, se: null }, 1), {
-      verdict: 'one seed',
-      n: 1,
-      t: null,
-      threshold: null,
-      sign: -1,
-    });
-    assert.equal(claimVerdict({ n: 3, mean: 1, se: 0.2 }, 1, { level: 0.999 }).verdict, 'within noise');
-    assert.throws(
-      () => claimVerdict({ n: 3, mean: 1, se: 1 }, 0 as never),
-      (e: unknown) => e instanceof ArgumentError && e.argument === 'expected',
     );
   });
 });

@@ -20,18 +20,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import * as tf from '@tensorflow/tfjs';
-import {
-  ESTIMATOR_NAMES,
-  baselineVariance,
-  disposeDataset,
-  initBackend,
-  loadDataset,
-  playground,
-  playgroundObjective,
-  toyTrajectories,
-  trainVaeDemo,
-  type EstimatorName,
-} from '../src';
+import { ESTIMATOR_NAMES, disposeDataset, initBackend, loadDataset, type EstimatorName } from '../src';
+import { baselineVariance, playground, playgroundObjective, toyTrajectories, trainVaeDemo } from '../src/lab/index';
 import { chromiumSkip, launchChromium, serveSite, sitePage, type SitePage, type SiteServer } from './browser-support';
 import { ROOT } from './notebook-runner';
 

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OPTIONAL_PACKAGES } from '../src';
+import { OPTIONAL_PACKAGES } from '../src/errors';
 import { ROOT, runNotebook } from './notebook-runner';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';

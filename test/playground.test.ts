@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, exactGradient, playground, playgroundObjective, type PlaygroundParams } from '../src';
+import { ArgumentError, exactGradient } from '../src';
+import { playground, playgroundObjective, type PlaygroundParams } from '../src/lab/index';
 import { setupBackend } from './support';
 
 before(setupBackend);

@@ -14,14 +14,14 @@ import {
   createToyModel,
   historyCsv,
   MissingPackageError,
-  OPTIONAL_PACKAGES,
   train,
   useCheckpointStorage,
   writeHistoryCsv,
-  yieldToEventLoop,
   type CheckpointStorage,
   type TrainRow,
 } from '../src';
+import { OPTIONAL_PACKAGES } from '../src/errors';
+import { yieldToEventLoop } from '../src/core/yield';
 import { requirePackage } from '../src/require-package';
 import { ROOT } from './notebook-runner';
 import { setupBackend } from './support';

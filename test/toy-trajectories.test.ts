@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError } from '../src';
 import {
-  ArgumentError,
   closedFormGradient,
   deterministicStepsTo,
   deterministicToyPath,
@@ -16,7 +16,7 @@ import {
   toyTrajectories,
   trajectoryFigure,
   type ToyTrajectory,
-} from '../src';
+} from '../src/lab/index';
 import { setupBackend } from './support';
 
 before(setupBackend);

@@ -11,7 +11,6 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
   ArgumentError,
-  CHECKPOINT_FILE,
   createBatcher,
   createOptimizer,
   createSbnVae,
@@ -20,8 +19,6 @@ import {
   historyFrame,
   loadDataset,
   runExperiment,
-  stepSeed,
-  toySaturation,
   train,
   writeHistoryCsv,
   type ExperimentConfig,
@@ -31,6 +28,9 @@ import {
   type TrainOptions,
   type TrainRow,
 } from '../src';
+import { toySaturation } from '../src/lab/index';
+import { CHECKPOINT_FILE } from '../src/train/checkpoint';
+import { stepSeed } from '../src/train/train';
 import { setupBackend } from './support';
 
 before(setupBackend);

@@ -11,12 +11,11 @@ import {
   disposeDataset,
   imageGrid,
   loadDataset,
-  trainVaeDemo,
-  vaeDemoImages,
   vaeReconstructions,
   vaeSamples,
   type Dataset,
 } from '../src';
+import { trainVaeDemo, vaeDemoImages } from '../src/lab/index';
 import { setupBackend } from './support';
 
 let data: Dataset;

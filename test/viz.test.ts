@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import {
-  PLOTLY_BUNDLE_MARKER,
   barChart,
   dataFrameHtml,
   dfd,
@@ -20,6 +19,7 @@ import {
   showTable,
   type Figure,
 } from '../src';
+import { PLOTLY_BUNDLE_MARKER } from '../src/viz/plotly-bundle';
 import { sharedPlotlyHead, useSharedPlotlyBundle } from '../src/viz/book-page';
 import { plotlyBundleHtml } from '../src/viz/plotly-bundle';
 

@@ -35,19 +35,19 @@ async function train(signal: AbortSignal): Promise<void> {
   const lr = numberOf('lr');
   const estimators = checked('estimators');
   if (estimators.length === 0) throw new Error('choose at least one estimator');
-  const path = sg.deterministicToyPath(p0, { steps, lr, every: EVERY });
-  const runs: Library.ToyRun[] = [];
+  const path = sg.lab.deterministicToyPath(p0, { steps, lr, every: EVERY });
+  const runs: Library.lab.ToyRun[] = [];
   state.done = false;
   state.drawnSteps = [];
   try {
     for (const estimator of estimators) {
       for (let s = 0; s < seeds; s++) {
         const samples = estimator === 'reinforce-loo' ? 2 : 1;
-        runs.push(sg.startToyRun({ p0, estimator, samples, seed: seed + s, steps, lr, every: EVERY }));
+        runs.push(sg.lab.startToyRun({ p0, estimator, samples, seed: seed + s, steps, lr, every: EVERY }));
       }
     }
     const figure = () =>
-      sg.trajectoryFigure(
+      sg.lab.trajectoryFigure(
         runs.map((run) => run.trajectory),
         path,
         { p0, steps },
@@ -70,10 +70,10 @@ async function train(signal: AbortSignal): Promise<void> {
     state.path = path;
     state.done = true;
     $('summary').innerHTML = sg.dataFrameHtml(
-      sg.summarizeTrajectories(trajectories) as unknown as Library.TableRecord[],
+      sg.lab.summarizeTrajectories(trajectories) as unknown as Library.TableRecord[],
       { digits: 3 },
     );
-    const stepsTo = sg.deterministicStepsTo(p0, 0.9, lr);
+    const stepsTo = sg.lab.deterministicStepsTo(p0, 0.9, lr);
     $('path').textContent =
       `exact-gradient path: σ(φ) = ${path.probability[path.probability.length - 1].toFixed(4)} after ${steps} steps; ` +
       (stepsTo === null

@@ -39,11 +39,11 @@ function syncFirstLogit(list: (HTMLInputElement | HTMLSelectElement)[]): void {
 async function recompute(): Promise<void> {
   showObjectiveControls();
   const logits = numbersOf('logits');
-  const f = sg.playgroundObjective(objectiveOfControls(), logits.length);
+  const f = sg.lab.playgroundObjective(objectiveOfControls(), logits.length);
   const phi = sg.tf.tensor1d(logits);
-  let curves: Library.BaselineVarianceCurve[];
+  let curves: Library.lab.BaselineVarianceCurve[];
   try {
-    curves = sg.baselineVariance(f, phi);
+    curves = sg.lab.baselineVariance(f, phi);
   } finally {
     phi.dispose();
   }
@@ -54,7 +54,7 @@ async function recompute(): Promise<void> {
     optimalBaseline: c.optimalBaseline,
     minimumVariance: c.minimumVariance,
   }));
-  await draw('variance-curve', sg.baselineVarianceFigure(curves));
+  await draw('variance-curve', sg.lab.baselineVarianceFigure(curves));
   $('table').innerHTML = sg.dataFrameHtml(
     curves.map((c) => ({
       unit: c.unit,

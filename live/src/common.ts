@@ -221,7 +221,7 @@ export function runPage(main: () => Promise<void>): void {
 }
 
 /** The objective the controls `objective`, `p0`, `a`, `b`, `c` describe, in the library's terms. */
-export function objectiveOfControls(): Library.PlaygroundObjective {
+export function objectiveOfControls(): Library.lab.PlaygroundObjective {
   const kind = textOf('objective');
   if (kind === 'quadratic') return { kind, a: numbersOf('a'), b: numberOf('b') };
   if (kind === 'linear') return { kind, c: numbersOf('c') };
@@ -230,7 +230,7 @@ export function objectiveOfControls(): Library.PlaygroundObjective {
 
 /** Shows only the controls of the chosen objective (elements of class `for-<kind>`). */
 export function showObjectiveControls(): void {
-  for (const kind of sg.PLAYGROUND_OBJECTIVES) {
+  for (const kind of sg.lab.PLAYGROUND_OBJECTIVES) {
     document
       .querySelectorAll<HTMLElement>(`.for-${kind}`)
       .forEach((element) => (element.hidden = textOf('objective') !== kind));

@@ -21,7 +21,7 @@ import type * as Library from '../../src/browser';
 
 const DEFAULT_ESTIMATORS = ['reinforce', 'reinforce-loo', 'muprop', 'ar', 'arm', 'disarm', 'st', 'concrete', 'rebar'];
 
-function params(): Library.PlaygroundParams {
+function params(): Library.lab.PlaygroundParams {
   return {
     objective: objectiveOfControls(),
     logits: numbersOf('logits'),
@@ -36,7 +36,7 @@ async function recompute(signal: AbortSignal): Promise<void> {
   const settings = params();
   setStatus(`computing ${settings.estimators.length} estimators × ${settings.samples} samples…`);
   const started = performance.now();
-  const dash = await sg.playground(settings);
+  const dash = await sg.lab.playground(settings);
   if (signal.aborted) return;
   state.result = {
     params: dash.params,

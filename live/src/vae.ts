@@ -26,7 +26,7 @@ interface Run {
   estimator: string;
   steps: number[];
   elbo: number[];
-  images?: Library.VaeDemoImages;
+  images?: Library.lab.VaeDemoImages;
   imagesAt: number;
 }
 
@@ -95,7 +95,7 @@ function trainer(data: Library.Dataset) {
     };
     const results = await Promise.all(
       runs.map((run) =>
-        sg.trainVaeDemo(data, {
+        sg.lab.trainVaeDemo(data, {
           ...options,
           estimator: run.estimator,
           onEvaluation: (step, metrics, model) => {
@@ -104,7 +104,7 @@ function trainer(data: Library.Dataset) {
             state.evaluations = (state.evaluations as number) + 1;
             const now = performance.now();
             if (step === steps || now - run.imagesAt > GRID_MS) {
-              run.images = sg.vaeDemoImages(model, data, IMAGES);
+              run.images = sg.lab.vaeDemoImages(model, data, IMAGES);
               run.imagesAt = now;
               drawGrids(runs);
             }

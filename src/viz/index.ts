@@ -4,13 +4,12 @@
  * carrying the Plotly bundle, the tslab adapter, danfojs — is Node's (src/node.ts).
  */
 export type { Axis, Datum, Figure, Font, Layout, Line, Margin, Marker, PlotConfig, Title, Trace } from './figure';
-export { HOUSE_COLORS, HOUSE_CONFIG, HOUSE_FONT, HOUSE_HEIGHT, houseLayout } from './theme';
+export { HOUSE_COLORS } from './theme';
 export type { ChartOptions } from './theme';
 export { bandChart, barChart, histogram, lineChart, scatterChart } from './charts';
 export type { BandChartOptions, BandSeries, BarSeries, HistogramOptions, HistogramSeries, XYSeries } from './charts';
 export type { Numbers, Values } from './values';
 export { checkFigure } from './check-figure';
-export { escapeHtml } from './escape-html';
 export { formatNumber } from './format-number';
 export { dataFrameHtml } from './table';
 export type { DataFrameLike, TableInput, TableOptions, TableRecord } from './table';

@@ -1,0 +1,53 @@
+/**
+ * `stochgrad/lab`: the chapters' own helpers — experiments that draw one chapter's figures, the
+ * toy's SGD trajectories, the what-if playground and the live VAE demo. They are built on the
+ * library (`stochgrad`) and are the same in Node and in browsers (the browser bundle has them as
+ * `stochgrad.lab`).
+ *
+ * ```ts
+ * import { estimate } from 'stochgrad';
+ * import { playground, toyTrajectories } from 'stochgrad/lab';
+ * ```
+ */
+
+// Chapter 01 and 06: estimators side by side, and the what-if playground
+export { closedFormGradient, compareEstimators } from './compare';
+export type { CompareConfig, CompareRow, Comparison } from './compare';
+export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './playground';
+export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './playground';
+
+// Chapter 02: the score-function variance as an exact quadratic in the baseline; gate units sampled
+export { baselineVariance, baselineVarianceFigure } from './baseline-variance';
+export type { BaselineVarianceCurve, BaselineVarianceFigureOptions } from './baseline-variance';
+export { sampleUnit } from './unit-samples';
+export type { MeanWithError, UnitSample, UnitSampleOptions } from './unit-samples';
+
+// Chapter 03: MuProp against REINFORCE as f bends
+export { curvatureObjective, curvatureSweep } from './curvature-sweep';
+export type { CurvatureSweepConfig, CurvatureSweepRow } from './curvature-sweep';
+
+// Chapter 04: ARM against DisARM as the units grow; SGD trajectories on ARM's toy; its saturation
+export { antitheticSweep } from './antithetic-sweep';
+export type { AntitheticSweepOptions, AntitheticSweepRow } from './antithetic-sweep';
+export {
+  deterministicStepsTo,
+  deterministicToyPath,
+  startToyRun,
+  summarizeTrajectories,
+  toyTrajectories,
+  trajectoryFigure,
+} from './toy-trajectories';
+export type {
+  DeterministicPathOptions,
+  ToyRun,
+  ToyRunSettings,
+  ToyTrajectory,
+  ToyTrajectoryOptions,
+  TrajectorySummary,
+} from './toy-trajectories';
+export { toySaturation } from './toy-saturation';
+export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './toy-saturation';
+
+// The live VAE page: a small SBN VAE trained in the page, its reconstructions and samples
+export { trainVaeDemo, vaeDemoImages } from './vae-demo';
+export type { VaeDemoImages, VaeDemoOptions } from './vae-demo';
