@@ -13,6 +13,7 @@
  *                          description, seconds, figures; the live pages
  *   site/live/             the live pages (scripts/live-pages.js): the library runs in the page
  *   site/stochgrad/        the browser build the live pages load
+ *   site/docs/, site/api/  the documentation pages and the API reference (scripts/docs-pages.js)
  *
  * usage: node scripts/book.js [--out DIR] [--notebooks DIR] [--live-only] [--serve [--no-build] [--port N]]
  * (defaults: site/, notebooks/). --live-only skips the notebooks (a site of live pages only);
@@ -26,6 +27,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { ROOT, BootstrapError, bootstrap, log, runMain } = require('./bootstrap');
+const { writeApiReference, writeDocsPages } = require('./docs-pages');
 const { liveLinksHtml, writeLivePages } = require('./live-pages');
 const { serveStatic } = require('./serve');
 
@@ -194,7 +196,15 @@ ${rows}
 </ul>`;
 }
 
-function indexPage(entries, mode, live) {
+/** The documentation pages and the API reference, as the index page's list. */
+function docsList(docs, api) {
+  if (docs.length === 0 && !api) return '';
+  const items = docs.map((d) => `  <li><a href="${escapeHtml(d.page)}">${escapeHtml(d.title)}</a></li>`);
+  if (api) items.push(`  <li><a href="${escapeHtml(api)}">API reference</a> of <code>stochgrad</code> and <code>stochgrad/lab</code>, from the doc comments</li>`);
+  return `<h2>Documentation</h2>\n<ul class="docs">\n${items.join('\n')}\n</ul>`;
+}
+
+function indexPage(entries, mode, live, docs = [], api = null) {
   const rows = entries
     .map((e) => `  <li><a href="${escapeHtml(e.page)}">${escapeHtml(e.title)}</a>` +
       ` <span class="time">${escapeHtml(formatSeconds(e.seconds))}</span>` +
@@ -220,6 +230,7 @@ ${entries.length === 0 ? '<p>Gradient estimators for stochastic binary units. Th
 ${rows}
 </ol>`}
 ${liveList(live)}
+${docsList(docs, api)}
 </body>
 </html>
 `;
@@ -281,6 +292,8 @@ async function build({ out, notebooks, liveOnly }) {
   fs.copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js', { paths: [ROOT] }), path.join(staging, PLOTLY_FILE));
 
   const live = await writeLivePages(staging, chapterTitleFrom(notebooks));
+  const docs = liveOnly ? [] : writeDocsPages(staging);
+  const api = liveOnly ? null : writeApiReference(staging);
   const entries = [];
   for (const name of liveOnly ? [] : notebookNames(notebooks)) {
     log(`running ${name} (${mode} mode)`);
@@ -297,8 +310,8 @@ async function build({ out, notebooks, liveOnly }) {
     log(`  ${name}: ${formatSeconds(seconds)}, ${figures} figure(s)`);
   }
 
-  fs.writeFileSync(path.join(staging, 'index.html'), indexPage(entries, mode, live));
-  fs.writeFileSync(path.join(staging, 'book.json'), `${JSON.stringify({ mode, vendor, notebooks: entries, live }, null, 2)}\n`);
+  fs.writeFileSync(path.join(staging, 'index.html'), indexPage(entries, mode, live, docs, api));
+  fs.writeFileSync(path.join(staging, 'book.json'), `${JSON.stringify({ mode, vendor, notebooks: entries, live, docs, api }, null, 2)}\n`);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.cpSync(staging, out, { recursive: true });

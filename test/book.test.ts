@@ -192,6 +192,22 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
     });
   }
 
+  test('book: the index links the documentation pages and the generated API reference', async () => {
+    const { page, errors } = await offlinePage(browser);
+    await page.goto(pathToFileURL(path.join(site, 'index.html')).href, { waitUntil: 'load' });
+    const links = await page.locator('ul.docs li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const docs = fs.readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md'));
+    for (const name of docs)
+      assert.ok(links.includes(`docs/${name.replace(/\.md$/, '.html')}`), `the index links ${name}`);
+    assert.ok(links.includes('api/index.html'), 'the index links the API reference');
+    for (const link of links) assert.ok(fs.existsSync(path.join(site, link!)), `${link} exists`);
+    const api = fs.readFileSync(path.join(site, 'api', 'index.html'), 'utf8');
+    assert.match(api, /stochgrad\/lab/, 'the API reference has the lab entry');
+    assert.ok(fs.existsSync(path.join(site, 'api', 'functions', 'stochgrad.estimate.html')), 'estimate is documented');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('book: the index lists the live pages and each chapter links its live counterpart', async () => {
     const live = JSON.parse(fs.readFileSync(path.join(ROOT, 'live', 'pages.json'), 'utf8')) as {
       page: string;

@@ -8,6 +8,8 @@
  * import { estimate } from 'stochgrad';
  * import { playground, toyTrajectories } from 'stochgrad/lab';
  * ```
+ *
+ * @module stochgrad/lab
  */
 
 // Chapter 01 and 06: estimators side by side, and the what-if playground
