@@ -130,10 +130,16 @@ function spawnCollect(command, args, env) {
   });
 }
 
-/** Executes one notebook into workDir; returns the executed copy's path and the wall time. */
+/**
+ * Executes one notebook into workDir, with its checks (notebooks/checks/<name>.ts) as a last cell so
+ * that a book whose numbers drift from its sentences fails; returns the executed copy's path and the
+ * wall time. The checks' cell is dropped from the page (`withoutChecks`).
+ */
 async function executeNotebook(notebookDir, name, workDir, python, env) {
   const executed = path.join(workDir, name);
+  const checks = path.join(notebookDir, 'checks', name.replace(/\.ipynb$/, '.ts'));
   const args = [path.join(ROOT, 'scripts', 'run-notebook.py'), `--kernel=${env.STOCHGRAD_KERNEL}`, `--timeout=${CELL_TIMEOUT_S}`];
+  if (fs.existsSync(checks)) args.push(`--append=${checks}`);
   const started = process.hrtime.bigint();
   const { code, stderr } = await spawnCollect(python, [...args, path.join(notebookDir, name), executed], env);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -165,6 +171,11 @@ function exportHtml(executed, python, env, vendor) {
     throw new BootstrapError(`nbconvert --to html failed for ${path.basename(executed)}:\n${result.stderr}`);
   }
   return executed.replace(/\.ipynb$/, '.html');
+}
+
+/** The executed notebook without the appended checks' cell (the reader's notebook has none). */
+function withoutChecks(nb) {
+  return { ...nb, cells: nb.cells.filter((cell) => cell.id !== 'appended-checks') };
 }
 
 function countOutputs(nb, predicate) {
@@ -298,7 +309,7 @@ async function build({ out, notebooks, liveOnly }) {
   for (const name of liveOnly ? [] : notebookNames(notebooks)) {
     log(`running ${name} (${mode} mode)`);
     const { executed, seconds } = await executeNotebook(notebooks, name, work, python, env);
-    const nb = JSON.parse(fs.readFileSync(executed, 'utf8'));
+    const nb = withoutChecks(JSON.parse(fs.readFileSync(executed, 'utf8')));
     const about = describeNotebook(nb, name);
     nb.metadata.title = about.title; // nbconvert's <title>
     fs.writeFileSync(executed, JSON.stringify(nb));

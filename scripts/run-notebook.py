@@ -1,6 +1,11 @@
 """Execute a notebook headless with nbclient and write the executed copy.
 
-usage: run-notebook.py --kernel NAME [--timeout S] [--startup-timeout S] INPUT.ipynb OUTPUT.ipynb
+usage: run-notebook.py --kernel NAME [--timeout S] [--startup-timeout S]
+                       [--parameters ASSIGNMENTS] [--append FILE] INPUT.ipynb OUTPUT.ipynb
+
+--parameters inserts a code cell (tagged "injected-parameters", papermill's convention) holding
+ASSIGNMENTS (e.g. "seed = 7;") right after the cell tagged "parameters"; it is an error when the
+notebook has no such cell. --append adds FILE's text as a last code cell (the chapter's checks).
 
 The kernel starts in INPUT's folder. A cell fails when its execute_reply has status "error"
 (tslab reports errors only there) or when it produced an "error" output; "raises-exception"
@@ -20,6 +25,8 @@ def parse_args():
     parser.add_argument("--kernel", required=True, help="kernelspec name")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     parser.add_argument("--startup-timeout", type=int, default=120, help="seconds for the kernel to start")
+    parser.add_argument("--parameters", help="code inserted after the cell tagged 'parameters'")
+    parser.add_argument("--append", help="a file whose text runs as the last cell")
     parser.add_argument("input")
     parser.add_argument("output")
     return parser.parse_args()
@@ -44,9 +51,26 @@ def last_executed_cell(nb):
     return executed[-1] if executed else 0
 
 
+def inject_parameters(nb, code):
+    """Inserts `code` after the cell tagged 'parameters'; returns False when there is none."""
+    for index, cell in enumerate(nb.cells):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            injected = nbformat.v4.new_code_cell(code, id="injected-parameters")
+            injected.metadata["tags"] = ["injected-parameters"]
+            nb.cells.insert(index + 1, injected)
+            return True
+    return False
+
+
 def main():
     args = parse_args()
     nb = nbformat.read(args.input, as_version=4)
+    if args.parameters is not None and not inject_parameters(nb, args.parameters):
+        print(f"{args.input} has no cell tagged 'parameters'", file=sys.stderr)
+        return 2
+    if args.append:
+        with open(args.append, encoding="utf-8") as handle:
+            nb.cells.append(nbformat.v4.new_code_cell(handle.read(), id="appended-checks"))
     failures = []
 
     def on_cell_executed(cell, cell_index, execute_reply):

@@ -29,6 +29,10 @@ export interface RunNotebookOptions {
   totalTimeoutMs?: number;
   /** Extra environment for the kernel; STOCHGRAD_FAST defaults to "1". */
   env?: NodeJS.ProcessEnv;
+  /** Code inserted after the cell tagged `parameters` (papermill's convention), e.g. `seed = 7;`. */
+  parameters?: string;
+  /** A file whose text runs as a last cell (the chapter's checks, notebooks/checks/). */
+  append?: string;
 }
 
 export interface NotebookRun {
@@ -82,6 +86,8 @@ export async function runNotebook(notebookPath: string, options: RunNotebookOpti
     path.join(ROOT, 'scripts', 'run-notebook.py'),
     `--kernel=${setup.kernel}`,
     `--timeout=${options.cellTimeout ?? 600}`,
+    ...(options.parameters === undefined ? [] : [`--parameters=${options.parameters}`]),
+    ...(options.append === undefined ? [] : [`--append=${options.append}`]),
     input,
     executedPath,
   ];

@@ -1,6 +1,9 @@
 /**
- * Every notebooks/*.ipynb runs headless through Jupyter with the project kernel (STOCHGRAD_FAST=1);
- * any cell error fails that notebook's test. A fixture with a failing cell proves failures are caught.
+ * Every notebooks/*.ipynb runs headless through Jupyter with the project kernel (STOCHGRAD_FAST=1),
+ * with its checks (notebooks/checks/<notebook>.ts) appended as a last cell; any cell error fails
+ * that notebook's test. Every chapter 01–06 has one cell tagged `parameters` with a `seed`, and runs
+ * to the end with another seed (no checks: a reader's change must not fail the chapter). A fixture
+ * with a failing cell proves failures are caught.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -16,6 +19,21 @@ const notebooks = fs
   .readdirSync(NOTEBOOK_DIR)
   .filter((name) => name.endsWith('.ipynb'))
   .sort();
+const CHAPTERS_WITH_PARAMETERS = notebooks.filter((name) => /^0[1-6]_/.test(name));
+const checksOf = (name: string) => {
+  const file = path.join(NOTEBOOK_DIR, 'checks', name.replace(/\.ipynb$/, '.ts'));
+  return fs.existsSync(file) ? file : undefined;
+};
+
+/** The cells of a notebook tagged `parameters`. */
+function parameterCells(name: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(path.join(NOTEBOOK_DIR, name), 'utf8')) as {
+    cells: { cell_type: string; metadata: { tags?: string[] }; source: string | string[] }[];
+  };
+  return nb.cells
+    .filter((cell) => cell.cell_type === 'code' && (cell.metadata.tags ?? []).includes('parameters'))
+    .map((cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source));
+}
 
 describe('notebooks', { concurrency: Math.max(1, Math.min(4, os.availableParallelism() - 1)) }, () => {
   test('notebooks/ contains notebooks', () => {
@@ -24,9 +42,27 @@ describe('notebooks', { concurrency: Math.max(1, Math.min(4, os.availableParalle
 
   for (const name of notebooks) {
     test(`notebooks/${name} runs without errors`, { timeout: TIMEOUT_MS }, async () => {
-      await executeNotebook(path.join(NOTEBOOK_DIR, name));
+      await executeNotebook(path.join(NOTEBOOK_DIR, name), { append: checksOf(name) });
     });
   }
+
+  for (const name of CHAPTERS_WITH_PARAMETERS) {
+    test(
+      `notebooks/${name} has one parameters cell with a seed, and runs with seed = 7`,
+      { timeout: TIMEOUT_MS },
+      async () => {
+        const cells = parameterCells(name);
+        assert.equal(cells.length, 1, 'one cell tagged "parameters"');
+        assert.match(cells[0], /^let seed = \d+;/m);
+        await executeNotebook(path.join(NOTEBOOK_DIR, name), { parameters: 'seed = 7;' });
+      },
+    );
+  }
+
+  test('every file of notebooks/checks/ belongs to a notebook', () => {
+    const files = fs.readdirSync(path.join(NOTEBOOK_DIR, 'checks'));
+    for (const file of files) assert.ok(notebooks.includes(file.replace(/\.ts$/, '.ipynb')), file);
+  });
 });
 
 describe('notebook runner', () => {
@@ -38,6 +74,24 @@ describe('notebook runner', () => {
     const executed = JSON.parse(fs.readFileSync(run.executedPath, 'utf8'));
     assert.equal(executed.cells[2].outputs.length, 0, 'cells after the failure must not run');
   });
+
+  test(
+    'injects parameters after the cell tagged "parameters", and appends a file as the last cell',
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const fixture = path.join(ROOT, 'test', 'fixtures', 'parameters.ipynb');
+      assert.equal((await runNotebook(fixture)).ok, false, 'without injection the fixture fails');
+      assert.equal((await runNotebook(fixture, { parameters: 'seed = 7;' })).ok, true);
+      const append = path.join(os.tmpdir(), `stochgrad-append-${process.pid}.ts`);
+      fs.writeFileSync(append, 'throw new Error("stochgrad fixture: appended");');
+      try {
+        const run = await runNotebook(fixture, { parameters: 'seed = 7;', append });
+        assert.match(run.errorText, /stochgrad fixture: appended/);
+      } finally {
+        fs.rmSync(append, { force: true });
+      }
+    },
+  );
 
   test('executeNotebook rejects with the error text', { timeout: TIMEOUT_MS }, async () => {
     await assert.rejects(executeNotebook(FIXTURE), /Error: stochgrad fixture: deliberate failure/);

@@ -1,0 +1,10 @@
+// The checks of 01_estimators.ipynb, appended to it by the notebook tests (test/notebooks.test.ts) at the
+// default parameters; they read the chapter's variables.
+const unbiasedRows = comparison.rows.filter((row) => estimators[row.estimator].unbiased);
+const bound = zBound(1e-3, unbiasedRows.length);
+for (const row of unbiasedRows) {
+  const z = row.biasZ[0];
+  if (z !== null && Math.abs(z) > bound) throw new Error(`${row.estimator}: |z| = ${Math.abs(z)} exceeds ${bound}`);
+}
+console.log(`all ${unbiasedRows.length} unbiased estimators within |z| < ${bound.toFixed(2)}`);
+tf.dispose([logits, exact]);
