@@ -362,13 +362,14 @@ export function shippedPlansTable(options: { dir?: string } = {}): string {
       Number(r.plan.base.steps).toLocaleString('en-US'),
       `${done} of ${r.runs.length}`,
       `${(m.wallSeconds / 3600).toFixed(2)} h, ${String(m.workers ?? '?')} workers, load ${m.loadAverage.start[0]} → ${m.loadAverage.end[0]}`,
+      `${(m.runs.reduce((sum, run) => sum + (run.wallSeconds ?? 0), 0) / 3600).toFixed(2)} h`,
       `${m.stochgrad}, \`${m.commit.slice(0, 7)}\``,
     ];
     return `| ${cells.join(' | ')} |`;
   });
   return [
-    '| plan | estimators | seeds | other grid | steps per run | runs done | wall time on 2 cores | stochgrad, commit |',
-    '|---|---|---|---|---|---|---|---|',
+    "| plan | estimators | seeds | other grid | steps per run | runs done | wall time of the recorded sessions | sum of the runs' wall times | stochgrad, commit |",
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
