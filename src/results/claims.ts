@@ -81,22 +81,28 @@ function sideFilter(results: ShippedResults, spec: ClaimSpec, side: 'a' | 'b'): 
   return { ...where, [spec.choose.column]: chosen };
 }
 
+/** A run's reading, and the steps it averages (`tail`; empty for `final`). */
+interface Reading {
+  value: number;
+  steps: number[];
+}
+
 /** Per run of one side: its pairing value and its reading. */
-function readings(results: ShippedResults, spec: ClaimSpec, side: 'a' | 'b'): Map<string, number> {
+function readings(results: ShippedResults, spec: ClaimSpec, side: 'a' | 'b'): Map<string, Reading> {
   const pair = spec.pair ?? 'seed';
   const where = sideFilter(results, spec, side);
-  const out = new Map<string, number>();
+  const out = new Map<string, Reading>();
   if ((spec.reading ?? 'tail') === 'final') {
     for (const row of results.results.filter((r) => matches(r, where))) {
       const value = finiteNumber(row[spec.metric]);
-      if (value !== undefined) out.set(String(row[pair]), value);
+      if (value !== undefined) out.set(String(row[pair]), { value, steps: [] });
     }
     return out;
   }
   const until = spec.until ?? Infinity;
   const rows = results.history.filter((r) => matches(r, where) && Number(r.step) <= until);
   for (const run of tailMeans(rows, { metric: spec.metric, by: ['index', pair], last: spec.last ?? 5 })) {
-    if (run.value !== null) out.set(String(run.group[pair]), run.value);
+    if (run.value !== null) out.set(String(run.group[pair]), { value: run.value, steps: run.points });
   }
   return out;
 }
@@ -113,9 +119,18 @@ export function claimFromResults(results: ShippedResults, spec: ClaimSpec): Clai
   if (a.size === 0 || b.size === 0)
     throw new ArgumentError('spec', `no runs of ${a.size === 0 ? spec.a : spec.b} with a reading of ${spec.metric}`);
   const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => Number(x) - Number(y));
+  for (const s of seeds) {
+    if (a.get(s)!.steps.join() !== b.get(s)!.steps.join()) {
+      throw new ArgumentError(
+        'spec',
+        `${spec.a} and ${spec.b} (${spec.pair ?? 'seed'} ${s}) are read at different steps ` +
+          `(${a.get(s)!.steps.join(', ')} against ${b.get(s)!.steps.join(', ')}): runs of different lengths; set until`,
+      );
+    }
+  }
   return {
     claim: spec.claim,
-    differences: seeds.map((s) => a.get(s)! - b.get(s)!),
+    differences: seeds.map((s) => a.get(s)!.value - b.get(s)!.value),
     expected: spec.expected,
     ...(spec.untestable ? { untestable: spec.untestable } : {}),
   };
