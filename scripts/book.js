@@ -15,7 +15,7 @@
  *   site/stochgrad/        the browser build the live pages load
  *   site/docs/, site/api/  the documentation pages and the API reference (scripts/docs-pages.js)
  *
- * usage: node scripts/book.js [--out DIR] [--notebooks DIR] [--live-only] [--serve [--no-build] [--port N]]
+ * usage: node scripts/book.js [--out DIR] [--notebooks DIR] [--live-only] [--serve [--no-build] [--port N] [--host H]]
  * (defaults: site/, notebooks/). --live-only skips the notebooks (a site of live pages only);
  * --serve then serves the site on 127.0.0.1 with COOP/COEP headers (so wasm may use threads) and
  * prints its URL, until Ctrl-C; --no-build serves an existing site as it is.
@@ -52,19 +52,19 @@ const MATHJAX_URL = 'mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe';
 const PLOTLY_MIME_TYPE = 'application/vnd.plotly.v1+json';
 const CELL_TIMEOUT_S = 3600;
 
-const USAGE = 'usage: node scripts/book.js [--out DIR] [--notebooks DIR] [--live-only] [--serve [--no-build] [--port N]]';
+const USAGE = 'usage: node scripts/book.js [--out DIR] [--notebooks DIR] [--live-only] [--serve [--no-build] [--port N] [--host H]]';
 const FLAGS = { '--live-only': 'liveOnly', '--serve': 'serve', '--no-build': 'noBuild' };
 
 function parseArgs(argv) {
-  const options = { out: path.join(ROOT, 'site'), notebooks: NOTEBOOK_DIR, liveOnly: false, serve: false, noBuild: false, port: 8000 };
+  const options = { out: path.join(ROOT, 'site'), notebooks: NOTEBOOK_DIR, liveOnly: false, serve: false, noBuild: false, port: 8000, host: '127.0.0.1' };
   for (let i = 0; i < argv.length; i += 1) {
     if (FLAGS[argv[i]]) {
       options[FLAGS[argv[i]]] = true;
       continue;
     }
-    const key = { '--out': 'out', '--notebooks': 'notebooks', '--port': 'port' }[argv[i]];
+    const key = { '--out': 'out', '--notebooks': 'notebooks', '--port': 'port', '--host': 'host' }[argv[i]];
     if (!key || argv[i + 1] == null) throw new BootstrapError(`unexpected argument ${JSON.stringify(argv[i])}; ${USAGE}`);
-    options[key] = key === 'port' ? Number(argv[i + 1]) : path.resolve(argv[i + 1]);
+    options[key] = key === 'port' ? Number(argv[i + 1]) : key === 'host' ? argv[i + 1] : path.resolve(argv[i + 1]);
     i += 1;
   }
   if (!(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) throw new BootstrapError(`--port must be a port number (0-65535); ${USAGE}`);
@@ -257,15 +257,15 @@ function checkReplaceable(out) {
 }
 
 /** Serves `out` until Ctrl-C, printing its URL. */
-async function serve(out, port) {
+async function serve(out, port, host) {
   if (!fs.existsSync(path.join(out, 'index.html'))) throw new BootstrapError(`${out} has no index.html; build the book first (npm run book)`);
   let server;
   try {
-    server = await serveStatic(out, { port });
+    server = await serveStatic(out, { port, host });
   } catch (error) {
     if (error.code !== 'EADDRINUSE') throw error;
     log(`port ${port} is busy; using a free one`);
-    server = await serveStatic(out, { port: 0 });
+    server = await serveStatic(out, { port: 0, host });
   }
   log(`serving ${path.relative(process.cwd(), out) || out}/ with COOP/COEP (wasm threads allowed); Ctrl-C stops`);
   console.log(`\nstochgrad: the book is at ${server.url}  (live pages: ${server.url}live/playground.html)\n`);
@@ -287,7 +287,7 @@ function chapterTitleFrom(notebooks) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!options.noBuild) await build(options);
-  if (options.serve) await serve(options.out, options.port);
+  if (options.serve) await serve(options.out, options.port, options.host);
 }
 
 async function build({ out, notebooks, liveOnly }) {

@@ -1,13 +1,14 @@
 'use strict';
 /**
  * A static file server for the book (`npm run book -- --serve`), the live-page tests and the live
- * bench: 127.0.0.1 only, GET and HEAD, no directory listings outside index.html. With `isolated`
+ * bench: 127.0.0.1 unless told otherwise, GET and HEAD, no directory listings outside index.html. With `isolated`
  * (the default) every response carries COOP/COEP (`Cross-Origin-Opener-Policy: same-origin`,
  * `Cross-Origin-Embedder-Policy: require-corp`), so pages are cross-origin isolated and tfjs's
  * wasm backend may use threads. Plain Node, no dependencies.
  */
 const fs = require('fs');
 const http = require('http');
+const os = require('os');
 const path = require('path');
 
 const TYPES = {
@@ -50,10 +51,11 @@ function resolveFile(root, urlPath) {
 }
 
 /**
- * Serves `root` on 127.0.0.1:`port` (0 = any free port). Resolves with `{ url, server, close() }`
- * once listening; `url` ends in `/`.
+ * Serves `root` on `host`:`port` (default 127.0.0.1; 0 = any free port; `0.0.0.0` = every network
+ * interface, for a workshop room). Resolves with `{ url, server, close() }` once listening; `url`
+ * ends in `/`.
  */
-function serveStatic(root, { port = 0, isolated = true } = {}) {
+function serveStatic(root, { port = 0, isolated = true, host = '127.0.0.1' } = {}) {
   const base = path.resolve(root);
   const server = http.createServer((request, response) => {
     const headers = isolated ? { ...ISOLATION_HEADERS } : {};
@@ -73,8 +75,9 @@ function serveStatic(root, { port = 0, isolated = true } = {}) {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const url = `http://127.0.0.1:${server.address().port}/`;
+    server.listen(port, host, () => {
+      const shown = host === '0.0.0.0' ? os.hostname() : host;
+      const url = `http://${shown}:${server.address().port}/`;
       resolve({ url, server, close: () => new Promise((done) => server.close(() => done())) });
     });
   });
