@@ -6,9 +6,9 @@
  *   site/index.html        one line per notebook: title, one-line description, run time
  *   site/<notebook>.html   the executed notebook with interactive charts
  *   site/plotly.min.js     the one shared Plotly bundle every page loads (not 4.7 MB per page)
- *   site/require.min.js    Debian's require.js, when installed (nbconvert's pages load it)
- *   site/mathjax/          the part of Debian's MathJax 2 the pages use (≈1.4 MB), when installed;
- *                          otherwise pages link the MathJax nbconvert names (a CDN for pip's nbconvert)
+ *   site/require.js        require.js (npm's requirejs; nbconvert's pages load it)
+ *   site/mathjax/          the part of MathJax 2 (npm's mathjax, the version nbconvert's template
+ *                          configures) the pages use: formulas render offline on any machine
  *   site/book.json         what was built: mode, vendored scripts, per notebook its title,
  *                          description, seconds, figures; the live pages
  *   site/live/             the live pages (scripts/live-pages.js): the library runs in the page
@@ -33,9 +33,9 @@ const { serveStatic } = require('./serve');
 
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
 const PLOTLY_FILE = 'plotly.min.js';
-const REQUIRE_JS_SOURCE = '/usr/share/javascript/requirejs/require.min.js';
-const REQUIRE_JS_FILE = 'require.min.js';
-const MATHJAX_SOURCE = '/usr/share/javascript/mathjax';
+/** require.js and MathJax 2 (the version nbconvert's template configures) from the npm registry (dev dependencies). */
+const vendorSource = (file) => require.resolve(file, { paths: [ROOT] });
+const REQUIRE_JS_FILE = 'require.js';
 /** What MathJax 2 loads for nbconvert's `TeX-AMS_CHTML-full,Safe` configuration. */
 const MATHJAX_PARTS = [
   'MathJax.js',
@@ -149,17 +149,14 @@ async function executeNotebook(notebookDir, name, workDir, python, env) {
   return { executed, seconds };
 }
 
-/** Copies Debian's require.js and MathJax into the site when installed; returns which were copied. */
+/** Copies require.js and the MathJax parts the pages use into the site; returns which were copied. */
 function copyVendorScripts(staging) {
-  const requireJs = fs.existsSync(REQUIRE_JS_SOURCE);
-  if (requireJs) fs.copyFileSync(REQUIRE_JS_SOURCE, path.join(staging, REQUIRE_JS_FILE));
-  const mathJax = MATHJAX_PARTS.every((part) => fs.existsSync(path.join(MATHJAX_SOURCE, part)));
-  if (mathJax) {
-    for (const part of MATHJAX_PARTS) {
-      fs.cpSync(path.join(MATHJAX_SOURCE, part), path.join(staging, 'mathjax', part), { recursive: true, dereference: true });
-    }
+  fs.copyFileSync(vendorSource('requirejs/require.js'), path.join(staging, REQUIRE_JS_FILE));
+  const mathJaxDir = path.dirname(vendorSource('mathjax/MathJax.js'));
+  for (const part of MATHJAX_PARTS) {
+    fs.cpSync(path.join(mathJaxDir, part), path.join(staging, 'mathjax', part), { recursive: true, dereference: true });
   }
-  return { requireJs, mathJax };
+  return { requireJs: true, mathJax: true };
 }
 
 function exportHtml(executed, python, env, vendor) {

@@ -168,7 +168,8 @@ describe('book', { skip: chromiumSkip, timeout: BUILD_TIMEOUT_MS }, () => {
         .allTextContents();
       assert.deepEqual(stderrErrors, [], 'error outputs in the page');
       const hasMath = /\$[^$\n]+\$/.test(fs.readFileSync(path.join(NOTEBOOK_DIR, name), 'utf8'));
-      if (vendor.mathJax && hasMath) {
+      assert.ok(vendor.mathJax && vendor.requireJs, 'the site carries MathJax and require.js');
+      if (hasMath) {
         await page.waitForFunction(() => document.querySelectorAll('.MathJax_CHTML').length > 0, null, {
           timeout: 30_000,
         });
