@@ -400,3 +400,16 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
     assert.deepEqual(PAGES.slice().sort(), ['arm-toy.html', 'baseline.html', 'playground.html', 'vae.html']);
   });
 });
+
+test('live pages: p0 reaches 0.4999 and 0.5001, and every page says what to try', () => {
+  for (const page of ['arm-toy', 'playground']) {
+    const body = fs.readFileSync(path.join(ROOT, 'live', `${page}.body.html`), 'utf8');
+    const input = body.match(/<input[^>]*name="p0"[^>]*>/)?.[0] ?? '';
+    const step = Number(input.match(/step="([^"]+)"/)?.[1]);
+    assert.ok(step > 0 && step <= 1e-4, `${page}: the p0 control steps by ${step}`);
+    for (const value of ['0.4999', '0.5001']) assert.ok(body.includes(`value="${value}"`), `${page}: preset ${value}`);
+  }
+  for (const file of fs.readdirSync(path.join(ROOT, 'live')).filter((name) => name.endsWith('.body.html'))) {
+    assert.match(fs.readFileSync(path.join(ROOT, 'live', file), 'utf8'), /<p class="try"><strong>Try:<\/strong>/, file);
+  }
+});

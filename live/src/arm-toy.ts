@@ -70,7 +70,16 @@ async function train(signal: AbortSignal): Promise<void> {
     state.path = path;
     state.done = true;
     $('summary').innerHTML = sg.dataFrameHtml(
-      sg.lab.summarizeTrajectories(trajectories) as unknown as Library.TableRecord[],
+      sg.lab.summarizeTrajectories(trajectories).map((s) => ({
+        estimator: s.estimator,
+        runs: s.runs,
+        'share that passed σ = 0.9': s.reached,
+        'median step it first did': s.medianFirstStep,
+        'share that ended below ½': s.endBelowHalf,
+        'final σ: lowest': s.finalMin,
+        'final σ: mean': s.finalMean,
+        'final σ: highest': s.finalMax,
+      })),
       { digits: 3 },
     );
     const stepsTo = sg.lab.deterministicStepsTo(p0, 0.9, lr);
