@@ -12,7 +12,9 @@
  * @module stochgrad/lab
  */
 
-// Chapter 01 and 06: estimators side by side, and the what-if playground
+// Chapter 01 and 06: why a coin flip needs an estimator; estimators side by side; the what-if playground
+export { coinFlipFigure } from './coin-flip';
+export type { CoinFlipOptions } from './coin-flip';
 export { closedFormGradient, compareEstimators } from './compare';
 export type { CompareConfig, CompareRow, Comparison } from './compare';
 export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './playground';
