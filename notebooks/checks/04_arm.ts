@@ -18,6 +18,13 @@ armStats.forEach((s, k) => s.variance.forEach((v, i) => {
   if (!(v < arStats[k].variance[i] && v < reinforceStats[k].variance[i])) fail(`ARM variance not below AR/REINFORCE (${problems[k].name} unit ${i + 1})`);
 }));
 if (!(armStats[0].variance[0] < reinforceStats[0].variance[0] / 200 && armStats[0].variance[0] < arStats[0].variance[0] / 200)) fail("ARM not 100x below REINFORCE/AR at equal evaluations on the toy");
+// Step 4's table: the mean of u − ½ over each interval the pair picks out (a grid of 1,000 u: within 0.002).
+const tableOk = [
+  [meanOver((b, t) => b === 1 && t === 0), -sigmaPair / 2],
+  [meanOver((b, t) => b === 1 && t === 1), 0],
+  [meanOver((b, t) => b === 0 && t === 1), sigmaPair / 2],
+].every(([measured, table]) => Math.abs(measured - table) < 0.002);
+if (!tableOk) fail("step 4's table of E[u − ½ | b, b̃] does not match the grid");
 // The pair differs with probability 1 − |1 − 2σ(φ)|, and ARM is nonzero exactly then.
 for (const r of differ) {
   if (!(Math.abs(r.z) < BOUND)) fail(`pair at φ = ${r.phi}: z = ${r.z}`);
