@@ -165,7 +165,7 @@ describe('live pages', { skip: chromiumSkip, timeout: 20 * 60_000 }, () => {
     const view = await open(`playground.html?${query}`);
     const first = await waitFor(view.page, 's.computations >= 1');
     assert.equal(first.backend, 'wasm');
-    assert.equal(first.draws, 5, 'five charts');
+    assert.equal(first.draws, 6, 'six charts: two of means against exact, bias z, variance, SNR, cost');
     const node = await playground({
       objective: { kind: 'arm-toy', p0: 0.499 },
       logits: [0, 1.5, -1],

@@ -76,6 +76,19 @@ describe('playground', () => {
     for (const name of ['variance', 'snr', 'cost'] as const) assert.equal(figures[name].layout.yaxis?.type, 'log');
   });
 
+  test('mean against exact: unbiased and biased estimators in panels of their own, each bar ± 2 se', async () => {
+    const dash = await playground({ ...base, estimators: ['arm', 'disarm', 'st', 'concrete'] });
+    const names = (fig: (typeof dash.figures)['meanVsExact']) => fig.data.map((trace) => trace.name);
+    assert.deepEqual(names(dash.figures.meanVsExact), ['exact', 'arm', 'disarm']);
+    assert.deepEqual(names(dash.figures.biasedMeanVsExact), ['exact', 'st', 'concrete']);
+    const arm = dash.rows.find((row) => row.estimator === 'arm')!;
+    assert.deepEqual(
+      dash.figures.meanVsExact.data[1].error_y?.array,
+      arm.standardError.map((se) => 2 * se),
+    );
+    assert.equal(dash.figures.meanVsExact.data[0].error_y, undefined, 'the exact bars have no error bars');
+  });
+
   test('re-running leaves the tensor count flat', async () => {
     await playground({ ...base, repeats: 2 });
     const before = tf.memory().numTensors;

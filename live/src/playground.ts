@@ -48,8 +48,9 @@ async function recompute(signal: AbortSignal): Promise<void> {
   $('exact').textContent =
     `E[f] = ${sg.formatNumber(dash.expectation)};  exact gradient ∂E[f]/∂φ = [${dash.exact.map((g) => sg.formatNumber(g)).join(', ')}];  |z| bound ${dash.zBound.toFixed(2)}`;
   $('summary').innerHTML = sg.dataFrameHtml(dash.summary, { digits: 3 });
-  const { meanVsExact, biasZ, variance, snr, cost } = dash.figures;
+  const { meanVsExact, biasedMeanVsExact, biasZ, variance, snr, cost } = dash.figures;
   await draw('mean-vs-exact', meanVsExact);
+  await draw('biased-mean-vs-exact', biasedMeanVsExact);
   await draw('bias-z', biasZ);
   await draw('variance', variance);
   await draw('snr', snr);

@@ -65,7 +65,10 @@ export interface PlaygroundRow {
 }
 
 export interface PlaygroundFigures {
+  /** The unbiased estimators' means ± 2 se beside the exact gradient. */
   meanVsExact: Figure;
+  /** The biased estimators' means ± 2 se beside the exact gradient (only the exact bars when none is chosen). */
+  biasedMeanVsExact: Figure;
   variance: Figure;
   snr: Figure;
   cost: Figure;
@@ -256,20 +259,33 @@ function coordinateTable(rows: PlaygroundRow[], exact: number[]): TableRecord[] 
 function figures(rows: PlaygroundRow[], exact: number[], bound: number, title: string): PlaygroundFigures {
   const names = rows.map((row) => row.estimator);
   const units = exact.map((_, i) => unitLabel(i));
-  const meanVsExact = barChart(
-    [
-      { x: units, y: exact, name: 'exact', color: '#000000' },
-      ...rows.map((row, k) => ({
-        x: units,
-        y: row.mean,
-        name: row.estimator,
-        color: ESTIMATOR_COLORS[k % ESTIMATOR_COLORS.length],
-      })),
-    ],
-    { title: `Mean estimate against the exact gradient (${title})`, xTitle: 'unit', yTitle: 'gradient ∂E[f]/∂φ_i' },
-  );
-  // Up to 16 series: a legend on the right instead of the house's horizontal one above the plot.
-  meanVsExact.layout.legend = { orientation: 'v', x: 1.02, y: 1, xanchor: 'left', yanchor: 'top' };
+  // Unbiased and biased estimators in panels of their own: a biased mean can sit far from the exact
+  // gradient and would set the scale that hides every unbiased bar and its error bar.
+  const meanPanel = (unbiased: boolean, what: string) => {
+    const chosen = rows.map((row, k) => ({ row, k })).filter(({ row }) => row.unbiased === unbiased);
+    const figure = barChart(
+      [
+        { x: units, y: exact, name: 'exact', color: '#000000' },
+        ...chosen.map(({ row, k }) => ({
+          x: units,
+          y: row.mean,
+          error: row.standardError.map((se) => 2 * se),
+          name: row.estimator,
+          color: ESTIMATOR_COLORS[k % ESTIMATOR_COLORS.length],
+        })),
+      ],
+      {
+        title: `Mean estimate ± 2 se against the exact gradient: ${what} (${title})`,
+        xTitle: 'unit',
+        yTitle: 'gradient ∂E[f]/∂φ_i',
+      },
+    );
+    // Up to 16 series: a legend on the right instead of the house's horizontal one above the plot.
+    figure.layout.legend = { orientation: 'v', x: 1.02, y: 1, xanchor: 'left', yanchor: 'top' };
+    return figure;
+  };
+  const meanVsExact = meanPanel(true, 'the unbiased estimators');
+  const biasedMeanVsExact = meanPanel(false, 'the biased estimators');
   const variance = barChart(
     { x: names, y: rows.map((row) => row.totalVariance), name: 'Σ_i Var(ĝ_i)' },
     {
@@ -314,7 +330,7 @@ function figures(rows: PlaygroundRow[], exact: number[], bound: number, title: s
     })),
   );
   biasZ.data.push(...edges.data.map((trace) => ({ ...trace, showlegend: false })));
-  return { meanVsExact, variance, snr, cost, biasZ };
+  return { meanVsExact, biasedMeanVsExact, variance, snr, cost, biasZ };
 }
 
 function describeObjective(spec: PlaygroundObjective): string {

@@ -35,6 +35,8 @@ export interface BarSeries {
   y: Numbers;
   name?: string;
   color?: string;
+  /** Half-widths of error bars, one per bar, ≥ 0 (e.g. 2 standard errors). */
+  error?: Numbers;
 }
 
 export interface HistogramSeries {
@@ -119,6 +121,12 @@ export function barChart(series: BarSeries | BarSeries[], options: ChartOptions 
     const trace: Trace = { type: 'bar', x, y };
     if (s.name != null) trace.name = s.name;
     if (s.color) trace.marker = { color: s.color };
+    if (s.error != null) {
+      const error = toNumbers(s.error, `${where}.error`).map((e) => e ?? 0); // no bar where unknown
+      checkSameLength(x, error, `${where}.error`);
+      if (!error.every((e) => e >= 0)) throw new RangeError(`${where}.error: error bars must be ≥ 0`);
+      trace.error_y = { type: 'data', array: error, visible: true };
+    }
     return trace;
   });
   const fig = build(data, options, 'barChart');

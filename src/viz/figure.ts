@@ -38,6 +38,8 @@ export interface Trace {
   fillcolor?: string;
   /** `skip`: no hover label (bandChart's bands). */
   hoverinfo?: 'all' | 'skip' | 'none';
+  /** Symmetric error bars of a bar trace: `array[k]` above and below point k (barChart's `error`). */
+  error_y?: { type: 'data'; array: number[]; visible: boolean };
   /** Per-point labels and where they sit (scatterChart's `labels`). */
   text?: string[];
   textposition?: 'top center' | 'bottom center' | 'middle right' | 'middle left';
