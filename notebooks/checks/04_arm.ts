@@ -25,6 +25,9 @@ const tableOk = [
   [meanOver((b, t) => b === 0 && t === 1), sigmaPair / 2],
 ].every(([measured, table]) => Math.abs(measured - table) < 0.002);
 if (!tableOk) fail("step 4's table of E[u − ½ | b, b̃] does not match the grid");
+// The merge, seen: ARM is the average of the two AR estimates on the grid, and the two are strongly anti-correlated.
+if (!picture.u.every((_, k) => Math.abs(picture.arm[k] - (picture.ar[k] + picture.arTwin[k]) / 2) < 1e-6)) fail("ARM is not the average of AR(u) and AR(1 − u)");
+if (!(picture.correlation < -0.99)) fail(`corr(AR(u), AR(1 − u)) = ${picture.correlation}, the text says almost −1`);
 // The pair differs with probability 1 − |1 − 2σ(φ)|, and ARM is nonzero exactly then.
 for (const r of differ) {
   if (!(Math.abs(r.z) < BOUND)) fail(`pair at φ = ${r.phi}: z = ${r.z}`);

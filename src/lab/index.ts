@@ -30,7 +30,9 @@ export type { MeanWithError, UnitSample, UnitSampleOptions } from './unit-sample
 export { curvatureObjective, curvatureSweep } from './curvature-sweep';
 export type { CurvatureSweepConfig, CurvatureSweepRow } from './curvature-sweep';
 
-// Chapter 04: ARM against DisARM as the units grow; SGD trajectories on ARM's toy; its saturation
+// Chapter 04: antithetic sampling seen; ARM against DisARM as the units grow; SGD trajectories on ARM's toy; its saturation
+export { antitheticPicture } from './antithetic-picture';
+export type { AntitheticPicture, AntitheticPictureOptions } from './antithetic-picture';
 export { antitheticSweep } from './antithetic-sweep';
 export type { AntitheticSweepOptions, AntitheticSweepRow } from './antithetic-sweep';
 export {
