@@ -8,3 +8,6 @@ for (const row of unbiasedRows) {
 }
 console.log(`all ${unbiasedRows.length} unbiased estimators within |z| < ${bound.toFixed(2)}`);
 tf.dispose([logits, exact]);
+// Variance, seen: REINFORCE's two values, DisARM's one, at φ = 0 (the text names them).
+if (histograms[0].distinct?.length !== 2) throw new Error(`REINFORCE takes ${histograms[0].distinct?.length ?? "many"} values at φ = 0, the text says two`);
+if (histograms[2].distinct?.length !== 1) throw new Error("DisARM is not a single value at φ = 0");

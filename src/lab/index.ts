@@ -14,6 +14,8 @@
 
 // Chapter 01 and 06: why a coin flip needs an estimator; estimators side by side; the what-if playground
 export { coinFlipFigure } from './coin-flip';
+export { estimateHistograms } from './estimate-histograms';
+export type { EstimateHistogram, EstimateHistogramOptions } from './estimate-histograms';
 export type { CoinFlipOptions } from './coin-flip';
 export { closedFormGradient, compareEstimators } from './compare';
 export type { CompareConfig, CompareRow, Comparison } from './compare';

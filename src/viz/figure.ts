@@ -87,6 +87,19 @@ export interface Layout {
   legend?: { orientation?: 'h' | 'v'; x?: number; y?: number; xanchor?: string; yanchor?: string };
   barmode?: 'group' | 'stack' | 'overlay';
   bargap?: number;
+  /** Lines drawn over the plot, e.g. a vertical mark at one x across the whole height (`yref: 'paper'`). */
+  shapes?: Shape[];
+}
+
+/** A straight line over the plot, in data coordinates (or, with `yref: 'paper'`, 0–1 of the height). */
+export interface Shape {
+  type: 'line';
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  yref?: 'y' | 'paper';
+  line?: Line;
 }
 
 /** Plotly's per-plot options (the fourth argument of `Plotly.newPlot`). */

@@ -3,7 +3,20 @@
  * runs), their validation, and HTML tables. The notebook side — figures as HTML and MIME bundles
  * carrying the Plotly bundle, the tslab adapter, danfojs — is Node's (src/node.ts).
  */
-export type { Axis, Datum, Figure, Font, Layout, Line, Margin, Marker, PlotConfig, Title, Trace } from './figure';
+export type {
+  Axis,
+  Datum,
+  Figure,
+  Font,
+  Layout,
+  Line,
+  Margin,
+  Marker,
+  PlotConfig,
+  Shape,
+  Title,
+  Trace,
+} from './figure';
 export { HOUSE_COLORS } from './theme';
 export type { ChartOptions } from './theme';
 export { bandChart, barChart, histogram, lineChart, scatterChart } from './charts';
