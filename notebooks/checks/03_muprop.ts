@@ -2,6 +2,8 @@
 // default parameters; they read the chapter's variables.
 const fail = (message: string) => { throw new Error(`closing check: ${message}`); };
 if (mupropStats.maxAbsZ! > unbiasedBound) fail(`MuProp |z| = ${mupropStats.maxAbsZ} on one layer`);
+// The linearisation, seen: the residual keeps less of f's variance than f has (a = 0.3 here).
+if (!(taylor.residualVariance < taylor.fVariance)) fail(`Var(f − h) = ${taylor.residualVariance} is not below Var f = ${taylor.fVariance}`);
 const sweepBound = zBound(1e-3, sweep.length * phi.length);
 for (const row of sweep.filter((row) => row.a > 0)) {
   if (row.maxAbsZ === null || row.maxAbsZ > sweepBound) fail(`${row.estimator} at a = ${row.a}: |z| = ${row.maxAbsZ}`);

@@ -28,7 +28,9 @@ export type { BaselineVarianceCurve, BaselineVarianceFigureOptions } from './bas
 export { sampleUnit } from './unit-samples';
 export type { MeanWithError, UnitSample, UnitSampleOptions } from './unit-samples';
 
-// Chapter 03: MuProp against REINFORCE as f bends
+// Chapter 03: MuProp's linearisation seen; MuProp against REINFORCE as f bends
+export { taylorPicture } from './taylor-picture';
+export type { TaylorPicture } from './taylor-picture';
 export { curvatureObjective, curvatureSweep } from './curvature-sweep';
 export type { CurvatureSweepConfig, CurvatureSweepRow } from './curvature-sweep';
 
