@@ -42,6 +42,13 @@ export type { FigureHtmlOptions } from './viz/figure-html';
 export { plotlyBundleHtml } from './viz/plotly-bundle';
 export { PLOTLY_MIME_TYPE, figureMimeBundle, plotlyJson } from './viz/mime-bundle';
 export type { FigureMimeBundle, PlotlyJson } from './viz/mime-bundle';
-export { figureDisplayBundle, figureDisplayHtml, resetPlotlyBundle, showFigure, showTable } from './viz/tslab';
+export {
+  figureDisplayBundle,
+  figureDisplayHtml,
+  resetPlotlyBundle,
+  showFigure,
+  showImageGrid,
+  showTable,
+} from './viz/tslab';
 export { dfd } from './viz/danfo';
 export type { DanfoModule, DataFrame } from './viz/danfo';

@@ -27,4 +27,6 @@ export { formatNumber } from './format-number';
 export { dataFrameHtml } from './table';
 export type { DataFrameLike, TableInput, TableOptions, TableRecord } from './table';
 export { imageGrid } from './image-grid';
+export { imageGridHtml } from './image-grid-html';
+export type { ImageGridHtmlOptions } from './image-grid-html';
 export type { ImageGrid, ImageGridOptions } from './image-grid';

@@ -8,6 +8,8 @@
  * internal to tslab (pinned at 1.0.22 in package.json); `kernelWriter` fails with a clear message
  * if a tslab upgrade removes it.
  */
+import type { ImageGrid } from './image-grid';
+import { imageGridHtml, type ImageGridHtmlOptions } from './image-grid-html';
 import { MissingPackageError } from '../errors';
 import { requirePackage } from '../require-package';
 import type { Figure } from './figure';
@@ -92,4 +94,12 @@ export function showFigure(fig: Figure): void {
 
 export function showTable(data: TableInput, options: TableOptions = {}): void {
   display('showTable', { 'text/html': dataFrameHtml(data, options) });
+}
+
+/** Displays an image grid (imageGrid) as an image, `scale` times larger, with an optional caption. */
+export function showImageGrid(grid: ImageGrid, options: ImageGridHtmlOptions = {}): void {
+  display('showImageGrid', {
+    'text/html': imageGridHtml(grid, options),
+    'text/plain': `${grid.width}×${grid.height} image grid${options.caption ? `: ${options.caption}` : ''}`,
+  });
 }
