@@ -18,7 +18,8 @@ Run it with **Kernel → Restart & Run All**. Then change the estimators, \`p0\`
   },
   {
     kind: 'code',
-    source: `import { initBackend, compareEstimators, barChart, showFigure, showTable, type EstimatorName } from "stochgrad";
+    source: `import { initBackend, barChart, showFigure, showTable, type EstimatorName } from "stochgrad";
+import { compareEstimators } from "stochgrad/lab";
 
 const backend = await initBackend();   // tfjs-node if installed, else WebAssembly, else plain JavaScript`,
   },
