@@ -137,7 +137,9 @@ test(
     const node = await import('../src');
     await node.initBackend({ backend: 'wasm', log: false });
     const digits = node.loadDataset('mnist-2k');
-    const expected = await determinismRun(node as unknown as typeof import('../src/browser'), digits);
+    // The browser build has the lab as `stochgrad.lab`; in Node it is the stochgrad/lab entry.
+    const lab = await import('../src/lab/index');
+    const expected = await determinismRun({ ...node, lab } as unknown as typeof import('../src/browser'), digits);
     node.disposeDataset(digits);
 
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-determinism-'));
