@@ -93,7 +93,8 @@ async function firstChart(browser, url, page) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-  const stochgrad = require(path.join(ROOT, 'dist', 'index.js'));
+  // The library, with the chapters' helpers (trainVaeDemo) from stochgrad/lab as the live page has them.
+  const stochgrad = { ...require(path.join(ROOT, 'dist', 'index.js')), ...require(path.join(ROOT, 'dist', 'lab', 'index.js')) };
   const { chromium } = require('playwright-core');
   const { serveStatic } = require('./serve');
   const loadBefore = loadAverage();
