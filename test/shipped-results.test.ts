@@ -24,6 +24,7 @@ const plans = fs
 /** The run each plan's test replays; the chapters replay other runs. */
 const REPLAYED: Record<string, number> = {
   'vae-fashion-linear': 12,
+  'vae-fashion-linear-variants': 2,
   'vae-fashion-nonlinear': 2,
   'sop-mnist': 14,
   'gating-mnist': 4,
