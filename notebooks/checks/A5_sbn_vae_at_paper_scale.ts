@@ -9,9 +9,9 @@ const STATED_FINDINGS: Record<string, string> = {
   "ARM's ELBO above NVIL's, linear": "reproduced",
   "straight-through's (MuProp's, with σ') ELBO below MuProp-C's, linear": "reproduced",
   "\"1/2\"'s ELBO above MuProp-C's, linear": "reproduced",
-  "DisARM's encoder-gradient variance below ARM's, nonlinear": "not testable at this budget",
-  "DisARM's training ELBO above ARM's, nonlinear": "not testable at this budget",
-  "DisARM's training ELBO above REINFORCE LOO's, nonlinear": "not testable at this budget"
+  "DisARM's encoder-gradient variance below ARM's, nonlinear": "reproduced",
+  "DisARM's training ELBO above ARM's, nonlinear": "reproduced",
+  "DisARM's training ELBO above REINFORCE LOO's, nonlinear": "reproduced"
 };
 for (const r of vaeFindings) if (r.finding !== STATED_FINDINGS[r.claim]) fail(`${r.claim}: ${r.finding}, the text says ${STATED_FINDINGS[r.claim]}`);
 if (!(belowArm.below === 505 && belowArm.of === 505)) fail("DisARM below ARM count as stated");
@@ -39,9 +39,9 @@ if (!(Math.abs(mupropRatio.find((p) => p.x === 10000)!.mean! - (2.77025)) < 0.00
 if (!(Math.abs(mupropRatio.find((p) => p.x === 20000)!.mean! - (3.40858)) < 0.005)) fail("MuProp / ARM at step 20000 as stated");
 if (!(Math.abs(mupropRatio.find((p) => p.x === 50000)!.mean! - (3.26516)) < 0.005)) fail("MuProp / ARM at step 50000 as stated");
 if (!(Math.abs(mupropCRatio.at(-1)!.mean! - (0.783343)) < 0.005)) fail("MuProp-C / ARM at the end as stated");
-if (!(nonlinearBelowArm.below === 21 && nonlinearBelowArm.of === 21 && nonlinearBelowLoo.below === 21)) fail("nonlinear counts as stated");
-if (!(Math.abs(finding("DisARM's training ELBO above ARM's, nonlinear").mean! - (0.546698)) < 0.005)) fail("DisARM's training ELBO above ARM's, nonlinear: mean as stated");
-if (!(Math.abs(finding("DisARM's training ELBO above REINFORCE LOO's, nonlinear").mean! - (-0.596021)) < 0.005)) fail("DisARM's training ELBO above REINFORCE LOO's, nonlinear: mean as stated");
+if (!(nonlinearBelowArm.below === 63 && nonlinearBelowArm.of === 63 && nonlinearBelowLoo.below === 62)) fail("nonlinear counts as stated");
+if (!(Math.abs(finding("DisARM's training ELBO above ARM's, nonlinear").mean! - (1.53097)) < 0.005)) fail("DisARM's training ELBO above ARM's, nonlinear: mean as stated");
+if (!(Math.abs(finding("DisARM's training ELBO above REINFORCE LOO's, nonlinear").mean! - (1.27091)) < 0.005)) fail("DisARM's training ELBO above REINFORCE LOO's, nonlinear: mean as stated");
 if (!vaeReplay.ok) fail(`the replay of run 5 differs from the shipped rows: ${JSON.stringify(vaeReplay.rows.filter((r) => !r.ok))}`);
 if (tf.memory().numTensors !== TENSORS_AT_START) fail(`tensors: ${TENSORS_AT_START} at start, ${tf.memory().numTensors} now`);
 console.log(`all checks passed; tensors ${tf.memory().numTensors} (as at the start)`);
