@@ -22,7 +22,8 @@ export type { SurrogateDerivative } from './core/straight-through';
 
 // Estimators and the exact oracle
 export { estimate } from './estimators/estimate';
-export { estimators, ESTIMATOR_NAMES, isEstimatorName, lookupEstimator } from './estimators/registry';
+export { estimators, ESTIMATOR_NAMES, isEstimatorName, lookupEstimator, resolveEstimator } from './estimators/registry';
+export type { ResolvedEstimator } from './estimators/registry';
 export type { EstimatorName } from './estimators/registry';
 export { blackBox } from './estimators/objective';
 export type { Objective } from './estimators/objective';
@@ -70,7 +71,7 @@ export type {
 export * from './viz';
 
 // Training: the toy model, optimisers, the training loop with checkpoints, history
-export type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './models/model';
+export type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './models/model';
 export { createToyModel } from './models/toy-model';
 export type { ToyModel, ToyModelOptions, ToySurrogateOptions } from './models/toy-model';
 export { createOptimizer, OPTIMIZER_KINDS } from './train/optimizer';

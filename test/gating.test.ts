@@ -746,6 +746,7 @@ describe('gating task', () => {
   test('evaluations: test-time gates with the target fraction on, the training criterion and gates; reinforce-gater-lr slows the gater of score-function estimators only', async () => {
     const { loadDataset, runExperiment } = await import('../src');
     const { gatingTask } = await import('../src/experiments/tasks/gating-task');
+    const { resolveTaskEstimator } = await import('../src/experiments/tasks/task');
     const { disposeDataset } = await import('../src/data/split');
     const gating = {
       experts: 40,
@@ -815,7 +816,11 @@ describe('gating task', () => {
     assert.notEqual(runs[1].history[2].lambda, Math.fround(0.1), 'adaptive-l1: λ moves');
     const dataset = loadDataset('mnist-10k');
     const scales = (estimator: string) => {
-      const task = gatingTask({ ...config, estimators: [estimator] }, estimator, dataset);
+      const task = gatingTask(
+        { ...config, estimators: [estimator] },
+        resolveTaskEstimator('gating', estimator),
+        dataset,
+      );
       const scale = task.lrScale;
       task.dispose();
       return scale;

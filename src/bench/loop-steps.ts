@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/split';
+import { networkEstimator } from '../estimators/layer';
 import type { Task } from '../experiments/tasks/task';
 import { vaeTask } from '../experiments/tasks/vae-task';
 import { train } from '../train/train';
@@ -45,7 +46,7 @@ export interface LoopBench {
 function benchTask(model: BenchModel, estimator: string, dataset: Dataset, datasetName: string): Task<unknown> {
   const shape = { latent: model === 'two-layer' ? [200, 200] : [200], kind: model === 'nonlinear' ? ('nonlinear' as const) : ('linear' as const) };
   const config = { task: 'vae' as const, estimators: [estimator], dataset: datasetName, steps: 1, batch: LOOP_BATCH, lr: LOOP_LR, seed: 1, evalEvery: 1, ...shape };
-  return vaeTask(config, estimator, dataset) as Task<unknown>;
+  return vaeTask(config, networkEstimator(estimator), dataset) as Task<unknown>;
 }
 
 export function createLoopBench(model: BenchModel, estimator: string, dataset: Dataset, datasetName: string): LoopBench {

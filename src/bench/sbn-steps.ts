@@ -3,6 +3,7 @@
  * `gradients()` and Adam step, and the matMul floor of a step (its matMul FLOPs at the
  * backend's measured plain-matMul rate).
  */
+import { networkEstimator } from '../estimators/layer';
 import { fewestDraws } from '../experiments/tasks/task';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
@@ -46,7 +47,7 @@ export function binaryBatch(n: number, seed: number): { x: tf.Tensor2D; data: st
 
 /** Draws per example: the fewest the estimator accepts (leave-one-out: two). */
 export function samplesFor(estimator: string): number {
-  return fewestDraws(estimator);
+  return fewestDraws(networkEstimator(estimator));
 }
 
 export function median(values: readonly number[]): number {

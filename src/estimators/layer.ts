@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, messages } from '../errors';
 import { checkedObjective } from './objective';
-import { ESTIMATOR_NAMES, estimators, lookupEstimator, type EstimatorName } from './registry';
+import { ESTIMATOR_NAMES, estimators, isEstimatorName, resolveEstimator, type EstimatorName } from './registry';
 import type { BaselineState, EstimatorContext, EstimatorSpec, PathwiseSample, TaylorExpansion } from './types';
 
 export { DEFAULT_SETTINGS, type EstimatorSettings } from './settings';
@@ -24,10 +24,13 @@ export type NetworkEstimator =
 /** The estimators usable inside networks (their registry entries' `inNetworks`). */
 export const NETWORK_ESTIMATOR_NAMES = ESTIMATOR_NAMES.filter((name) => estimators[name].inNetworks);
 
-/** Resolves `name` for use in a network, or throws naming the valid ones. */
+/**
+ * Resolves `name` for use in a network, or throws naming the valid ones. Models take the result as
+ * well as a name, so a caller that resolves once (the experiment runner) hands this down.
+ */
 export function networkEstimator(name: unknown, argument = 'estimator'): NetworkEstimator {
-  const spec = lookupEstimator(name, argument);
-  const valid = name as EstimatorName;
+  if (isNetworkEstimator(name)) return name;
+  const { name: valid, spec } = resolveEstimator(name, argument);
   if (!spec.inNetworks) {
     throw new ArgumentError(
       argument,
@@ -37,6 +40,15 @@ export function networkEstimator(name: unknown, argument = 'estimator'): Network
   }
   if (spec.pathwise) return { kind: 'pathwise', name: valid, spec, sample: spec.pathwise };
   return { kind: 'signal', name: valid, spec: estimators[valid] };
+}
+
+/** Whether `value` is an estimator already resolved for networks (what `networkEstimator` returns). */
+export function isNetworkEstimator(value: unknown): value is NetworkEstimator {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<NetworkEstimator>;
+  if (candidate.kind === 'signal')
+    return isEstimatorName(candidate.name) && candidate.spec === estimators[candidate.name];
+  return candidate.kind === 'pathwise' && typeof candidate.name === 'string' && typeof candidate.sample === 'function';
 }
 
 export interface LayerProblem {

@@ -50,6 +50,32 @@ export function isEstimatorName(name: unknown): name is EstimatorName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(estimators, name);
 }
 
+/** A registry entry resolved once, at the edge, and handed down with its name. */
+export interface ResolvedEstimator {
+  readonly name: EstimatorName;
+  readonly spec: EstimatorSpec;
+}
+
+/**
+ * `estimator` resolved: a name looked up (an error lists every valid one); a resolved estimator is
+ * returned as it is when it is the registry's own entry.
+ */
+export function resolveEstimator(estimator: unknown, argument = 'estimator'): ResolvedEstimator {
+  if (typeof estimator !== 'object' || estimator === null)
+    return { name: estimator as EstimatorName, spec: lookupEstimator(estimator, argument) };
+  const { name, spec } = estimator as Partial<ResolvedEstimator>;
+  if (isEstimatorName(name) && spec === estimators[name]) return { name, spec };
+  throw new ArgumentError(
+    argument,
+    'expected an estimator name or a resolved estimator { name, spec } from the registry',
+  );
+}
+
+/** The registered name of `estimator`, a name or a resolved estimator. */
+export function estimatorNameOf(estimator: string | { readonly name: string }): string {
+  return typeof estimator === 'string' ? estimator : estimator.name;
+}
+
 /** The spec of `name`, or an error listing every valid name. */
 export function lookupEstimator(name: unknown, argument = 'name'): EstimatorSpec {
   if (!isEstimatorName(name))

@@ -15,7 +15,7 @@ import { fileCheckpointStorage } from '../train/checkpoint-files';
 import { TASK_NAMES, type EstimatorRun, type ExperimentConfig, type ExperimentHooks } from './experiment-types';
 import { gatingTask } from './tasks/gating-task';
 import { sopTask } from './tasks/sop-task';
-import type { Task } from './tasks/task';
+import { resolveTaskEstimator, type Task, type TaskEstimator } from './tasks/task';
 import { toyTask } from './tasks/toy-task';
 import { vaeTask } from './tasks/vae-task';
 import { train } from '../train/train';
@@ -43,7 +43,7 @@ function checkConfig(config: ExperimentConfig): void {
     throw new ArgumentError('config.checkpointEvery', 'needs config.out, the directory to write checkpoints to');
 }
 
-function makeTask(config: ExperimentConfig, estimator: string, dataset: Dataset | undefined): Task<unknown> {
+function makeTask(config: ExperimentConfig, estimator: TaskEstimator, dataset: Dataset | undefined): Task<unknown> {
   switch (config.task) {
     case 'toy':
       return toyTask(config, estimator) as Task<unknown>;
@@ -58,21 +58,22 @@ function makeTask(config: ExperimentConfig, estimator: string, dataset: Dataset 
 
 async function runOne(
   config: ExperimentConfig,
-  estimator: string,
+  resolved: TaskEstimator,
   dataset: Dataset | undefined,
   hooks: ExperimentHooks,
 ): Promise<EstimatorRun> {
-  const task = makeTask(config, estimator, dataset);
+  const estimator = resolved.name;
+  const task = makeTask(config, resolved, dataset);
   try {
     const dir = config.out ? path.join(config.out, estimator) : undefined;
     const resumeDir = config.resume ? path.join(config.resume, estimator) : undefined;
     const result = await train(task.model, task.data, {
-      estimator,
+      estimator: resolved,
       steps: config.steps,
       optimizer: config.optimizer ?? task.optimizer,
       lr: config.lr,
       seed: config.seed,
-      samples: config.samples ?? task.defaultSamples(estimator),
+      samples: config.samples ?? task.defaultSamples,
       evalEvery: config.evalEvery,
       evaluate: (_model, step) => task.evaluate(step),
       onProgress: (step, steps, metrics) => hooks.onProgress?.({ estimator, step, steps, metrics }),
@@ -104,10 +105,14 @@ async function runOne(
 /** Trains the configured task once per estimator; see the module comment. */
 export async function runExperiment(config: ExperimentConfig, hooks: ExperimentHooks = {}): Promise<EstimatorRun[]> {
   checkConfig(config);
+  // Resolved once, here: the tasks, models and training loop take the resolved estimator.
+  const resolved = config.estimators.map((name, i) =>
+    resolveTaskEstimator(config.task, name, `config.estimators[${i}]`),
+  );
   const dataset = config.task === 'toy' ? undefined : loadDataset(config.dataset);
   try {
     const runs: EstimatorRun[] = [];
-    for (const estimator of config.estimators) runs.push(await runOne(config, estimator, dataset, hooks));
+    for (const estimator of resolved) runs.push(await runOne(config, estimator, dataset, hooks));
     return runs;
   } finally {
     if (dataset) disposeDataset(dataset);

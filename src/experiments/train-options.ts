@@ -5,20 +5,13 @@
  * with `parseTrainArgs`, so a sweep run is `stochgrad train` with those options, bit for bit.
  */
 import * as fs from 'node:fs';
-import { ArgumentError, messages } from '../errors';
+import { resolveTaskEstimator } from './tasks/task';
 import { BACKENDS, initBackend, type BackendName } from '../backend';
 import { UNIT_NAMES } from '../models/units';
-import { networkEstimator } from '../estimators/layer';
 import { GENERATIVE_DRAWS, type GenerativeDraws } from '../models/chain-gradients';
 import { EXPERT_KINDS } from '../models/gating';
 import { PENALTY_KINDS } from '../models/sparsity';
-import {
-  ESTIMATOR_NAMES,
-  estimators,
-  isEstimatorName,
-  lookupEstimator,
-  type EstimatorName,
-} from '../estimators/registry';
+import { estimators, isEstimatorName, type EstimatorName } from '../estimators/registry';
 import {
   TASK_NAMES,
   type EstimatorRun,
@@ -196,17 +189,7 @@ function parseTask(positionals: readonly string[]): TaskName {
 /** Registry names; gating also takes its unit types. Duplicates are refused (one run per name). */
 function checkEstimators(task: TaskName, names: readonly string[]): void {
   for (const name of names) {
-    if (task === 'toy') lookupEstimator(name, '--estimators');
-    else if (task !== 'gating') networkEstimator(name, '--estimators');
-    else if (
-      !(ESTIMATOR_NAMES as readonly string[]).includes(name) &&
-      !(UNIT_NAMES as readonly string[]).includes(name)
-    ) {
-      throw new ArgumentError(
-        '--estimators',
-        messages.unknownName('estimator or unit type', name, [...ESTIMATOR_NAMES, ...UNIT_NAMES]),
-      );
-    }
+    resolveTaskEstimator(task, name, '--estimators');
   }
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice !== undefined)

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createBatcher } from '../data/batches';
 import type { Dataset } from '../data/split';
 import { ArgumentError, checkInteger, checkPositive } from '../errors';
+import { networkEstimator } from '../estimators/layer';
 import { createSbnVae, type SbnKind, type SbnVae } from '../models/sbn-vae';
 import { vaeReconstructions, vaeSamples } from '../models/sbn-vae-images';
 import { evaluationImages, meanOf } from '../experiments/tasks/eval-data';
@@ -57,6 +58,7 @@ export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Prom
     evalEvery = 10,
     evalExamples = 200,
   } = options;
+  const resolved = networkEstimator(estimator, 'options.estimator');
   checkInteger('options.batch', batch, 1);
   checkPositive('options.lr', lr);
   checkInteger('options.evalExamples', evalExamples, 1);
@@ -74,11 +76,11 @@ export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Prom
         },
       },
       {
-        estimator,
+        estimator: resolved,
         steps,
         lr,
         seed,
-        samples: fewestDraws(estimator),
+        samples: fewestDraws(resolved),
         evalEvery,
         evaluate: () => ({ elbo: meanOf(model.elbo(evalImages, { samples: 1, seed: EVAL_SEED })) }),
         onProgress: (step, _steps, metrics) => {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../core/seeds';
 import { checkInteger } from '../errors';
-import type { Model } from '../models/model';
+import type { EstimatorArgument, Model } from '../models/model';
 
 export interface GradientVarianceOptions {
   /** Independent gradient estimates (default 20). */
@@ -20,7 +20,7 @@ export interface GradientVarianceOptions {
 /** Sums and sums of squares of every selected coordinate over `draws` estimates. */
 function moments<Batch>(
   model: Model<Batch>,
-  estimator: string,
+  estimator: EstimatorArgument,
   batch: Batch,
   names: string[],
   draws: number,
@@ -50,7 +50,7 @@ function moments<Batch>(
 /** Mean over the included coordinates of `Var(ĝ)` across `draws` estimates on `batch`; the model's state is left as it was. */
 export function gradientVariance<Batch>(
   model: Model<Batch>,
-  estimator: string,
+  estimator: EstimatorArgument,
   batch: Batch,
   options: GradientVarianceOptions,
 ): number {

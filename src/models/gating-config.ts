@@ -5,7 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { randomSeed } from '../core/random';
 import { ArgumentError, checkFlag, checkInteger, messages } from '../errors';
-import { NETWORK_ESTIMATOR_NAMES, networkEstimator, type NetworkEstimator } from '../estimators/layer';
+import {
+  isNetworkEstimator,
+  NETWORK_ESTIMATOR_NAMES,
+  networkEstimator,
+  type NetworkEstimator,
+} from '../estimators/layer';
 import { isEstimatorName } from '../estimators/registry';
 import { checkGenerativeDraws } from './chain-gradients';
 import { DEFAULT_NOISE, isUnitName, UNIT_NAMES, UNIT_TYPES } from './units';
@@ -17,9 +22,13 @@ export const GATING_ESTIMATOR_NAMES: readonly string[] = [...NETWORK_ESTIMATOR_N
 
 /** Resolves a network estimator or unit type for the gates, or throws listing every valid name. */
 export function gatingEstimator(name: unknown, argument = 'estimator'): NetworkEstimator {
+  if (isNetworkEstimator(name)) return name;
   if (isUnitName(name)) return { kind: 'pathwise', name, sample: UNIT_TYPES[name] };
-  if (isEstimatorName(name)) return networkEstimator(name, argument);
-  throw new ArgumentError(argument, messages.unknownName('estimator', String(name), GATING_ESTIMATOR_NAMES));
+  if (isEstimatorName(name) || (typeof name === 'object' && name !== null)) return networkEstimator(name, argument);
+  throw new ArgumentError(
+    argument,
+    messages.unknownName('estimator or unit type', String(name), GATING_ESTIMATOR_NAMES),
+  );
 }
 
 /**

@@ -57,7 +57,7 @@ import type { GatingBatch, GatingConfig, GatingNet, GatingSampleOptions } from '
 import { gateKind } from './gates';
 import { checkPixels } from './check-pixels';
 import { inputBaselineNames } from './input-baseline';
-import type { GradientOptions, GradientResult, JsonValue, NestedArray } from './model';
+import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, NestedArray } from './model';
 import { assignParameters, disposeParameters } from './parameters';
 
 export { DEFAULT_SPARSITY, DEFAULT_TARGET, GATING_ESTIMATOR_NAMES, gatingEstimator } from './gating-config';
@@ -95,19 +95,19 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
     signature,
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
-    gradients(estimator: string, batch: GatingBatch, options: GradientOptions = {}): GradientResult {
+    gradients(estimator: EstimatorArgument, batch: GatingBatch, options: GradientOptions = {}): GradientResult {
       const gater = gatingEstimator(estimator);
       checkBatch(batch, input, classes);
       checkPixels('x', batch.images);
       const samples = checkInteger('options.samples', options.samples ?? 1, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
-      const kind = gateKind(estimator);
+      const kind = gateKind(gater.name);
       const used = network.penaltyOf(kind);
       const result = chainGradients(network.chainOf(batch, used !== 'kl'), gater, parameters, {
         samples,
         seed: options.seed ?? randomSeed(),
         settings: network.settings,
-        baselines: baselines.layers(estimator, 1),
+        baselines: baselines.layers(gater.name, 1),
         generativeDraws: resolved.generativeDraws,
       });
       if (used === 'adaptive-l1') network.adaptLambda(batch.images, kind);

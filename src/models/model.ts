@@ -6,6 +6,14 @@
  * negative loss). `gradients` returns the direction of ascent; optimisers step along it.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { NetworkEstimator } from '../estimators/layer';
+import type { ResolvedEstimator } from '../estimators/registry';
+
+/**
+ * What `gradients` takes: a registered name, or the estimator its caller resolved once
+ * (`networkEstimator`, `resolveEstimator`), so a training loop does not look the name up at every step.
+ */
+export type EstimatorArgument = string | NetworkEstimator | ResolvedEstimator;
 
 /** A nested array of numbers (what `tensor.arraySync()` returns). */
 export type NestedArray = number | NestedArray[];
@@ -49,7 +57,7 @@ export interface Model<Batch> {
   /** Overwrites parameters by name; every shape is checked and errors name the parameter. */
   setParameters(values: Readonly<Record<string, tf.Tensor | NestedArray>>): void;
   /** Estimated gradient of the batch objective with `estimator`; the caller disposes the result. */
-  gradients(estimator: string, batch: Batch, options?: GradientOptions): GradientResult;
+  gradients(estimator: EstimatorArgument, batch: Batch, options?: GradientOptions): GradientResult;
   /**
    * State other than parameters that `gradients` carries from call to call (e.g. the moving
    * averages of reinforce-ema's baseline), as plain JSON; checkpoints save and restore it.

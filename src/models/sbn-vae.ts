@@ -22,7 +22,7 @@ import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../e
 import { pathObjective, sampleFromInput, type Chain } from './chain';
 import { chainGradients, chainNoise, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
 import { chainExact } from './chain-exact';
-import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
+import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import { createBaselineStore } from './baseline-store';
 import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
@@ -188,14 +188,14 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
     estimatorParameters: inputBaselineNames(parameters),
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
-    gradients(estimator: string, x: tf.Tensor2D, options: GradientOptions = {}): GradientResult {
+    gradients(estimator: EstimatorArgument, x: tf.Tensor2D, options: GradientOptions = {}): GradientResult {
       const resolved = networkEstimator(estimator);
       checkBatch('x', x, visible);
       checkPixels('x', x);
       const samples = options.samples ?? 1;
       checkInteger('options.samples', samples, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
-      const layerBaselines = baselines.layers(estimator, latent.length);
+      const layerBaselines = baselines.layers(resolved.name, latent.length);
       return chainGradients(chainOf(x), resolved, parameters, {
         samples,
         seed: options.seed ?? randomSeed(),

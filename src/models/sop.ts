@@ -33,7 +33,7 @@ import { pathObjective, samplePath, type Chain } from './chain';
 import { chainGradients, chainNoise, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
 import { chainExact } from './chain-exact';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
-import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
+import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { createBaselineStore } from './baseline-store';
 import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
 import { checkPixels } from './check-pixels';
@@ -257,7 +257,7 @@ export function createSop(config: SopConfig): Sop {
     estimatorParameters: inputBaselineNames(parameters),
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
-    gradients(estimator: string, batch: SopBatch, options: GradientOptions = {}): GradientResult {
+    gradients(estimator: EstimatorArgument, batch: SopBatch, options: GradientOptions = {}): GradientResult {
       const resolved = networkEstimator(estimator);
       const checked = checkBatch(batch, input, output);
       checkPixels('x', checked.x);
@@ -265,7 +265,7 @@ export function createSop(config: SopConfig): Sop {
       const m = checkInteger('options.samples', options.samples ?? 1, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
       // The baseline states' widths depend on m (the joint layers), so each m keeps its own.
-      const layerBaselines = baselines.layers(`${estimator}:${m}`, latent.length);
+      const layerBaselines = baselines.layers(`${resolved.name}:${m}`, latent.length);
       return chainGradients(chainOf(checked, m), resolved, parameters, {
         samples: resolved.spec?.minSamples ?? 1,
         seed: options.seed ?? randomSeed(),

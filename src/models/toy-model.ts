@@ -21,9 +21,9 @@ import { bernoulliFromNoise } from '../core/bernoulli';
 import { randomSeed, uniformArray, uniformNoise } from '../core/random';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
 import { estimate } from '../estimators/estimate';
-import { estimators, isEstimatorName, lookupEstimator, type EstimatorName } from '../estimators/registry';
+import { estimators, isEstimatorName, resolveEstimator, type EstimatorName } from '../estimators/registry';
 import type { BaselineState, EstimateOptions } from '../estimators/types';
-import type { GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
+import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { armToy } from './toy';
 
 export interface ToySurrogateOptions {
@@ -208,9 +208,8 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
         });
       }
     },
-    gradients(estimator: string, _batch: void, gradientOptions: GradientOptions = {}): GradientResult {
-      const spec = lookupEstimator(estimator, 'estimator');
-      const name = estimator as EstimatorName;
+    gradients(estimator: EstimatorArgument, _batch: void, gradientOptions: GradientOptions = {}): GradientResult {
+      const { name, spec } = resolveEstimator(estimator, 'estimator');
       const samples = checkInteger('options.samples', gradientOptions.samples ?? Math.max(1, spec.minSamples), 1);
       const seed = gradientOptions.seed ?? randomSeed();
       const estimateOptions: EstimateOptions = { samples, seed, temperature, baseline: baselines[name] };

@@ -21,7 +21,8 @@ import * as tf from '@tensorflow/tfjs';
 import { uint32Stream } from '../core/random';
 import { yieldToEventLoop } from '../core/yield';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
-import type { Model } from '../models/model';
+import { estimatorNameOf } from '../estimators/registry';
+import type { EstimatorArgument, Model } from '../models/model';
 import { checkKeepBest, createBestKeeper, type BestKeeper, type BestParameters, type KeepBest } from './best';
 import {
   checkpointStorage,
@@ -41,7 +42,8 @@ export interface TrainData<Batch> {
 }
 
 export interface TrainOptions<Batch> {
-  estimator: string;
+  /** A registered name, or the estimator resolved once (`networkEstimator`); checkpoints name it. */
+  estimator: EstimatorArgument;
   /** Total steps of the run (a resumed run counts the steps before the checkpoint). */
   steps: number;
   optimizer?: OptimizerKind;
@@ -104,8 +106,10 @@ function checkTrainOptions<Batch>(
   if (data == null || typeof data.batchAt !== 'function') throw new ArgumentError('data', 'expected { batchAt(step) }');
   if (options == null || typeof options !== 'object')
     throw new ArgumentError('options', 'expected an object with estimator, steps, lr and seed');
-  if (typeof options.estimator !== 'string' || options.estimator === '')
-    throw new ArgumentError('options.estimator', 'expected an estimator name');
+  const name =
+    typeof options.estimator === 'object' && options.estimator !== null ? options.estimator.name : options.estimator;
+  if (typeof name !== 'string' || name === '')
+    throw new ArgumentError('options.estimator', 'expected an estimator name or a resolved estimator');
   checkInteger('options.steps', options.steps, 1);
   const kind = options.optimizer ?? 'adam';
   if (!OPTIMIZER_KINDS.includes(kind))
@@ -137,7 +141,7 @@ function identityOf<Batch>(model: Model<Batch>, options: TrainOptions<Batch>, ki
   return {
     model: model.signature ?? null,
     shapes: Object.fromEntries(Object.entries(model.parameters).map(([name, v]) => [name, [...v.shape]])),
-    estimator: options.estimator,
+    estimator: estimatorNameOf(options.estimator),
     optimizer: kind,
     lr: options.lr,
     seed: options.seed,

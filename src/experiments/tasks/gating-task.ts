@@ -16,13 +16,12 @@
  * split (`testError`, `testErrorSampled`, `testErrorTopK`, `zeroGateFraction`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { estimators, isEstimatorName } from '../../estimators/registry';
 import { createBatcher } from '../../data/batches';
 import type { Dataset, Split } from '../../data/split';
 import { createGatingNet, type GatingBatch, type GatingConfig } from '../../models/gating';
 import type { ExperimentConfig, GatingTaskOptions } from '../experiment-types';
 import { evaluationLabels, evaluationSizes } from './eval-data';
-import { estimatorModelOptions, fewestDraws, firstAndLast, type Task } from './task';
+import { estimatorModelOptions, fewestDraws, firstAndLast, type Task, type TaskEstimator } from './task';
 
 const EVAL_SEED = 34567;
 
@@ -37,7 +36,7 @@ function modelConfig(options: GatingTaskOptions, seed: number): GatingConfig {
   return { seed, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }
 
-export function gatingTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<GatingBatch> {
+export function gatingTask(config: ExperimentConfig, estimator: TaskEstimator, dataset: Dataset): Task<GatingBatch> {
   const options = config.gating ?? {};
   const model = createGatingNet({
     ...modelConfig(options, config.seed),
@@ -49,26 +48,25 @@ export function gatingTask(config: ExperimentConfig, estimator: string, dataset:
   const trainDigits = subset(dataset.train, count);
   // With deterministic test gates the error with sampled gates (the training condition) is reported too.
   const deterministic = options.testGates === 'deterministic';
-  const sampled = { estimator, seed: EVAL_SEED };
-  const testGates = () => (deterministic ? { estimator, threshold: model.threshold(trainDigits.images) } : sampled);
+  const name = estimator.name;
+  const sampled = { estimator: name, seed: EVAL_SEED };
+  const testGates = () =>
+    deterministic ? { estimator: name, threshold: model.threshold(trainDigits.images) } : sampled;
   // Each example's own top fraction of gates open: the same sparsity, no shared threshold.
-  const topGates = { estimator, topFraction: options.target ?? model.config.target };
+  const topGates = { estimator: name, topFraction: options.target ?? model.config.target };
   // The paper's REINFORCE gater used a 100× smaller rate: reinforceGaterLr applies to the score-function family.
-  const slowGater =
-    options.reinforceGaterLr !== undefined &&
-    isEstimatorName(estimator) &&
-    estimators[estimator].family === 'score-function';
+  const slowGater = options.reinforceGaterLr !== undefined && estimator.spec?.family === 'score-function';
   const gaterNames = Object.keys(model.parameters).filter((name) => name.startsWith('gater'));
   return {
     model,
     optimizer: 'adam',
-    defaultSamples: fewestDraws,
+    defaultSamples: fewestDraws(estimator),
     data: { batchAt: (step) => batcher.batchAt(step) },
     ...(slowGater
       ? { lrScale: Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) }
       : {}),
     evaluate: () => {
-      const training = model.evaluate(trainDigits, { estimator, seed: EVAL_SEED });
+      const training = model.evaluate(trainDigits, { estimator: name, seed: EVAL_SEED });
       const { error, gatesOpen, zeroGates } = model.evaluate(valid, testGates());
       const metrics = {
         validError: error,

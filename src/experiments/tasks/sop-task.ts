@@ -15,7 +15,7 @@ import type { Dataset } from '../../data/split';
 import { createSop, sopBatchFrom, type SopBatch } from '../../models/sop';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { estimatorModelOptions, firstAndLast, type Task } from './task';
+import { estimatorModelOptions, firstAndLast, type Task, type TaskEstimator } from './task';
 
 /** Samples of the evaluation NLL, as in the papers. */
 export const NLL_SAMPLES = 100;
@@ -29,7 +29,7 @@ function halves(images: tf.Tensor2D): SopBatch {
   return batch;
 }
 
-export function sopTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<SopBatch> {
+export function sopTask(config: ExperimentConfig, estimator: TaskEstimator, dataset: Dataset): Task<SopBatch> {
   const model = createSop({
     latent: config.latent ?? [200],
     kind: config.kind ?? 'linear',
@@ -42,7 +42,7 @@ export function sopTask(config: ExperimentConfig, estimator: string, dataset: Da
     model,
     optimizer: 'adam',
     // samples is m of the m-sample objective; reinforce-loo draws its two joint samples itself.
-    defaultSamples: () => 1,
+    defaultSamples: 1,
     data: {
       batchAt(step) {
         const batch = batcher.batchAt(step);

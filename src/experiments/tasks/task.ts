@@ -1,9 +1,11 @@
 /** One experiment of the papers, ready to train: a fresh model, its data, its evaluations. */
-import { estimators, isEstimatorName } from '../../estimators/registry';
+import { networkEstimator, type NetworkEstimator } from '../../estimators/layer';
+import { resolveEstimator, type ResolvedEstimator } from '../../estimators/registry';
+import { gatingEstimator } from '../../models/gating-config';
 import type { Model } from '../../models/model';
 import type { BestParameters, KeepBest } from '../../train/best';
 import type { TrainData } from '../../train/train';
-import type { ExperimentConfig } from '../experiment-types';
+import type { ExperimentConfig, TaskName } from '../experiment-types';
 
 export interface Task<Batch> {
   model: Model<Batch>;
@@ -11,7 +13,7 @@ export interface Task<Batch> {
   /** Default optimiser when the config does not say. */
   optimizer: 'adam' | 'sgd';
   /** Draws per example when the config does not say. */
-  defaultSamples(estimator: string): number;
+  defaultSamples: number;
   /** Learning-rate multipliers by parameter name (default: none). */
   lrScale?: Record<string, number>;
   /** Parameters stepped by plain SGD at their own learning rate (default: none). */
@@ -28,13 +30,24 @@ export interface Task<Batch> {
   dispose(): void;
 }
 
-export type TaskFactory = (config: ExperimentConfig, estimator: string) => Task<unknown>;
+/** A run's estimator, resolved once for its task and handed down to the model and the training loop. */
+export type TaskEstimator = NetworkEstimator | ResolvedEstimator;
+
+/**
+ * Resolves `name` for `task`, or throws naming `argument` and the valid names: the toy takes every
+ * registered estimator, gating also its unit types, the other tasks the estimators usable in networks.
+ */
+export function resolveTaskEstimator(task: TaskName, name: string, argument = 'estimator'): TaskEstimator {
+  if (task === 'toy') return resolveEstimator(name, argument);
+  if (task === 'gating') return gatingEstimator(name, argument);
+  return networkEstimator(name, argument);
+}
 
 /**
  * What every network task gives its model about the estimator: the generative-gradient convention
  * (default independent draws) and, when the estimator learns one, the input-dependent baseline.
  */
-export function estimatorModelOptions(config: ExperimentConfig, estimator: string) {
+export function estimatorModelOptions(config: ExperimentConfig, estimator: TaskEstimator) {
   return {
     generativeDraws: config.generativeDraws ?? 'independent',
     inputBaseline: learnsInputBaseline(estimator),
@@ -42,13 +55,13 @@ export function estimatorModelOptions(config: ExperimentConfig, estimator: strin
 }
 
 /** Whether the estimator needs the model to own a learned input-dependent baseline (its registry entry's `learned`). */
-export function learnsInputBaseline(estimator: string): boolean {
-  return isEstimatorName(estimator) && estimators[estimator].learned === 'input-baseline';
+export function learnsInputBaseline(estimator: TaskEstimator): boolean {
+  return estimator.spec?.learned === 'input-baseline';
 }
 
 /** The fewest draws per example the estimator accepts (its registry entry's `minSamples`; 1 for unit types). */
-export function fewestDraws(estimator: string): number {
-  return isEstimatorName(estimator) ? estimators[estimator].minSamples : 1;
+export function fewestDraws(estimator: TaskEstimator): number {
+  return estimator.spec?.minSamples ?? 1;
 }
 
 /** First and last finite value of `metric` in the history (null when never measured). */

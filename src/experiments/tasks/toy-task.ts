@@ -4,13 +4,12 @@
  * learning rate `surrogateLr` when given.
  */
 import * as tf from '@tensorflow/tfjs';
-import { estimators, isEstimatorName } from '../../estimators/registry';
 import { createToyModel } from '../../models/toy-model';
 import type { ExperimentConfig } from '../experiment-types';
-import { firstAndLast, fewestDraws, type Task } from './task';
+import { firstAndLast, fewestDraws, type Task, type TaskEstimator } from './task';
 
-export function toyTask(config: ExperimentConfig, estimator: string): Task<void> {
-  const relax = isEstimatorName(estimator) && estimators[estimator].learned === 'surrogate';
+export function toyTask(config: ExperimentConfig, estimator: TaskEstimator): Task<void> {
+  const relax = estimator.spec?.learned === 'surrogate';
   const model = createToyModel({
     p0: config.p0 ?? 0.49,
     units: config.units ?? 1,
@@ -23,7 +22,7 @@ export function toyTask(config: ExperimentConfig, estimator: string): Task<void>
     ...(relax && config.surrogateLr !== undefined
       ? { lrScale: Object.fromEntries(surrogate.map((name) => [name, config.surrogateLr! / config.lr])) }
       : {}),
-    defaultSamples: fewestDraws,
+    defaultSamples: fewestDraws(estimator),
     data: { batchAt: () => undefined },
     evaluate: () => ({ probability: tf.tidy(() => tf.mean(tf.sigmoid(model.parameters.phi)).dataSync()[0]) }),
     summarize(history) {

@@ -16,7 +16,7 @@ import { gradientVariance } from '../../metrics/gradient-variance';
 import { createSbnVae } from '../../models/sbn-vae';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { estimatorModelOptions, fewestDraws, firstAndLast, type Task } from './task';
+import { estimatorModelOptions, fewestDraws, firstAndLast, type Task, type TaskEstimator } from './task';
 
 /** Importance samples of the evaluation bound, as in the papers. */
 export const BOUND_SAMPLES = 100;
@@ -27,7 +27,7 @@ export const PRIOR_LR = 1e-2;
 /** Fixed seeds of the evaluation draws: the same at every evaluation, so curves are comparable. */
 const EVAL_SEED = 12345;
 
-export function vaeTask(config: ExperimentConfig, estimator: string, dataset: Dataset): Task<tf.Tensor2D> {
+export function vaeTask(config: ExperimentConfig, estimator: TaskEstimator, dataset: Dataset): Task<tf.Tensor2D> {
   const model = createSbnVae({
     visible: 784,
     latent: config.latent ?? [200],
@@ -45,7 +45,7 @@ export function vaeTask(config: ExperimentConfig, estimator: string, dataset: Da
     model,
     optimizer: 'adam',
     ...(config.priorOptimizer === 'same' ? {} : { sgd: { 'prior.b': config.priorLr ?? PRIOR_LR } }),
-    defaultSamples: fewestDraws,
+    defaultSamples: fewestDraws(estimator),
     data: {
       batchAt(step) {
         const batch = batcher.batchAt(step);
