@@ -2,7 +2,8 @@
  * Every notebooks/*.ipynb runs headless through Jupyter with the project kernel (STOCHGRAD_FAST=1),
  * with its checks (notebooks/checks/<notebook>.ts) appended as a last cell; any cell error fails
  * that notebook's test. Every chapter 01–06 has one cell tagged `parameters` with a `seed`, and runs
- * to the end with another seed (no checks: a reader's change must not fail the chapter). A fixture
+ * to the end with another seed (no checks: a reader's change must not fail the chapter), and in
+ * workshop mode (STOCHGRAD_MODE=workshop, the budgets of docs/workshop.md). A fixture
  * with a failing cell proves failures are caught.
  */
 import assert from 'node:assert/strict';
@@ -57,6 +58,16 @@ describe('notebooks', { concurrency: Math.max(1, Math.min(4, os.availableParalle
         await executeNotebook(path.join(NOTEBOOK_DIR, name), { parameters: 'seed = 7;' });
       },
     );
+  }
+
+  for (const name of CHAPTERS_WITH_PARAMETERS) {
+    test(`notebooks/${name} sizes its knobs by MODE, and runs in workshop mode`, { timeout: TIMEOUT_MS }, async () => {
+      const [cell] = parameterCells(name);
+      assert.match(cell, /^let MODE = chapterMode\(\);/m);
+      const executed = await executeNotebook(path.join(NOTEBOOK_DIR, name), { env: { STOCHGRAD_MODE: 'workshop' } });
+      // Chapters 02 and 03 print their mode; the environment must have reached the kernel.
+      if (/^0[23]_/.test(name)) assert.match(fs.readFileSync(executed, 'utf8'), /workshop mode/);
+    });
   }
 
   test('every file of notebooks/checks/ belongs to a notebook', () => {

@@ -12,6 +12,10 @@
  * @module stochgrad/lab
  */
 
+// Every chapter's parameters cell: how much to compute (full, workshop, fast)
+export { byMode, chapterMode, CHAPTER_MODES } from './chapter-mode';
+export type { ChapterMode } from './chapter-mode';
+
 // Chapter 01 and 06: why a coin flip needs an estimator; estimators side by side; the what-if playground
 export { coinFlipFigure } from './coin-flip';
 export { estimateHistograms } from './estimate-histograms';
