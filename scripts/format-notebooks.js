@@ -40,20 +40,42 @@ function wrapComment(indent, text) {
   return lines.map((l) => `${indent}// ${l}`);
 }
 
-/** Long comments made to fit: trailing ones moved above their line, long comment lines wrapped. */
+const COMMENT = /^(\s*)\/\/ (.*)$/;
+
+/** A trailing comment that overflows, moved onto its own line(s) above its code; other lines as they are. */
+function moveTrailing(line) {
+  if (line.length <= WIDTH || COMMENT.test(line)) return [line];
+  const trailing = TRAILING.exec(line);
+  if (!trailing || !closesStrings(trailing[2]) || trailing[2].includes('//')) return [line];
+  return [...wrapComment(trailing[1], trailing[3]), `${trailing[1]}${trailing[2]}`];
+}
+
+/**
+ * Long comments made to fit: trailing ones moved above their line; a run of comment lines at one
+ * indent (a paragraph) with a line over the width is re-wrapped as a whole.
+ */
 function fitComments(code) {
-  return code
-    .split('\n')
-    .flatMap((line) => {
-      if (line.length <= WIDTH) return [line];
-      const comment = /^(\s*)\/\/ (.*)$/.exec(line);
-      if (comment) return wrapComment(comment[1], comment[2]);
-      const trailing = TRAILING.exec(line);
-      if (trailing && closesStrings(trailing[2]) && !trailing[2].includes('//'))
-        return [...wrapComment(trailing[1], trailing[3]), `${trailing[1]}${trailing[2]}`];
-      return [line];
-    })
-    .join('\n');
+  const lines = code.split('\n').flatMap(moveTrailing);
+  const out = [];
+  for (let i = 0; i < lines.length; ) {
+    const first = COMMENT.exec(lines[i]);
+    if (!first) {
+      out.push(lines[i++]);
+      continue;
+    }
+    let j = i;
+    const words = [];
+    while (j < lines.length) {
+      const match = COMMENT.exec(lines[j]);
+      if (!match || match[1] !== first[1]) break;
+      words.push(match[2]);
+      j += 1;
+    }
+    const paragraph = lines.slice(i, j);
+    out.push(...(paragraph.some((l) => l.length > WIDTH) ? wrapComment(first[1], words.join(' ')) : paragraph));
+    i = j;
+  }
+  return out.join('\n');
 }
 
 const sourceOf = (cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
