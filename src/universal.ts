@@ -100,6 +100,8 @@ export type { Batch, BatchBinarize, Batcher, BatcherOptions } from './data/batch
 // Structured output prediction (predict the bottom half of a digit from its top half)
 export { createSop, sopBatchFrom, SOP_KINDS } from './models/sop';
 export type { Sop, SopBatch, SopConfig, SopKind } from './models/sop';
+export { sopCompletions, sopPrediction } from './models/sop-images';
+export type { SopImageOptions } from './models/sop-images';
 
 // Conditional computation (Bengio, Léonard & Courville 2013, section 5): gate unit types and the gated classifier
 export { isUnitName, noisyRectifier, stochasticTimesSmooth, UNIT_NAMES } from './models/units';

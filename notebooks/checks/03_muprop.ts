@@ -26,6 +26,27 @@ for (const run of sopRuns) {
 }
 const stNll = sopRuns.find((run) => run.estimator === "st")!.summary.testNll!;
 if (!FAST && !sopRuns.every((run) => run.estimator === "st" || run.summary.testNll! > stNll)) fail("straight-through does not have the lowest test NLL");
+// The mean-field diagram: the first layer's probabilities are the same in both passes, the second's are not.
+const layerGap = (l: number) =>
+  Math.max(...diagram.sampled.probabilities[l].map((p, j) => Math.abs(p - diagram.meanField.units[l][j])));
+if (!(layerGap(0) < 1e-6)) fail(`mean-field diagram: layer 1 differs between the passes by ${layerGap(0)}`);
+if (!(layerGap(1) > 0.01)) fail(`mean-field diagram: μ₂ is the probability of z₂'s draw (gap ${layerGap(1)})`);
+// The predicted digits: after 5 steps nearly the same bottom half under every digit; after the full (and
+// workshop) run, predictions that differ from digit to digit. Spread: the mean over bottom-half pixels of
+// the standard deviation across the ten digits, set against the true bottom halves' spread.
+const bottomSpread = (images: Float32Array) => {
+  const count = images.length / 784;
+  let total = 0;
+  for (let p = 392; p < 784; p++) {
+    const values = Array.from({ length: count }, (_, k) => images[k * 784 + p]);
+    const mean = values.reduce((a, b) => a + b, 0) / count;
+    total += Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / count);
+  }
+  return total / 392;
+};
+const spreadShare = bottomSpread(sopImages!.averaged) / bottomSpread(sopImages!.originals);
+if (FAST ? !(spreadShare < 0.1) : !(spreadShare > 0.2)) fail(`predicted bottom halves: spread share ${spreadShare}`);
+if (!(nllAfter < nllBefore - 50)) fail(`the demo model did not learn: ${nllBefore} → ${nllAfter}`);
 if (tf.memory().numTensors !== tensorsBefore) fail(`the experiment leaked ${tf.memory().numTensors - tensorsBefore} tensors`);
 tf.dispose([logits, exact, xSmall, vaeExact.elbo, vaeExact.logLikelihood, ...Object.values(vaeExact.gradients)]);
 vae.dispose();

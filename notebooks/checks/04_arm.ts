@@ -83,6 +83,48 @@ if (P0S[0] === 0.49 && STEPS >= 1000) {
     if (!(s.reached === 1 && Math.abs(s.medianFirstStep! - crossing) < tolerance)) fail(`${s.estimator} crosses 0.9 at ${s.medianFirstStep}, path at ${crossing} (±${tolerance.toFixed(0)})`);
   }
 }
+// The gradient traces (the paper's figure 1, top row). With TRACE_P0 = P0S[0] they are the first-seed
+// runs of the figure above, φ for φ.
+if (TRACE_P0 === P0S[0]) for (const trace of traced.traces) {
+  const run = runs[0].find((r) => r.estimator === trace.estimator && r.seed === seed - 1)!;
+  run.step.forEach((t, k) => {
+    if (t < STEPS && run.logit[k] !== trace.logit[t]) fail(`${trace.estimator} trace leaves the trajectory at step ${t}`);
+  });
+}
+const traceOf = (e: string) => traced.traces.find((t) => t.estimator === e)!;
+const traceRow = (e: string) => traced.summary.find((r) => r.estimator === e)!;
+// The sizes the text gives at p0 = 0.49: true gradient 0.005 at φ0 = 0; REINFORCE's first estimate (order 0.1)
+// f(1)/2 = +0.130 or −f(0)/2 = −0.120; AR within ±f(1) = ±0.26 and reaching past ±0.2 on both sides;
+// ARM and DisARM within [0, (1 − 2p0)/2] = [0, 0.01]; the spreads (sd) differ more than tenfold.
+if (TRACE_P0 === 0.49) {
+  if (!(Math.abs(traceOf("reinforce").exact[0] - 0.005) < 1e-9)) fail(`true gradient at φ0: ${traceOf("reinforce").exact[0]}`);
+  const first = traceOf("reinforce").estimate[0];
+  if (!(Math.abs(first - 0.51 ** 2 / 2) < 1e-5 || Math.abs(first + 0.49 ** 2 / 2) < 1e-5)) fail(`REINFORCE's first estimate ${first}`);
+  const arEstimates = traceOf("ar").estimate;
+  if (!(Math.max(...arEstimates) <= 0.2601 + 1e-6 && Math.min(...arEstimates) >= -0.2601 - 1e-6)) fail("AR outside ±0.26");
+  if (!(Math.max(...arEstimates) > 0.2 && Math.min(...arEstimates) < -0.2)) fail("AR's estimates do not spread over ±0.26");
+  for (const e of ["arm", "disarm"]) {
+    if (!traceOf(e).estimate.every((g) => g >= 0 && g <= 0.01 + 1e-7)) fail(`${e} estimates outside [0, 0.01]`);
+    for (const noisy of ["reinforce", "ar"]) if (!(traceRow(noisy).sdEstimate > 10 * traceRow(e).sdEstimate)) fail(`${noisy} vs ${e}: spreads not tenfold apart`);
+  }
+}
+// The signs and zeros: per step the indicator has variance ≤ 1/4, so a fraction over n steps is within
+// bound·√(1/(4n)) of its mean: AR ½, REINFORCE the run's mean of 1 − σ(φ), ARM and DisARM 0 (exactly);
+// the zeros of ARM and DisARM the run's mean of |1 − 2σ(φ)|. The mean error is within bound standard errors.
+const traceBound = zBound(1e-3, 8);
+const traceMean = (e: string, g: (p: number) => number) => traceOf(e).probability.reduce((s, p) => s + g(p), 0) / traceRow(e).recorded;
+const fractionTolerance = (e: string) => traceBound * Math.sqrt(1 / (4 * traceRow(e).recorded));
+if (!(Math.abs(traceRow("ar").wrongSign - 0.5) < fractionTolerance("ar"))) fail(`AR wrong sign ${traceRow("ar").wrongSign}, not ½`);
+const reinforceWrong = traceMean("reinforce", (p) => 1 - p);
+if (!(Math.abs(traceRow("reinforce").wrongSign - reinforceWrong) < fractionTolerance("reinforce"))) fail(`REINFORCE wrong sign ${traceRow("reinforce").wrongSign}, mean 1 − σ ${reinforceWrong}`);
+for (const e of ["arm", "disarm"]) {
+  if (traceRow(e).wrongSign !== 0) fail(`${e} points the wrong way on ${traceRow(e).wrongSign} of the steps`);
+  const agree = traceMean(e, (p) => Math.abs(1 - 2 * p));
+  if (!(traceRow(e).zero > 0 && Math.abs(traceRow(e).zero - agree) < fractionTolerance(e))) fail(`${e} zeros ${traceRow(e).zero}, pair agrees ${agree}`);
+}
+for (const r of traced.summary) if (!(r.z !== null && Math.abs(r.z) < traceBound)) fail(`${r.estimator}: mean ĝ − g at z = ${r.z}`);
+// Try: at p0 = 0.499 the true gradient is ten times smaller.
+if (!(Math.abs((1 - 2 * 0.499) / (1 - 2 * 0.49) - 0.1) < 1e-9)) fail("1 − 2p0 is not ten times smaller at 0.499");
 // No tensors left behind, and re-running a training run does not grow the count.
 tf.dispose([phiToy, phiQuad, phiPair, ...problems.map((p) => p.u)]);
 const beforeRerun = tf.memory().numTensors;

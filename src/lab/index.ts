@@ -20,6 +20,19 @@ export type { ChapterMode } from './chapter-mode';
 export { coinFlipFigure } from './coin-flip';
 export { estimateHistograms } from './estimate-histograms';
 export type { EstimateHistogram, EstimateHistogramOptions } from './estimate-histograms';
+export {
+  EXACT_VARIANCE_ESTIMATORS,
+  evaluationsPerEstimate,
+  MAX_ABS_PHI,
+  ROUND_OFF,
+  varianceCurves,
+} from './variance-curves';
+export type {
+  ExactVarianceEstimator,
+  VarianceCurveRow,
+  VarianceCurves,
+  VarianceCurvesOptions,
+} from './variance-curves';
 export type { CoinFlipOptions } from './coin-flip';
 export { closedFormGradient, compareEstimators } from './compare';
 export type { CompareConfig, CompareRow, Comparison } from './compare';
@@ -37,6 +50,10 @@ export { taylorPicture } from './taylor-picture';
 export type { TaylorPicture } from './taylor-picture';
 export { curvatureObjective, curvatureSweep } from './curvature-sweep';
 export type { CurvatureSweepConfig, CurvatureSweepRow } from './curvature-sweep';
+export { meanFieldDiagram } from './mean-field-diagram';
+export type { MeanFieldDiagram, MeanFieldDiagramOptions, MeanFieldPass, SampledPass } from './mean-field-diagram';
+export { sopDemoImages, trainSopDemo } from './sop-demo';
+export type { SopDemoImages, SopDemoOptions } from './sop-demo';
 
 // Chapter 04: antithetic sampling seen; ARM against DisARM as the units grow; SGD trajectories on ARM's toy; its saturation
 export { antitheticPicture } from './antithetic-picture';
@@ -61,7 +78,18 @@ export type {
 } from './toy-trajectories';
 export { toySaturation } from './toy-saturation';
 export type { SaturationEstimator, SaturationRow, ToySaturationOptions } from './toy-saturation';
+export { gradientTraces } from './gradient-traces';
+export type { GradientTrace, GradientTraceOptions, GradientTraces, GradientTraceSummary } from './gradient-traces';
 
 // The live VAE page: a small SBN VAE trained in the page, its reconstructions and samples
 export { trainVaeDemo, vaeDemoImages } from './vae-demo';
 export type { VaeDemoImages, VaeDemoOptions } from './vae-demo';
+
+// Chapter 05: the learning signal, ĝ_φ and the surrogate inside an SBN VAE, for one digit
+export { learningSignalPicture } from './learning-signal-picture';
+export type {
+  LearningSignalDraw,
+  LearningSignalOptions,
+  LearningSignalPicture,
+  LearningSignalUnit,
+} from './learning-signal-picture';
