@@ -17,8 +17,10 @@ export const CHAPTER_MODES: readonly ChapterMode[] = ['full', 'workshop', 'fast'
 /** The environment variable naming the mode (`STOCHGRAD_FAST=1`, the test suite's, means `fast`). */
 export const CHAPTER_MODE_ENV = 'STOCHGRAD_MODE';
 
+/** Node's environment, read through `globalThis` so that the browser bundle names no Node global. */
 function environment(): Record<string, string | undefined> {
-  return typeof process === 'undefined' || process.env == null ? {} : process.env;
+  const host = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  return host.process?.env ?? {};
 }
 
 /**
