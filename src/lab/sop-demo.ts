@@ -17,28 +17,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { createBatcher } from '../data/batches';
 import type { Dataset } from '../data/split';
-import { ArgumentError, checkInteger, checkPositive } from '../errors';
-import { networkEstimator } from '../estimators/layer';
-import { createSop, sopBatchFrom, type Sop, type SopBatch, type SopKind } from '../models/sop';
+import { checkInteger } from '../errors';
+import { halves } from '../experiments/tasks/sop-task';
+import { checkDemoOptions, type DemoOptions } from './demo-options';
+import { createSop, type Sop, type SopKind } from '../models/sop';
 import { sopCompletions } from '../models/sop-images';
 import { evaluationImages, meanOf } from '../experiments/tasks/eval-data';
 import { fewestDraws } from '../experiments/tasks/task';
 import { train, type TrainResult } from '../train/train';
 
-export interface SopDemoOptions {
-  estimator: string;
-  steps: number;
-  /** Stochastic layers (default [200], the MuProp paper's) and their kind (default linear). */
-  latent?: number[];
-  kind?: SopKind;
-  /** Examples per step (default 50), Adam's step size (default 0.001), the seed of everything (default 1). */
-  batch?: number;
-  lr?: number;
-  seed?: number;
-  /** Evaluate the NLL every this many steps (default 10; also at step 0 and the end). */
-  evalEvery?: number;
-  /** Validation digits of the NLL (default 100, the first of the split). */
-  evalExamples?: number;
+export interface SopDemoOptions extends DemoOptions<SopKind> {
   /** Called after each evaluation: steps done, the running training objective and `validNll` (nats), the model. */
   onEvaluation?: (step: number, metrics: Record<string, number>, model: Sop) => void;
 }
@@ -48,32 +36,9 @@ const EVAL_SEED = 23456;
 /** Samples of the evaluation NLL, as in the papers. */
 const NLL_SAMPLES = 100;
 
-/** Splits digits into halves and frees the digits. */
-function halves(images: tf.Tensor2D): SopBatch {
-  const batch = sopBatchFrom(images);
-  images.dispose();
-  return batch;
-}
-
 /** Trains one model with `options.estimator` on `data.train` (digits of 784 pixels); disposes its tensors. */
 export async function trainSopDemo(data: Dataset, options: SopDemoOptions): Promise<TrainResult> {
-  if (options == null || typeof options !== 'object')
-    throw new ArgumentError('options', 'expected { estimator, steps }');
-  const {
-    estimator,
-    steps,
-    latent = [200],
-    kind = 'linear',
-    batch = 50,
-    lr = 1e-3,
-    seed = 1,
-    evalEvery = 10,
-    evalExamples = 100,
-  } = options;
-  const resolved = networkEstimator(estimator, 'options.estimator');
-  checkInteger('options.batch', batch, 1);
-  checkPositive('options.lr', lr);
-  checkInteger('options.evalExamples', evalExamples, 1);
+  const { estimator, steps, latent, kind, batch, lr, seed, evalEvery, evalExamples } = checkDemoOptions(options, 100);
   const model = createSop({ latent, kind, seed });
   const batcher = createBatcher(data.train, { batchSize: batch, seed, binarize: 'dynamic' });
   const valid = halves(evaluationImages(data.valid, evalExamples, EVAL_SEED));
@@ -88,11 +53,11 @@ export async function trainSopDemo(data: Dataset, options: SopDemoOptions): Prom
         },
       },
       {
-        estimator: resolved,
+        estimator,
         steps,
         lr,
         seed,
-        samples: fewestDraws(resolved),
+        samples: fewestDraws(estimator),
         evalEvery,
         evaluate: () => ({ validNll: meanOf(model.nll(valid, { m: NLL_SAMPLES, seed: EVAL_SEED })) }),
         onProgress: (step, _steps, metrics) => options.onEvaluation?.(step, metrics, model),

@@ -12,28 +12,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { createBatcher } from '../data/batches';
 import type { Dataset } from '../data/split';
-import { ArgumentError, checkInteger, checkPositive } from '../errors';
-import { networkEstimator } from '../estimators/layer';
+import { checkInteger } from '../errors';
+import { checkDemoOptions, type DemoOptions } from './demo-options';
 import { createSbnVae, type SbnKind, type SbnVae } from '../models/sbn-vae';
 import { vaeReconstructions, vaeSamples } from '../models/sbn-vae-images';
 import { evaluationImages, meanOf } from '../experiments/tasks/eval-data';
 import { fewestDraws } from '../experiments/tasks/task';
 import { train, type TrainResult } from '../train/train';
 
-export interface VaeDemoOptions {
-  estimator: string;
-  steps: number;
-  /** Stochastic layers (default [200]) and their kind (default linear). */
-  latent?: number[];
-  kind?: SbnKind;
-  /** Examples per step (default 50), Adam's step size (default 0.001), the seed of everything (default 1). */
-  batch?: number;
-  lr?: number;
-  seed?: number;
-  /** Evaluate the ELBO every this many steps (default 10; also at step 0 and the end). */
-  evalEvery?: number;
-  /** Validation digits of the ELBO (default 200, the first of the split). */
-  evalExamples?: number;
+export interface VaeDemoOptions extends DemoOptions<SbnKind> {
   /** Called after each evaluation: steps done, the running training objective and `elbo` (mean ELBO in nats), the model. */
   onEvaluation?: (step: number, metrics: Record<string, number>, model: SbnVae) => void;
   /** Stops the run (the promise rejects with the signal's reason) at the next evaluation. */
@@ -45,23 +32,7 @@ const EVAL_SEED = 12345;
 
 /** Trains one VAE with `options.estimator` on `data.train`; see the module comment. Disposes its tensors. */
 export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Promise<TrainResult> {
-  if (options == null || typeof options !== 'object')
-    throw new ArgumentError('options', 'expected { estimator, steps }');
-  const {
-    estimator,
-    steps,
-    latent = [200],
-    kind = 'linear',
-    batch = 50,
-    lr = 1e-3,
-    seed = 1,
-    evalEvery = 10,
-    evalExamples = 200,
-  } = options;
-  const resolved = networkEstimator(estimator, 'options.estimator');
-  checkInteger('options.batch', batch, 1);
-  checkPositive('options.lr', lr);
-  checkInteger('options.evalExamples', evalExamples, 1);
+  const { estimator, steps, latent, kind, batch, lr, seed, evalEvery, evalExamples } = checkDemoOptions(options, 200);
   const model = createSbnVae({ visible: data.train.images.shape[1], latent, kind, seed });
   const batcher = createBatcher(data.train, { batchSize: batch, seed, binarize: 'none' });
   const evalImages = evaluationImages(data.valid, evalExamples, EVAL_SEED);
@@ -76,11 +47,11 @@ export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Prom
         },
       },
       {
-        estimator: resolved,
+        estimator,
         steps,
         lr,
         seed,
-        samples: fewestDraws(resolved),
+        samples: fewestDraws(estimator),
         evalEvery,
         evaluate: () => ({ elbo: meanOf(model.elbo(evalImages, { samples: 1, seed: EVAL_SEED })) }),
         onProgress: (step, _steps, metrics) => {

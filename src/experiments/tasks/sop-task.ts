@@ -23,7 +23,7 @@ export const NLL_SAMPLES = 100;
 export const NLL_SAMPLES_LARGE = 1000;
 const EVAL_SEED = 23456;
 
-function halves(images: tf.Tensor2D): SopBatch {
+export function halves(images: tf.Tensor2D): SopBatch {
   const batch = sopBatchFrom(images);
   images.dispose();
   return batch;
