@@ -21,7 +21,7 @@ export { straightThroughSample } from './core/straight-through';
 export type { SurrogateDerivative } from './core/straight-through';
 
 // Estimators and the exact oracle
-export { estimate } from './estimators/estimate';
+export { estimate, groupMeans } from './estimators/estimate';
 export { estimators, ESTIMATOR_NAMES, isEstimatorName, lookupEstimator, resolveEstimator } from './estimators/registry';
 export type { ResolvedEstimator } from './estimators/registry';
 export type { EstimatorName } from './estimators/registry';

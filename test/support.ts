@@ -6,6 +6,7 @@ import {
   estimate,
   estimators,
   gradientStats,
+  groupMeans,
   initBackend,
   type EstimateOptions,
   type EstimatorName,
@@ -115,24 +116,36 @@ function learnedParts(name: EstimatorName, problem: Problem): EstimateOptions | 
 export function measure(name: EstimatorName, problem: Problem, options: EstimateOptions): GradientStats {
   const logits = tf.tensor1d(problem.logits);
   const extra = learnedParts(name, problem);
+  const grouping = groupingOf(name, options.samples);
   const warm = estimate(name, problem.f, logits, {
     ...options,
     ...extra,
-    samples: Math.max(200, options.samples / 100),
+    ...groupingOf(name, Math.max(200, options.samples / 100)),
     seed: (options.seed ?? 0) + 1,
   });
   tf.dispose([warm.perSample, warm.mean]);
   const result = estimate(name, problem.f, logits, {
     ...options,
     ...extra,
+    ...grouping,
     ...(warm.baseline ? { baseline: warm.baseline } : {}),
   });
-  const scaled = tf.mul(result.perSample, result.scale ?? 1) as tf.Tensor2D;
+  const estimates = groupMeans(result.perSample, grouping.groups);
+  const scaled = tf.mul(estimates, result.scale ?? 1) as tf.Tensor2D;
   try {
     return gradientStats(scaled, exactOf(problem));
   } finally {
-    tf.dispose([logits, result.perSample, result.mean, scaled]);
+    tf.dispose([logits, result.perSample, result.mean, estimates, scaled]);
   }
+}
+
+/**
+ * `total` estimates as the estimator makes them: one-draw estimators give `total` draws in one
+ * group; a multi-sample one (`minSamples > 1`) gives `total / k` independent groups of its k draws.
+ */
+export function groupingOf(name: EstimatorName, total: number): { samples: number; groups: number } {
+  const k = estimators[name].minSamples;
+  return k > 1 ? { samples: k, groups: Math.max(1, Math.floor(total / k)) } : { samples: total, groups: 1 };
 }
 
 /** Per-sample values as a plain array, disposing the result. */

@@ -28,6 +28,7 @@ function checkOptions(spec: EstimatorSpec, name: string, options: EstimateOption
   if (options == null || typeof options !== 'object')
     throw new ArgumentError('options', 'expected an object with samples');
   checkInteger('options.samples', options.samples, 1);
+  if (options.groups !== undefined) checkInteger('options.groups', options.groups, 1);
   if (options.samples < spec.minSamples) {
     throw new ArgumentError(
       'options.samples',
@@ -47,11 +48,13 @@ function checkOptions(spec: EstimatorSpec, name: string, options: EstimateOption
 
 function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: EstimateOptions): EstimatorContext {
   const { samples } = options;
+  const groups = options.groups ?? 1;
+  const rows = samples * groups;
   const d = logits.shape[0];
   const seed = options.seed ?? randomSeed();
-  const u = options.noise ? checkNoise('options.noise', options.noise, samples, d) : uniformNoise(samples, d, seed);
+  const u = options.noise ? checkNoise('options.noise', options.noise, rows, d) : uniformNoise(rows, d, seed);
   const given = options.conditionalNoise;
-  if (given) checkNoise('options.conditionalNoise', given, samples, d);
+  if (given) checkNoise('options.conditionalNoise', given, rows, d);
   return {
     name,
     f: checkedObjective(f),
@@ -59,8 +62,8 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
     logits,
     u,
     samples,
-    examples: 1,
-    rows: samples,
+    examples: groups,
+    rows,
     d,
     temperature: options.temperature ?? DEFAULT_SETTINGS.temperature,
     slope: options.slope ?? DEFAULT_SETTINGS.slope,
@@ -69,9 +72,9 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
     baseline: options.baseline,
     surrogate: options.surrogate,
     ...(lookupEstimator(name).learned === 'input-baseline'
-      ? { inputBaseline: tf.fill([samples], options.inputBaseline ?? 0) as tf.Tensor1D }
+      ? { inputBaseline: tf.fill([rows], options.inputBaseline ?? 0) as tf.Tensor1D }
       : {}),
-    conditionalNoise: () => given ?? uniformNoise(samples, d, (seed ^ CONDITIONAL_STREAM) >>> 0),
+    conditionalNoise: () => given ?? uniformNoise(rows, d, (seed ^ CONDITIONAL_STREAM) >>> 0),
   };
 }
 
@@ -93,4 +96,17 @@ export function estimate(name: EstimatorName, f: Objective, logits: tf.Tensor1D,
   });
   const mean = tf.tidy(() => tf.mean(perSample, 0) as tf.Tensor1D);
   return { perSample, mean, evaluations, ...(baseline ? { baseline } : {}), ...(scale !== undefined ? { scale } : {}) };
+}
+
+/**
+ * One estimate per group, `[groups, d]`: the mean of each group's `samples` rows of `perSample`
+ * (row r belongs to group `r mod groups`). For a multi-sample estimator these rows are the
+ * independent estimates whose spread is its variance. The caller owns the result.
+ */
+export function groupMeans(perSample: tf.Tensor2D, groups: number): tf.Tensor2D {
+  checkInteger('groups', groups, 1);
+  const [rows, d] = perSample.shape;
+  if (rows % groups !== 0)
+    throw new ArgumentError('groups', `expected a divisor of perSample's ${rows} rows, got ${groups}`);
+  return tf.tidy(() => tf.mean(tf.reshape(perSample, [rows / groups, groups, d]), 0) as tf.Tensor2D);
 }

@@ -16,11 +16,21 @@ export interface BaselineState {
 }
 
 export interface EstimateOptions {
-  /** Number of independent estimates (rows of `perSample`). */
+  /**
+   * Draws per group (rows of `perSample` per group). Estimators that use one draw each give
+   * `samples` independent estimates; multi-sample ones (leave-one-out, ARMS, …) couple the draws of
+   * a group, and the mean of a group's rows is one estimate.
+   */
   samples: number;
+  /**
+   * Independent groups of `samples` draws in this call (default 1): `perSample` has
+   * `samples × groups` rows, row r belonging to group `r mod groups`, and `groupMeans` gives one
+   * estimate per group. Baselines never mix groups (they are the examples of a network's batch).
+   */
+  groups?: number;
   /** Seed for the uniforms when `noise` is not given; equal seeds give identical results. */
   seed?: number;
-  /** Explicit uniforms `u` in (0, 1), shape `[samples, d]` (common random numbers). */
+  /** Explicit uniforms `u` in (0, 1), shape `[samples × groups, d]` (common random numbers). */
   noise?: tf.Tensor2D;
   /** REBAR's second set of uniforms `v`, shape `[samples, d]`; drawn from `seed` when absent. */
   conditionalNoise?: tf.Tensor2D;
@@ -44,9 +54,9 @@ export interface EstimateOptions {
 }
 
 export interface Estimate {
-  /** One gradient estimate per row, `[samples, d]`. */
+  /** One gradient estimate per row (per draw), `[samples × groups, d]`. */
   perSample: tf.Tensor2D;
-  /** Their average, `[d]`. */
+  /** Their average, `[d]` (the mean of the groups' estimates). */
   mean: tf.Tensor1D;
   /** Rows of `f` evaluated in all (a mean-field or relaxed evaluation counts as one row). */
   evaluations: number;

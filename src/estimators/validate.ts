@@ -12,11 +12,11 @@ export function checkLogits(logits: unknown): tf.Tensor1D {
   return logits as tf.Tensor1D;
 }
 
-/** Uniform noise must be `[samples, d]`, float32, strictly inside (0, 1). */
+/** Uniform noise must be `[rows, d]` (samples × groups), float32, strictly inside (0, 1). */
 export function checkNoise(argument: string, noise: unknown, samples: number, d: number): tf.Tensor2D {
   if (!(noise instanceof tf.Tensor)) throw new ArgumentError(argument, `expected a tf.Tensor2D, got ${typeof noise}`);
   if (noise.rank !== 2 || noise.shape[0] !== samples || noise.shape[1] !== d) {
-    throw new ArgumentError(argument, messages.shape(`[samples, d] = [${samples}, ${d}]`, noise.shape));
+    throw new ArgumentError(argument, messages.shape(`[samples × groups, d] = [${samples}, ${d}]`, noise.shape));
   }
   if (noise.dtype !== 'float32') throw new ArgumentError(argument, messages.dtype(noise.dtype));
   if (!noise.dataSync().every((x) => x > 0 && x < 1)) throw new ArgumentError(argument, messages.uniforms);

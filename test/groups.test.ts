@@ -1,0 +1,45 @@
+/**
+ * `groups`: independent groups of a multi-sample estimator's draws in one call, and `groupMeans`,
+ * one estimate per group.
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, estimate, groupMeans, uniformNoise } from '../src';
+import { nonlinear, setupBackend } from './support';
+
+before(setupBackend);
+
+test('a group of leave-one-out draws is the same estimate as a call of its own', () => {
+  const groups = 5;
+  const logits = tf.tensor1d(nonlinear.logits);
+  const u = uniformNoise(2 * groups, nonlinear.logits.length, 7);
+  const together = estimate('reinforce-loo', nonlinear.f, logits, { samples: 2, groups, noise: u });
+  const means = groupMeans(together.perSample, groups);
+  const rows = means.arraySync();
+  for (let g = 0; g < groups; g++) {
+    const own = tf.gather(u, [g, g + groups]) as tf.Tensor2D;
+    const alone = estimate('reinforce-loo', nonlinear.f, logits, { samples: 2, noise: own });
+    const expected = Array.from(alone.mean.dataSync());
+    rows[g].forEach((x, i) =>
+      assert.ok(Math.abs(x - expected[i]) < 1e-6, `group ${g}, unit ${i}: ${x} vs ${expected[i]}`),
+    );
+    tf.dispose([own, alone.perSample, alone.mean]);
+  }
+  assert.deepEqual(together.perSample.shape, [2 * groups, nonlinear.logits.length]);
+  tf.dispose([logits, u, together.perSample, together.mean, means]);
+});
+
+test('groups defaults to 1, and bad groups are refused naming the argument', () => {
+  const logits = tf.tensor1d([0.3]);
+  const f = (z: tf.Tensor2D) => tf.sum(z, 1) as tf.Tensor1D;
+  const a = estimate('reinforce', f, logits, { samples: 4, seed: 3 });
+  const b = estimate('reinforce', f, logits, { samples: 4, seed: 3, groups: 1 });
+  assert.deepEqual(Array.from(a.perSample.dataSync()), Array.from(b.perSample.dataSync()));
+  assert.throws(() => estimate('reinforce', f, logits, { samples: 4, groups: 0 }), /options\.groups/);
+  assert.throws(
+    () => groupMeans(a.perSample, 3),
+    (e: unknown) => e instanceof ArgumentError && /groups/.test(e.message),
+  );
+  tf.dispose([logits, a.perSample, a.mean, b.perSample, b.mean]);
+});
