@@ -27,7 +27,15 @@ export type { ResolvedEstimator } from './estimators/registry';
 export type { EstimatorName } from './estimators/registry';
 export { blackBox } from './estimators/objective';
 export type { Objective } from './estimators/objective';
-export type { BaselineState, Estimate, EstimateOptions, EstimatorFamily, EstimatorSpec } from './estimators/types';
+export type {
+  BaselineState,
+  Estimate,
+  EstimateOptions,
+  EstimatorFamily,
+  EstimatorSpec,
+  SteinFunction,
+  SteinTraining,
+} from './estimators/types';
 export { ESTIMATOR_FAMILIES } from './estimators/types';
 export type { GenerativeDraws } from './models/chain-gradients';
 export { GENERATIVE_DRAWS } from './models/chain-gradients';

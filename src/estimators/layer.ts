@@ -11,7 +11,15 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, messages } from '../errors';
 import { checkedObjective } from './objective';
 import { ESTIMATOR_NAMES, estimators, isEstimatorName, resolveEstimator, type EstimatorName } from './registry';
-import type { BaselineState, EstimatorContext, EstimatorSpec, PathwiseSample, TaylorExpansion } from './types';
+import type {
+  BaselineState,
+  EstimatorContext,
+  EstimatorSpec,
+  PathwiseSample,
+  SteinFunction,
+  SteinTraining,
+  TaylorExpansion,
+} from './types';
 
 export { DEFAULT_SETTINGS, type EstimatorSettings } from './settings';
 import type { EstimatorSettings } from './settings';
@@ -70,6 +78,10 @@ export interface LayerProblem {
   baseline?: BaselineState;
   /** The learned input-dependent baseline's value per row, `[rows]` (estimators with `learned: 'input-baseline'`). */
   inputBaseline?: tf.Tensor1D;
+  /** The model's learned function (estimators with `learned: 'stein-function'`: rodeo). */
+  steinFunction?: SteinFunction;
+  /** `∂f/∂z` at `sample`, `[rows, d]` (estimators with `gradientAtDraws`: rodeo). */
+  sampleSlope?: tf.Tensor2D;
   /** Seed of any further noise the estimator draws. */
   seed: number;
 }
@@ -89,7 +101,7 @@ export function checkLayerSamples(estimator: Extract<NetworkEstimator, { kind: '
 export function layerGradient(
   estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
   problem: LayerProblem,
-): { gradient: tf.Tensor2D; baseline?: BaselineState; residual?: tf.Tensor1D; scale?: number } {
+): { gradient: tf.Tensor2D; baseline?: BaselineState; residual?: tf.Tensor1D; scale?: number; stein?: SteinTraining } {
   const { spec, name } = estimator;
   checkLayerSamples(estimator, problem.samples);
   const [rows, d] = problem.u.shape;
@@ -114,6 +126,8 @@ export function layerGradient(
     expansion: problem.expansion,
     sample: problem.sample,
     inputBaseline: problem.inputBaseline,
+    steinFunction: problem.steinFunction,
+    sampleSlope: problem.sampleSlope,
     conditionalNoise: () => {
       throw new ArgumentError('estimator', `${name} needs conditional noise, which networks do not provide`);
     },
@@ -124,5 +138,6 @@ export function layerGradient(
     ...(output.baseline ? { baseline: output.baseline } : {}),
     ...(output.residual ? { residual: output.residual } : {}),
     ...(output.scale !== undefined ? { scale: output.scale } : {}),
+    ...(output.stein ? { stein: output.stein } : {}),
   };
 }

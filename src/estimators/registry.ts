@@ -16,6 +16,7 @@ import { reinforceEma } from './reinforce-ema';
 import { reinforceLoo } from './reinforce-loo';
 import { reinforceOptimal } from './reinforce-optimal';
 import { relax } from './relax';
+import { rodeo } from './rodeo';
 import { oneHalf, st, stAnnealed, stSigmoid } from './straight-through';
 import type { EstimatorSpec } from './types';
 
@@ -40,6 +41,7 @@ export const estimators = {
   'gumbel-st': gumbelSt,
   rebar,
   relax,
+  rodeo,
 } as const satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorName = keyof typeof estimators;

@@ -51,6 +51,28 @@ export interface EstimateOptions {
    * one number, the same for every draw (default 0). Inside networks the model supplies it.
    */
   inputBaseline?: number;
+  /**
+   * RODEO's learned function (estimators with `learned: 'stein-function'`): rows of inputs
+   * `[P, 2]`, each `(∇f(x_j)ᵀ(y − x_j), f(x_j))` for a point y and another draw x_j of the same
+   * group, mapped to `[P, 2]`: column 0 the scalar function whose Stein operator corrects the
+   * leave-one-out baseline, column 1 the scale of the gradient's control variate (rodeo.ts).
+   * Any fixed function keeps the estimator unbiased; identically zero gives reinforce-loo.
+   */
+  steinFunction?: SteinFunction;
+}
+
+/** RODEO's learned function: `[P, 2]` inputs → `[P, 2]` values (see `EstimateOptions.steinFunction`). */
+export type SteinFunction = (inputs: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * What training RODEO's learned function needs from one estimate: the inputs it was evaluated at,
+ * `[P, 2]`, and the gradient of the variance loss (the mean over groups and units of the squared
+ * estimate) with respect to its outputs there, `[P, 2]`. The loss's gradient with respect to the
+ * function's parameters ψ is `Σ ⟨outputGradient, ∂h_ψ(inputs)/∂ψ⟩`.
+ */
+export interface SteinTraining {
+  inputs: tf.Tensor2D;
+  outputGradient: tf.Tensor2D;
 }
 
 export interface Estimate {
@@ -64,6 +86,8 @@ export interface Estimate {
   baseline?: BaselineState;
   /** The variance normalisation's divisor `s ≥ 1` (nvil, muprop-c-vn): `scale · mean` is unbiased. */
   scale?: number;
+  /** RODEO: what training its learned function needs (the caller disposes both tensors). */
+  stein?: SteinTraining;
 }
 
 /**
@@ -106,6 +130,13 @@ export interface EstimatorContext {
   readonly surrogate?: (relaxed: tf.Tensor2D) => tf.Tensor1D;
   /** The learned input-dependent baseline b(x), `[rows]`, independent of the draw (nvil, muprop-c-idb). */
   readonly inputBaseline?: tf.Tensor1D;
+  /** RODEO's learned function (`learned: 'stein-function'`). */
+  readonly steinFunction?: SteinFunction;
+  /**
+   * `∂f/∂z` at `sample`, `[rows, d]`, when the caller computed it (networks, where the estimator
+   * runs off the tape and cannot backpropagate): estimators with `gradientAtDraws` use it.
+   */
+  readonly sampleSlope?: tf.Tensor2D;
   /**
    * The draw `1[u < σ(φ)]` when the caller already holds it (a network's sampled path): the
    * estimators evaluate f at this very tensor, so the caller's f may reuse its value there.
@@ -124,6 +155,8 @@ export interface EstimatorOutput {
   residual?: tf.Tensor1D;
   /** With variance normalisation: the divisor `s ≥ 1` of every row (`s · ĝ` is unbiased). */
   scale?: number;
+  /** RODEO: its learned function's inputs and the variance loss's gradient with respect to its outputs. */
+  stein?: SteinTraining;
 }
 
 /**
@@ -159,9 +192,21 @@ export interface EstimatorSpec {
   readonly inNetworks: boolean;
   /**
    * State the estimator learns alongside the model: an input-dependent baseline (a small network
-   * the model owns, trained to predict the centred signal) or RELAX's surrogate.
+   * the model owns, trained to predict the centred signal), RELAX's surrogate, or RODEO's
+   * function of a Taylor expansion under a discrete Stein operator (`options.steinFunction`).
    */
-  readonly learned?: 'input-baseline' | 'surrogate';
+  readonly learned?: 'input-baseline' | 'surrogate' | 'stein-function';
+  /**
+   * The learning rate (Adam) at which the paper trains the learned function's parameters, when
+   * it is its own rather than the model's (RODEO: 1e-3). Tasks step the model's
+   * `estimatorParameters` at it. Default: the run's learning rate.
+   */
+  readonly learnedRate?: number;
+  /**
+   * Needs `∂f/∂z` at its own draws (not at a mean-field point): networks compute it on the
+   * sampled path and pass it as `context.sampleSlope`. Implies `needsGradient`.
+   */
+  readonly gradientAtDraws?: boolean;
   /** Divides its estimate by a known scale `s ≥ 1` (`output.scale`): `s · ĝ` is unbiased. */
   readonly normalised?: boolean;
   run(context: EstimatorContext): EstimatorOutput;
