@@ -27,9 +27,20 @@ const FALSE_ALARM = 1e-3;
 const UNBIASED = NETWORK_ESTIMATOR_NAMES.filter((n) => estimators[n].unbiased);
 const BIASED = NETWORK_ESTIMATOR_NAMES.filter((n) => !estimators[n].unbiased);
 
-/** With a learned input baseline for the estimators that need one (nvil, muprop-c-idb); the others ignore it. */
-function smallVae(kind: 'linear' | 'nonlinear' = 'linear', inputBaseline = false): SbnVae {
-  return createSbnVae({ visible: 6, latent: [4, 3], kind, seed: 3, hidden: 5, inputBaseline });
+/**
+ * With `learned`, the learned parts the estimators that need one own: an input baseline (nvil,
+ * muprop-c-idb) and RODEO's function (rodeo); the others ignore them.
+ */
+function smallVae(kind: 'linear' | 'nonlinear' = 'linear', learned = false): SbnVae {
+  return createSbnVae({
+    visible: 6,
+    latent: [4, 3],
+    kind,
+    seed: 3,
+    hidden: 5,
+    inputBaseline: learned,
+    steinFunction: learned,
+  });
 }
 
 /** The stochastic layer whose logits parameter `name` computes (q1.* → 0, q2.* → 1). */

@@ -15,7 +15,7 @@ import type { Dataset } from '../../data/split';
 import { createSop, sopBatchFrom, type SopBatch } from '../../models/sop';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { estimatorModelOptions, firstAndLast, type Task, type TaskEstimator } from './task';
+import { estimatorModelOptions, firstAndLast, learnedRates, type Task, type TaskEstimator } from './task';
 
 /** Samples of the evaluation NLL, as in the papers. */
 export const NLL_SAMPLES = 100;
@@ -41,6 +41,7 @@ export function sopTask(config: ExperimentConfig, estimator: TaskEstimator, data
   return {
     model,
     optimizer: 'adam',
+    ...learnedRates(config, estimator, model.estimatorParameters),
     // samples is m of the m-sample objective; reinforce-loo draws its two joint samples itself.
     defaultSamples: 1,
     data: {

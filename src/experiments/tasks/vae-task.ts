@@ -16,7 +16,7 @@ import { gradientVariance } from '../../metrics/gradient-variance';
 import { createSbnVae } from '../../models/sbn-vae';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { estimatorModelOptions, fewestDraws, firstAndLast, type Task, type TaskEstimator } from './task';
+import { estimatorModelOptions, fewestDraws, firstAndLast, learnedRates, type Task, type TaskEstimator } from './task';
 
 /** Importance samples of the evaluation bound, as in the papers. */
 export const BOUND_SAMPLES = 100;
@@ -44,6 +44,7 @@ export function vaeTask(config: ExperimentConfig, estimator: TaskEstimator, data
   return {
     model,
     optimizer: 'adam',
+    ...learnedRates(config, estimator, model.estimatorParameters),
     ...(config.priorOptimizer === 'same' ? {} : { sgd: { 'prior.b': config.priorLr ?? PRIOR_LR } }),
     defaultSamples: fewestDraws(estimator),
     data: {
