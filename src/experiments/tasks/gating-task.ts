@@ -62,10 +62,10 @@ export function gatingTask(config: ExperimentConfig, estimator: TaskEstimator, d
     optimizer: 'adam',
     defaultSamples: fewestDraws(estimator),
     data: { batchAt: (step) => batcher.batchAt(step) },
-    lrScale: {
+    ...lrScaleOf({
       ...(slowGater ? Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) : {}),
       ...learnedRates(config, estimator, model.estimatorParameters).lrScale,
-    },
+    }),
     evaluate: () => {
       const training = model.evaluate(trainDigits, { estimator: name, seed: EVAL_SEED });
       const { error, gatesOpen, zeroGates } = model.evaluate(valid, testGates());
@@ -110,4 +110,9 @@ export function gatingTask(config: ExperimentConfig, estimator: TaskEstimator, d
       model.dispose();
     },
   };
+}
+
+/** `{ lrScale }` when it has any entry, else nothing. */
+function lrScaleOf(scales: Record<string, number>): { lrScale?: Record<string, number> } {
+  return Object.keys(scales).length > 0 ? { lrScale: scales } : {};
 }
