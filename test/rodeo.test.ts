@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, createSbnVae, estimate, groupMeans, train } from '../src';
+import { ArgumentError, createSbnVae, createToyModel, estimate, groupMeans, train } from '../src';
 import { RODEO_LEARNING_RATE } from '../src/estimators/rodeo';
 import { createParameters } from '../src/models/parameters';
 import { steinFunction, steinFunctionSpecs } from '../src/models/stein-function';
@@ -175,12 +175,13 @@ describe('rodeo', () => {
     Object.values(parameters).forEach((p) => p.dispose());
   });
 
-  test('needs its learned function, and checks what it returns', () => {
+  test('its learned function defaults to zero (reinforce-loo); a wrong one, too few samples and the toy model are refused', () => {
     const logits = tf.tensor1d(nonlinear.logits);
-    assert.throws(
-      () => estimate('rodeo', nonlinear.f, logits, { samples: 2 }),
-      (e: unknown) => e instanceof ArgumentError && /options\.steinFunction/.test(e.message),
-    );
+    const plain = estimate('rodeo', nonlinear.f, logits, { samples: 2, groups: 3, seed: 5 });
+    const loo = estimate('reinforce-loo', nonlinear.f, logits, { samples: 2, groups: 3, seed: 5 });
+    assert.ok(tf.max(tf.abs(tf.sub(plain.perSample, loo.perSample))).dataSync()[0] < 1e-6);
+    disposeEstimate(plain);
+    disposeEstimate(loo);
     const wrong = (inputs: tf.Tensor2D) => tf.zeros([inputs.shape[0], 1]) as tf.Tensor2D;
     assert.throws(
       () => estimate('rodeo', nonlinear.f, logits, { samples: 2, steinFunction: wrong }),
@@ -190,6 +191,12 @@ describe('rodeo', () => {
       () => estimate('rodeo', nonlinear.f, logits, { samples: 1, steinFunction: zero }),
       (e: unknown) => e instanceof ArgumentError && /samples/.test(e.message),
     );
+    const toy = createToyModel({ p0: 0.45, units: 2 });
+    assert.throws(
+      () => toy.gradients('rodeo', undefined, { samples: 2 }),
+      (e: unknown) => e instanceof ArgumentError && /Stein function/.test(e.message),
+    );
+    toy.dispose();
     logits.dispose();
   });
 

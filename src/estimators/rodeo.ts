@@ -77,6 +77,8 @@ function valueAndSlope(context: EstimatorContext, z: tf.Tensor2D): { values: tf.
   }
 }
 
+const zeroFunction = (inputs: tf.Tensor2D) => tf.zeros([inputs.shape[0], 2]) as tf.Tensor2D;
+
 function checkSteinOutput(value: unknown, points: number): tf.Tensor2D {
   const argument = 'options.steinFunction';
   if (!(value instanceof tf.Tensor)) throw new ArgumentError(argument, `must return a tf.Tensor2D [${points}, 2]`);
@@ -90,13 +92,10 @@ function checkSteinOutput(value: unknown, points: number): tf.Tensor2D {
 }
 
 function run(context: EstimatorContext): EstimatorOutput {
-  const steinFunction = context.steinFunction;
-  if (typeof steinFunction !== 'function') {
-    throw new ArgumentError(
-      'options.steinFunction',
-      'rodeo needs its learned function: [P, 2] inputs -> [P, 2] values (zero everywhere gives reinforce-loo)',
-    );
-  }
+  // Default: the authors' starting point (α = β = 0), zero everywhere, where rodeo is reinforce-loo.
+  const steinFunction = context.steinFunction ?? zeroFunction;
+  if (typeof steinFunction !== 'function')
+    throw new ArgumentError('options.steinFunction', 'expected a function [P, 2] inputs -> [P, 2] values');
   const { samples: k, examples: n, rows, d } = context;
   const z = drawnSample(context);
   const { values, slope } = valueAndSlope(context, z);

@@ -56,7 +56,8 @@ export interface EstimateOptions {
    * `[P, 2]`, each `(∇f(x_j)ᵀ(y − x_j), f(x_j))` for a point y and another draw x_j of the same
    * group, mapped to `[P, 2]`: column 0 the scalar function whose Stein operator corrects the
    * leave-one-out baseline, column 1 the scale of the gradient's control variate (rodeo.ts).
-   * Any fixed function keeps the estimator unbiased; identically zero gives reinforce-loo.
+   * Any fixed function keeps the estimator unbiased. Default: zero everywhere (the authors'
+   * initial α = β = 0), where rodeo is reinforce-loo; train it with the returned `stein`.
    */
   steinFunction?: SteinFunction;
 }

@@ -210,6 +210,13 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
     },
     gradients(estimator: EstimatorArgument, _batch: void, gradientOptions: GradientOptions = {}): GradientResult {
       const { name, spec } = resolveEstimator(estimator, 'estimator');
+      if (spec.learned === 'stein-function') {
+        throw new ArgumentError(
+          'estimator',
+          `the toy model does not own ${name}'s learned Stein function (only networks do: vae, sop, gating); ` +
+            'use estimate() with options.steinFunction',
+        );
+      }
       const samples = checkInteger('options.samples', gradientOptions.samples ?? Math.max(1, spec.minSamples), 1);
       const seed = gradientOptions.seed ?? randomSeed();
       const estimateOptions: EstimateOptions = { samples, seed, temperature, baseline: baselines[name] };
