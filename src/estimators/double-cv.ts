@@ -28,7 +28,7 @@
  * after the estimate so that it uses the α of earlier calls only (exactly unbiased). Its state
  * rides in `baseline`: `numerator = [α, m, v]` (Adam's moment estimates), `denominator =
  * [1, 1 − β₁ᵗ, 1 − β₂ᵗ]` (their bias-correction weights). A fixed α: pass
- * `doubleCvState(α)` as `baseline` and do not carry the returned state.
+ * `{ numerator: [α, 0, 0], denominator: [1, 0, 0] }` (`doubleCvState(α)`) as `baseline` each call.
  *
  * Cost: one evaluation of f per draw, as reinforce-loo, plus one backward pass through f at the
  * draws for `∂f/∂z`. That backward is the paper's "no extra evaluations": in its VAE the decoder
