@@ -353,7 +353,7 @@ function referenceGradients(
     const rows = n * samples;
     const noise = chainNoise(chain, rows, seed);
     const path = samplePath(chain, tileRows(chain.input, rows), noise);
-    const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
+    const expansions = estimator.spec.networkGradient === 'mean-field' ? meanFieldExpansions(chain) : undefined;
     const learned = estimator.spec.learned === 'input-baseline';
     const baselines = chain.units.map((_, layer) => tileRows(chain.baseline!(layer), rows));
     const residuals: tf.Tensor1D[] = [];

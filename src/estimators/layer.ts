@@ -66,6 +66,8 @@ export interface LayerProblem {
   sample?: tf.Tensor2D;
   /** MuProp's expansion point, from the network's mean-field pass. */
   expansion?: TaylorExpansion;
+  /** `∂f/∂z` at `sample`, `[rows, d]`, from the network's backward pass (`networkGradient: 'draws'`). */
+  sampleSlope?: tf.Tensor2D;
   /** Moving-average baseline state of this layer (reinforce-ema, reinforce-optimal, the centred ones). */
   baseline?: BaselineState;
   /** The learned input-dependent baseline's value per row, `[rows]` (estimators with `learned: 'input-baseline'`). */
@@ -113,6 +115,7 @@ export function layerGradient(
     baseline: problem.baseline,
     expansion: problem.expansion,
     sample: problem.sample,
+    sampleSlope: problem.sampleSlope,
     inputBaseline: problem.inputBaseline,
     conditionalNoise: () => {
       throw new ArgumentError('estimator', `${name} needs conditional noise, which networks do not provide`);

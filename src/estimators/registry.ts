@@ -7,6 +7,7 @@ import { ar } from './ar';
 import { arm } from './arm';
 import { concrete } from './concrete';
 import { disarm } from './disarm';
+import { doubleCv } from './double-cv';
 import { gumbelSt } from './gumbel-st';
 import { muprop, mupropC, mupropCIdb, mupropCVn } from './muprop';
 import { nvil } from './nvil';
@@ -24,6 +25,7 @@ export const estimators = {
   'reinforce-ema': reinforceEma,
   'reinforce-optimal': reinforceOptimal,
   'reinforce-loo': reinforceLoo,
+  'double-cv': doubleCv,
   st,
   'st-sigmoid': stSigmoid,
   'st-annealed': stAnnealed,

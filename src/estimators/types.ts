@@ -113,6 +113,11 @@ export interface EstimatorContext {
   readonly sample?: tf.Tensor2D;
   /** MuProp: an expansion point from outside instead of f at `σ(φ)`. */
   readonly expansion?: TaylorExpansion;
+  /**
+   * `∂f/∂z` at `sample`, `[rows, d]`, when the caller computed it with a backward pass of its own
+   * (a network, for estimators with `networkGradient: 'draws'`); otherwise they differentiate f.
+   */
+  readonly sampleSlope?: tf.Tensor2D;
   /** A second, independent `[samples, d]` set of uniforms (REBAR's `v`). */
   conditionalNoise(): tf.Tensor2D;
 }
@@ -152,6 +157,12 @@ export interface EstimatorSpec {
   readonly evaluationsPerSample: number;
   /** Rows of `f` evaluated once per call whatever the samples (MuProp's mean-field point: 1). Default 0. */
   readonly evaluationsPerCall?: number;
+  /**
+   * Where a network computes the `∂f/∂z` this estimator uses, with passes of its own: MuProp's
+   * mean-field pass (`context.expansion`), or a backward pass at the drawn sample
+   * (`context.sampleSlope`, double-cv). Absent for estimators that do not differentiate f there.
+   */
+  readonly networkGradient?: 'mean-field' | 'draws';
   /** Smallest `samples` the estimator accepts. */
   readonly minSamples: number;
   readonly family: EstimatorFamily;

@@ -150,7 +150,7 @@ function signalGradients(
   const n = chain.input.shape[0];
   const rows = n * options.samples;
   const noise = chainNoise(chain, rows, options.seed);
-  const expansions = estimator.spec.needsGradient ? meanFieldExpansions(chain) : undefined;
+  const expansions = estimator.spec.networkGradient === 'mean-field' ? meanFieldExpansions(chain) : undefined;
   const independent = (options.generativeDraws ?? 'independent') === 'independent';
   const learned = estimator.spec.learned === 'input-baseline';
   if (learned && typeof chain.baseline !== 'function') {
@@ -169,6 +169,12 @@ function signalGradients(
     const suffixes = terms.map((_, layer) =>
       layer === terms.length - 1 ? terms[layer] : (tf.addN(terms.slice(layer)) as tf.Tensor1D),
     );
+    // ∂F/∂z_l at the path's draws (double-cv): one backward pass through each layer's completion,
+    // here because the estimators below run untaped, where tf.grad records nothing.
+    const slopes =
+      estimator.spec.networkGradient === 'draws'
+        ? chain.units.map((_, layer) => slopeAtDraws(chain, path, noise, layer))
+        : undefined;
     // The learned baseline's values: on the tape for its regression step, a constant for the estimator.
     const baselines = learned ? chain.units.map((_, layer) => tileRows(chain.baseline!(layer), rows)) : [];
     // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated. With a
@@ -181,6 +187,7 @@ function signalGradients(
           u: noise[layer],
           f: completion(chain, path, noise, layer, suffixes[layer]),
           sample: path.z[layer],
+          ...(slopes ? { sampleSlope: slopes[layer] } : {}),
           samples: options.samples,
           examples: n,
           settings: options.settings,
@@ -220,6 +227,15 @@ function signalGradients(
     return tf.addN([objective, ...surrogate, ...regression]) as tf.Scalar;
   }, parameters);
   return scales.length > 0 ? { ...result, scales } : result;
+}
+
+/**
+ * `∂F/∂z_l` at the path's draws of layer l, `[rows, d_l]`: the completion (without the path's
+ * cached value, a constant) evaluated on the tape and differentiated, one forward and one backward.
+ */
+function slopeAtDraws(chain: Chain, path: Path, noise: readonly tf.Tensor2D[], layer: number): tf.Tensor2D {
+  const f = completion(chain, path, noise, layer);
+  return tf.grad((z: tf.Tensor) => tf.sum(f(z as tf.Tensor2D)))(path.z[layer]) as tf.Tensor2D;
 }
 
 /** The path's terms per layer, computed off the tape. */
