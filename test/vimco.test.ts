@@ -265,3 +265,44 @@ describe('vimco: refusals through the objective capability', () => {
     gating.dispose();
   });
 });
+
+describe('vimco: stochgrad train vae --objective', () => {
+  test('parses and runs a few steps of the k-sample bound; the history labels the objective', async () => {
+    const { parseTrainArgs } = await import('../src/experiments/train-options');
+    const { runExperiment } = await import('../src/experiments/experiment');
+    const argv = ['vae', '--estimators', 'vimco', '--samples', '2', '--objective', 'k-sample-bound'];
+    const small = ['--steps', '4', '--batch', '10', '--eval-every', '2', '--latent', '8'];
+    const sizes = ['--eval-examples', '20', '--bound-examples', '10', '--test-examples', '20'];
+    const parsed = parseTrainArgs([...argv, ...small, ...sizes]);
+    assert.ok(!parsed.help);
+    assert.equal(parsed.config.objective, 'k-sample-bound');
+    const [run] = await runExperiment(parsed.config);
+    assert.equal(run.steps, 4);
+    assert.ok(run.history.every((row) => row.objective === 'k-sample-bound'));
+    const last = run.history[run.history.length - 1];
+    assert.ok(Number.isFinite(last.trainObjective as number) && Number.isFinite(last.validBound as number));
+    assert.ok(Number.isFinite(run.summary.testBound as number));
+  });
+
+  test('the command line refuses vimco under the ELBO, other estimators under the bound, and --objective elsewhere', async () => {
+    const { parseTrainArgs } = await import('../src/experiments/train-options');
+    assert.throws(() => parseTrainArgs(['vae', '--estimators', 'vimco', '--samples', '2']), /objective 'elbo'/);
+    assert.throws(
+      () => parseTrainArgs(['vae', '--estimators', 'arm', '--objective', 'k-sample-bound']),
+      /"arm".*k-sample-bound/,
+    );
+    assert.throws(
+      () => parseTrainArgs(['vae', '--estimators', 'vimco', '--objective', 'k-sample-bound', '--samples', '1']),
+      /vimco needs --samples >= 2/,
+    );
+    assert.throws(
+      () => parseTrainArgs(['sop', '--estimators', 'vimco', '--objective', 'elbo']),
+      /--objective applies to the vae task/,
+    );
+    assert.throws(
+      () => parseTrainArgs(['sop', '--estimators', 'vimco', '--samples', '1']),
+      /vimco needs --samples >= 2/,
+    );
+    assert.throws(() => parseTrainArgs(['gating', '--estimators', 'vimco']), /gating network/);
+  });
+});
