@@ -27,11 +27,26 @@ export type { ResolvedEstimator } from './estimators/registry';
 export type { EstimatorName } from './estimators/registry';
 export { blackBox } from './estimators/objective';
 export type { Objective } from './estimators/objective';
-export type { BaselineState, Estimate, EstimateOptions, EstimatorFamily, EstimatorSpec } from './estimators/types';
-export { ESTIMATOR_FAMILIES } from './estimators/types';
+export type {
+  BaselineState,
+  Estimate,
+  EstimateOptions,
+  EstimatorFamily,
+  EstimatorObjective,
+  EstimatorSpec,
+} from './estimators/types';
+export { ESTIMATOR_FAMILIES, ESTIMATOR_OBJECTIVES, objectiveOf } from './estimators/types';
 export type { GenerativeDraws } from './models/chain-gradients';
 export { GENERATIVE_DRAWS } from './models/chain-gradients';
-export { enumerate, exactExpectation, exactGradient, MAX_ENUMERATION_UNITS } from './estimators/exact';
+export {
+  enumerate,
+  enumerateBound,
+  exactBoundGradient,
+  exactExpectation,
+  exactGradient,
+  exactGradientOf,
+  MAX_ENUMERATION_UNITS,
+} from './estimators/exact';
 
 // Metrics
 export { gradientStats } from './metrics/gradient-stats';

@@ -2,12 +2,13 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   blackBox,
-  enumerate,
   estimate,
   estimators,
+  exactGradientOf,
   gradientStats,
   groupMeans,
   initBackend,
+  objectiveOf,
   type EstimateOptions,
   type EstimatorName,
   type GradientStats,
@@ -95,8 +96,15 @@ export function applies(name: EstimatorName, problem: Problem): boolean {
   return !(problem.blackBox && estimators[name].needsGradient);
 }
 
-export function exactOf(problem: Problem): number[] {
-  return tf.tidy(() => Array.from(enumerate(problem.f, tf.tensor1d(problem.logits)).gradient));
+/**
+ * The exact gradient that estimator `name` (default: any estimator of `E[f]`) estimates on
+ * `problem`: `∇ E[f]`, or for an estimator of the k-sample bound (vimco) that bound's gradient
+ * with the k draws per group `groupingOf` gives it.
+ */
+export function exactOf(problem: Problem, name?: EstimatorName): number[] {
+  const objective = objectiveOf(name === undefined ? undefined : estimators[name]);
+  const k = name === undefined ? 1 : groupingOf(name, 1).samples;
+  return tf.tidy(() => Array.from(exactGradientOf(objective, problem.f, tf.tensor1d(problem.logits), k)));
 }
 
 /** What the estimator learns, supplied: RELAX's surrogate, or a non-zero input-dependent baseline. */
@@ -133,7 +141,7 @@ export function measure(name: EstimatorName, problem: Problem, options: Estimate
   const estimates = groupMeans(result.perSample, grouping.groups);
   const scaled = tf.mul(estimates, result.scale ?? 1) as tf.Tensor2D;
   try {
-    return gradientStats(scaled, exactOf(problem));
+    return gradientStats(scaled, exactOf(problem, name));
   } finally {
     tf.dispose([logits, result.perSample, result.mean, estimates, scaled]);
   }

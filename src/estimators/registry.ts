@@ -18,6 +18,7 @@ import { reinforceLoo } from './reinforce-loo';
 import { reinforceOptimal } from './reinforce-optimal';
 import { relax } from './relax';
 import { oneHalf, st, stAnnealed, stSigmoid } from './straight-through';
+import { vimco } from './vimco';
 import type { EstimatorSpec } from './types';
 
 export const estimators = {
@@ -42,6 +43,7 @@ export const estimators = {
   'gumbel-st': gumbelSt,
   rebar,
   relax,
+  vimco,
 } as const satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorName = keyof typeof estimators;

@@ -144,13 +144,35 @@ export const ESTIMATOR_FAMILIES: readonly EstimatorFamily[] = [
   'relaxed-control-variate',
 ];
 
+/**
+ * What an estimator's estimate is the gradient of, with `f` the objective it is given:
+ * - `'expectation'`: `∇_φ E_{z ~ Bernoulli(σ(φ))}[f(z)]`, one draw's value averaged (every
+ *   estimator but vimco). Inside a VAE this is the ELBO, f the log-weight.
+ * - `'k-sample-bound'`: `∇_φ E_{z_1…z_k}[log (1/k) Σ_j exp f(z_j)]` with `k = samples` draws
+ *   per group (vimco): with f the log-weight `log p(x, z) − log q(z | x)` this is the
+ *   importance-weighted k-sample bound on `log p(x)`, which is not the ELBO (k = 1).
+ */
+export type EstimatorObjective = 'expectation' | 'k-sample-bound';
+export const ESTIMATOR_OBJECTIVES: readonly EstimatorObjective[] = ['expectation', 'k-sample-bound'];
+
+/** The objective of `spec` (`'expectation'` unless it says otherwise). */
+export function objectiveOf(spec: Pick<EstimatorSpec, 'objective'> | undefined): EstimatorObjective {
+  return spec?.objective ?? 'expectation';
+}
+
 /** Metadata and implementation of one estimator. */
 export interface EstimatorSpec {
   /** Short human title and the paper it comes from. */
   readonly title: string;
   readonly reference: string;
-  /** Unbiased for `∇_φ E[f(z)]` with binary z. */
+  /** Unbiased for the gradient of its `objective` (`∇_φ E[f(z)]` by default) with binary z. */
   readonly unbiased: boolean;
+  /**
+   * The quantity whose gradient the estimate is (default `'expectation'`, `∇_φ E[f]`); vimco's is
+   * the k-sample bound. Consumers compare an estimator with the oracle of its own objective
+   * (`exactGradientOf`) and models refuse an estimator whose objective is not the one they train.
+   */
+  readonly objective?: EstimatorObjective;
   /** Backpropagates through `f`, so `f` must be differentiable in a relaxed z. */
   readonly needsGradient: boolean;
   /** Rows of `f` evaluated per estimate (excluding per-call terms such as MuProp's mean field). */
