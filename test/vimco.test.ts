@@ -246,7 +246,10 @@ describe('vimco: refusals through the objective capability', () => {
   });
 
   test('the tasks, the toy model and the gating network refuse vimco where it does not apply', () => {
-    assert.throws(() => resolveTaskEstimator('vae', 'vimco'), /objective 'elbo'/);
+    // Without an objective each estimator trains its own: vimco the bound, the others the ELBO.
+    assert.equal(resolveTaskEstimator('vae', 'vimco').name, 'vimco');
+    assert.equal(resolveTaskEstimator('vae', 'arm').name, 'arm');
+    assert.throws(() => resolveTaskEstimator('vae', 'vimco', 'estimator', { objective: 'elbo' }), /objective 'elbo'/);
     assert.equal(resolveTaskEstimator('vae', 'vimco', 'estimator', { objective: 'k-sample-bound' }).name, 'vimco');
     assert.throws(
       () => resolveTaskEstimator('vae', 'arm', 'estimator', { objective: 'k-sample-bound' }),
@@ -266,16 +269,16 @@ describe('vimco: refusals through the objective capability', () => {
   });
 });
 
-describe('vimco: stochgrad train vae --objective', () => {
-  test('parses and runs a few steps of the k-sample bound; the history labels the objective', async () => {
+describe('vimco: stochgrad train vae (--objective)', () => {
+  test("parses and runs a few steps of the k-sample bound, vimco's own objective by default; the history labels it", async () => {
     const { parseTrainArgs } = await import('../src/experiments/train-options');
     const { runExperiment } = await import('../src/experiments/experiment');
-    const argv = ['vae', '--estimators', 'vimco', '--samples', '2', '--objective', 'k-sample-bound'];
+    const argv = ['vae', '--estimators', 'vimco', '--samples', '2'];
     const small = ['--steps', '4', '--batch', '10', '--eval-every', '2', '--latent', '8'];
     const sizes = ['--eval-examples', '20', '--bound-examples', '10', '--test-examples', '20'];
     const parsed = parseTrainArgs([...argv, ...small, ...sizes]);
     assert.ok(!parsed.help);
-    assert.equal(parsed.config.objective, 'k-sample-bound');
+    assert.equal(parsed.config.objective, undefined);
     const [run] = await runExperiment(parsed.config);
     assert.equal(run.steps, 4);
     assert.ok(run.history.every((row) => row.objective === 'k-sample-bound'));
@@ -286,7 +289,12 @@ describe('vimco: stochgrad train vae --objective', () => {
 
   test('the command line refuses vimco under the ELBO, other estimators under the bound, and --objective elsewhere', async () => {
     const { parseTrainArgs } = await import('../src/experiments/train-options');
-    assert.throws(() => parseTrainArgs(['vae', '--estimators', 'vimco', '--samples', '2']), /objective 'elbo'/);
+    assert.throws(
+      () => parseTrainArgs(['vae', '--estimators', 'vimco', '--samples', '2', '--objective', 'elbo']),
+      /objective 'elbo'/,
+    );
+    // One grid may hold both kinds, each on its own objective.
+    assert.ok(!parseTrainArgs(['vae', '--estimators', 'vimco,disarm', '--samples', '2']).help);
     assert.throws(
       () => parseTrainArgs(['vae', '--estimators', 'arm', '--objective', 'k-sample-bound']),
       /"arm".*k-sample-bound/,

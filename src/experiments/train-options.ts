@@ -156,8 +156,9 @@ export const TRAIN_OPTIONS = {
     kind: 'choice',
     choices: VAE_OBJECTIVES,
     help:
-      'vae: the objective trained: elbo (default) or k-sample-bound (log (1/k) Σ_j exp F(z_j) over the --samples = k ≥ 2 ' +
-      'draws of each example, the importance-weighted bound; its estimator is vimco, and vimco trains only it)',
+      'vae: the objective trained: elbo or k-sample-bound (log (1/k) Σ_j exp F(z_j) over the --samples = k ≥ 2 ' +
+      'draws of each example, the importance-weighted bound; its estimator is vimco, and vimco trains only it); ' +
+      "default: the estimator's own (k-sample-bound for vimco, elbo for the others)",
   },
   'prior-lr': { kind: 'number', positive: true, help: "vae: learning rate of the prior logits' SGD (default 1e-2)" },
   out: {

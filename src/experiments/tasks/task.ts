@@ -1,4 +1,5 @@
 /** One experiment of the papers, ready to train: a fresh model, its data, its evaluations. */
+import { objectiveOf } from '../../estimators/types';
 import { checkEstimatorObjective, networkEstimator, type NetworkEstimator } from '../../estimators/layer';
 import { resolveEstimator, type ResolvedEstimator } from '../../estimators/registry';
 import { gatingEstimator } from '../../models/gating-config';
@@ -42,7 +43,7 @@ export type TaskEstimator = NetworkEstimator | ResolvedEstimator;
 /**
  * Resolves `name` for `task`, or throws naming `argument` and the valid names: the toy takes every
  * registered estimator of an expectation, gating also its unit types, the other tasks the
- * estimators usable in networks; the vae those of its `objective` (default the ELBO), sop both
+ * estimators usable in networks; the vae those of its `objective` (default the estimator's own), sop both
  * kinds (its m-sample objective is the k-sample bound of log p(y | z), k = m).
  */
 export function resolveTaskEstimator(
@@ -59,7 +60,7 @@ export function resolveTaskEstimator(
   if (task === 'gating') return gatingEstimator(name, argument);
   const resolved = networkEstimator(name, argument);
   if (task === 'vae') {
-    const objective = options.objective ?? 'elbo';
+    const objective = options.objective ?? vaeObjectiveOf(resolved);
     checkEstimatorObjective(
       resolved,
       objective === 'elbo' ? 'expectation' : 'k-sample-bound',
@@ -68,6 +69,14 @@ export function resolveTaskEstimator(
     );
   }
   return resolved;
+}
+
+/**
+ * The vae objective `estimator` trains by default: the k-sample bound for an estimator of that
+ * bound (vimco), the ELBO otherwise. So one plan can race both kinds, each on its own objective.
+ */
+export function vaeObjectiveOf(estimator: TaskEstimator): VaeObjective {
+  return estimator.spec && objectiveOf(estimator.spec) === 'k-sample-bound' ? 'k-sample-bound' : 'elbo';
 }
 
 /**

@@ -18,7 +18,14 @@ import { gradientVariance } from '../../metrics/gradient-variance';
 import { createSbnVae } from '../../models/sbn-vae';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { estimatorModelOptions, fewestDraws, firstAndLast, type Task, type TaskEstimator } from './task';
+import {
+  estimatorModelOptions,
+  fewestDraws,
+  firstAndLast,
+  vaeObjectiveOf,
+  type Task,
+  type TaskEstimator,
+} from './task';
 
 /** Importance samples of the evaluation bound, as in the papers. */
 export const BOUND_SAMPLES = 100;
@@ -35,7 +42,7 @@ export function vaeTask(config: ExperimentConfig, estimator: TaskEstimator, data
     latent: config.latent ?? [200],
     kind: config.kind ?? 'linear',
     seed: config.seed,
-    objective: config.objective ?? 'elbo',
+    objective: config.objective ?? vaeObjectiveOf(estimator),
     ...estimatorModelOptions(config, estimator),
   });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
