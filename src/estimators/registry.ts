@@ -5,6 +5,7 @@
 import { ArgumentError, messages } from '../errors';
 import { ar } from './ar';
 import { arm } from './arm';
+import { arms } from './arms';
 import { concrete } from './concrete';
 import { disarm } from './disarm';
 import { gumbelSt } from './gumbel-st';
@@ -15,6 +16,7 @@ import { reinforce } from './reinforce';
 import { reinforceEma } from './reinforce-ema';
 import { reinforceLoo } from './reinforce-loo';
 import { reinforceOptimal } from './reinforce-optimal';
+import { reinmax } from './reinmax';
 import { relax } from './relax';
 import { oneHalf, st, stAnnealed, stSigmoid } from './straight-through';
 import type { EstimatorSpec } from './types';
@@ -36,8 +38,10 @@ export const estimators = {
   ar,
   arm,
   disarm,
+  arms,
   concrete,
   'gumbel-st': gumbelSt,
+  reinmax,
   rebar,
   relax,
 } as const satisfies Record<string, EstimatorSpec>;
