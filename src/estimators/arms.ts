@@ -15,10 +15,11 @@
  * the copula's `P(w_i < q, w_j < q)`; the group's mean is the estimate. Unbiased: for unit m,
  * `E[f(b_j)(b_i,m − p)]` is `p(1 − p) Δ_m` for j = i and `Cov(b_i,m, b_j,m) Δ_m` for j ≠ i (the other
  * units are independent of unit m), with `Δ_m` the exact `E[f | b_m = 1] − E[f | b_m = 0]`, so the
- * group mean has expectation `(p − P(b_i,m = b_j,m = 1)) Δ_m` before the factor, and
+ * group mean without the last factor has expectation `(p − P(b_i,m = b_j,m = 1)) Δ_m`, and
  * `p − P(both 1) = q − C(q)` in both halves. For k = 2 the pair is `(w, 1 − w)`, `C = 0`, the
  * factor is `σ(|φ|)` and the group mean is DisARM's `½ (f(b₁) − f(b₂)) (b₁ − b₂) σ(|φ|)` on the
- * uniform `w₁ = log v₂ / (log v₁ + log v₂)`. One evaluation of f per draw; f is never
+ * uniform `u′ = w₁` where p < ½ and `1 − w₁` where p ≥ ½, `w₁ = log v₂ / (log v₁ + log v₂)`
+ * (the paper: DisARM is ARMS with two samples). One evaluation of f per draw; f is never
  * differentiated. Inside networks the draws are ARMS's own coupled samples (never the path's
  * `context.sample`), completed by the network's f.
  */
