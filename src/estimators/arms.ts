@@ -21,7 +21,9 @@
  * uniform `u′ = w₁` where p < ½ and `1 − w₁` where p ≥ ½, `w₁ = log v₂ / (log v₁ + log v₂)`
  * (the paper: DisARM is ARMS with two samples). One evaluation of f per draw; f is never
  * differentiated. Inside networks the draws are ARMS's own coupled samples (never the path's
- * `context.sample`), completed by the network's f.
+ * `context.sample`), completed by the network's f, and each row gets the whole estimator at its
+ * own logits (k evaluations per row; see `perRow`): the paper's networks have one stochastic
+ * layer, and below the first layer a group's draws do not share their logits.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EstimatorContext, EstimatorSpec } from './types';
@@ -44,27 +46,54 @@ export function copulaJoint(q: tf.Tensor, samples: number): tf.Tensor {
   return tf.pow(tf.relu(tf.sub(tf.mul(2, tf.pow(q, 1 / (samples - 1))), 1)), samples - 1);
 }
 
-/** The mean of `values` over each row's group (its k draws), tiled back to `[rows]`. */
-function groupMean(context: EstimatorContext, values: tf.Tensor1D): tf.Tensor {
-  const perExample = tf.mean(values.reshape([context.samples, context.examples]), 0);
-  return tf.concat(new Array<tf.Tensor>(context.samples).fill(perExample)); // tf.tile, but fast on wasm
-}
-
-function run(context: EstimatorContext): tf.Tensor2D {
-  const k = context.samples;
-  const phi = context.logits;
-  const p = tf.sigmoid(phi);
+/** ARMS's draws at `phi`: `1[w < p]` where p < ½, `1[w > q] = 1[1 − w < p]` otherwise. */
+function thresholds(phi: tf.Tensor, w: tf.Tensor): tf.Tensor2D {
   const q = tf.sigmoid(tf.neg(tf.abs(phi))); //                    min(p, 1 − p)
-  const w = dirichletCopula(context.u, k);
   const below = tf.step(tf.sub(q, w)); //                          1[w < q]
   const low = tf.step(tf.neg(phi)); //                             1[p < ½]
-  // p < ½: b = 1[w < p]; otherwise b = 1[1 − w < p] = 1[w > q] (the same copula, mirrored).
-  const b = tf.add(tf.mul(low, below), tf.mul(tf.sub(1, low), tf.sub(1, below))) as tf.Tensor2D;
+  return tf.add(tf.mul(low, below), tf.mul(tf.sub(1, low), tf.sub(1, below))) as tf.Tensor2D;
+}
+
+/** `k/(k − 1) · p(1 − p) / (q − C(q)) = k/(k − 1) · σ(|φ|) / (1 − C(q)/q)`. */
+function factor(phi: tf.Tensor, k: number): tf.Tensor {
+  const q = tf.sigmoid(tf.neg(tf.abs(phi)));
+  return tf.mul(k / (k - 1), tf.div(tf.sigmoid(tf.abs(phi)), tf.sub(1, tf.div(copulaJoint(q, k), q))));
+}
+
+/** One problem (logits `[d]`, shared by every draw): draw j of each group is row j of the group. */
+function shared(context: EstimatorContext): tf.Tensor2D {
+  const k = context.samples;
+  const phi = context.logits;
+  const b = thresholds(phi, dirichletCopula(context.u, k));
   const values = context.f(b);
-  const centred = tf.sub(values, groupMean(context, values)).expandDims(1);
-  // p(1 − p) / (q − C(q)) = σ(|φ|) / (1 − C(q)/q)
-  const debias = tf.div(tf.sigmoid(tf.abs(phi)), tf.sub(1, tf.div(copulaJoint(q, k), q)));
-  return tf.mul(tf.mul(centred, tf.sub(b, p)), tf.mul(k / (k - 1), debias)) as tf.Tensor2D;
+  const perExample = tf.mean(values.reshape([k, context.examples]), 0);
+  const mean = tf.concat(new Array<tf.Tensor>(k).fill(perExample)); // tf.tile, but fast on wasm
+  const centred = tf.sub(values, mean).expandDims(1);
+  return tf.mul(tf.mul(centred, tf.sub(b, tf.sigmoid(phi))), factor(phi, k)) as tf.Tensor2D;
+}
+
+/**
+ * A network's layer (logits `[rows, d]`): below the first stochastic layer the draws of a group
+ * have different parents, so different logits and completions, and coupling them would bias the
+ * estimate (the covariance term carries the other draw's `Δ`). Each row instead gets the whole
+ * estimator at its own logits: the k coupled draws of its group's copula, thresholded at its `p`,
+ * each completed by f (`[k·rows, d]`, row `j·rows + r` belonging to row r): k evaluations per row.
+ */
+function perRow(context: EstimatorContext): tf.Tensor2D {
+  const k = context.samples;
+  const { rows, examples } = context;
+  const w = dirichletCopula(context.u, k);
+  // Block j of the stack, row r: the group's draw j, w[j·examples + (r mod examples)].
+  const blocks = Array.from({ length: k }, (_, j) => {
+    const draw = tf.slice(w, [j * examples, 0], [examples, -1]);
+    return tf.concat(new Array<tf.Tensor>(k).fill(draw));
+  });
+  const phi = tf.concat(new Array<tf.Tensor>(k).fill(context.logits)) as tf.Tensor2D;
+  const b = thresholds(phi, tf.concat(blocks));
+  const values = context.f(b).reshape([k, rows]);
+  const centred = tf.sub(values, tf.mean(values, 0)).expandDims(2); //     [k, rows, 1]
+  const score = tf.sub(b, tf.sigmoid(phi)).reshape([k, rows, context.d]);
+  return tf.mul(tf.mean(tf.mul(centred, score), 0), factor(context.logits, k)) as tf.Tensor2D;
 }
 
 export const arms: EstimatorSpec = {
@@ -76,5 +105,5 @@ export const arms: EstimatorSpec = {
   minSamples: 2,
   family: 'antithetic',
   inNetworks: true,
-  run: (context) => ({ perSample: run(context) }),
+  run: (context) => ({ perSample: context.logits.rank === 1 ? shared(context) : perRow(context) }),
 };
