@@ -138,7 +138,9 @@ export function measure(name: EstimatorName, problem: Problem, options: Estimate
     ...grouping,
     ...(warm.baseline ? { baseline: warm.baseline } : {}),
   });
-  const estimates = groupMeans(result.perSample, grouping.groups);
+  // A one-draw estimator's rows are its estimates; a multi-sample one's are its groups' means.
+  const estimates =
+    estimators[name].minSamples > 1 ? groupMeans(result.perSample, grouping.groups) : tf.clone(result.perSample);
   const scaled = tf.mul(estimates, result.scale ?? 1) as tf.Tensor2D;
   try {
     return gradientStats(scaled, exactOf(problem, name));

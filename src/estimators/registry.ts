@@ -5,6 +5,7 @@
 import { ArgumentError, messages } from '../errors';
 import { ar } from './ar';
 import { arm } from './arm';
+import { arms } from './arms';
 import { concrete } from './concrete';
 import { disarm } from './disarm';
 import { doubleCv } from './double-cv';
@@ -16,6 +17,7 @@ import { reinforce } from './reinforce';
 import { reinforceEma } from './reinforce-ema';
 import { reinforceLoo } from './reinforce-loo';
 import { reinforceOptimal } from './reinforce-optimal';
+import { reinmax } from './reinmax';
 import { relax } from './relax';
 import { oneHalf, st, stAnnealed, stSigmoid } from './straight-through';
 import { vimco } from './vimco';
@@ -39,8 +41,10 @@ export const estimators = {
   ar,
   arm,
   disarm,
+  arms,
   concrete,
   'gumbel-st': gumbelSt,
+  reinmax,
   rebar,
   relax,
   vimco,
