@@ -54,11 +54,17 @@ function machine() {
   return { node: process.version, cpu: cpus[0] ? cpus[0].model.trim() : 'unknown', cores: cpus.length, host: os.hostname() };
 }
 
-/** Runs the command with inherited output, sampling the 1-minute load average every minute. */
-function runSampled(command) {
+/**
+ * Runs the command with inherited output, sampling the 1-minute load average every minute and
+ * calling `onSample(samples)` after each sample.
+ */
+function runSampled(command, onSample) {
   return new Promise((resolve) => {
     const samples = [];
-    const timer = setInterval(() => samples.push(loadAverage()[0]), 60_000);
+    const timer = setInterval(() => {
+      samples.push(loadAverage()[0]);
+      onSample(samples);
+    }, 60_000);
     const child = childProcess.spawn(command[0], command.slice(1), { cwd: ROOT, stdio: 'inherit' });
     child.on('close', (code) => {
       clearInterval(timer);
@@ -81,7 +87,8 @@ function runRecords(out) {
 function manifestOf(plan, out, sessions, workers) {
   const records = runRecords(out);
   const last = sessions[sessions.length - 1];
-  const seconds = (s) => (Date.parse(s.finished) - Date.parse(s.started)) / 1000;
+  // A session that ended with its machine has no `finished`: it counts up to its last minute's record.
+  const seconds = (s) => (Date.parse(s.finished ?? s.lastSeen ?? s.started) - Date.parse(s.started)) / 1000;
   return {
     plan,
     command: last.command,
@@ -118,11 +125,20 @@ async function runPlan(plan, workers, provenance) {
   const sessions = fs.existsSync(sessionsFile) ? readJson(sessionsFile) : [];
   const session = { command: command.join(' '), ...provenance, started: new Date().toISOString(), loadAverage: { start: loadAverage() } };
   process.stderr.write(`paper-run: ${session.command} (load ${session.loadAverage.start.join(' ')})\n`);
-  const { code, samples } = await runSampled(command);
-  Object.assign(session, { finished: new Date().toISOString(), exitCode: code });
-  session.loadAverage = { ...session.loadAverage, end: loadAverage(), perMinute: samples };
+  // The session is on record from its start and every minute, so one that ends with its machine is
+  // still counted (up to its last minute) when a later session finishes the plan.
   sessions.push(session);
-  fs.writeFileSync(sessionsFile, `${JSON.stringify(sessions, null, 2)}\n`);
+  const record = (samples) => {
+    session.loadAverage = { ...session.loadAverage, end: loadAverage(), perMinute: [...samples] };
+    fs.writeFileSync(sessionsFile, `${JSON.stringify(sessions, null, 2)}\n`);
+  };
+  record([]);
+  const { code, samples } = await runSampled(command, (sampled) => {
+    session.lastSeen = new Date().toISOString();
+    record(sampled);
+  });
+  Object.assign(session, { finished: new Date().toISOString(), exitCode: code });
+  record(samples);
   if (code === 2 || code === null) fail(`the sweep of ${plan} did not run (exit ${code}); nothing shipped`);
   const commits = [...new Set(sessions.map((s) => s.commit))];
   if (commits.length > 1) fail(`the sessions of ${out} ran on different commits (${commits.join(', ')}); move it away and start again`);

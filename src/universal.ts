@@ -32,14 +32,23 @@ export type {
   Estimate,
   EstimateOptions,
   EstimatorFamily,
+  EstimatorObjective,
   EstimatorSpec,
   SteinFunction,
   SteinTraining,
 } from './estimators/types';
-export { ESTIMATOR_FAMILIES } from './estimators/types';
+export { ESTIMATOR_FAMILIES, ESTIMATOR_OBJECTIVES, objectiveOf } from './estimators/types';
 export type { GenerativeDraws } from './models/chain-gradients';
 export { GENERATIVE_DRAWS } from './models/chain-gradients';
-export { enumerate, exactExpectation, exactGradient, MAX_ENUMERATION_UNITS } from './estimators/exact';
+export {
+  enumerate,
+  enumerateBound,
+  exactBoundGradient,
+  exactExpectation,
+  exactGradient,
+  exactGradientOf,
+  MAX_ENUMERATION_UNITS,
+} from './estimators/exact';
 
 // Metrics
 export { gradientStats } from './metrics/gradient-stats';

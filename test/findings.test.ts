@@ -61,6 +61,46 @@ describe('findings', () => {
     assert.deepEqual(claim.differences, [61 - 70, 63 - 74]);
   });
 
+  test('choose.where: seed 1 chooses the learning rate; more seeds at the chosen rate are read but do not vote', () => {
+    const row = (index: number, estimators: string, lr: number, seed: number, validNll: number, testNll: number) => ({
+      index,
+      estimators,
+      lr,
+      seed,
+      validNll,
+      testNll,
+    });
+    const results = fakeResults(
+      'sop+seeds',
+      [
+        row(0, 'a', 0.003, 1, 64, 65), // seed 1's best rate for a
+        row(1, 'a', 0.001, 1, 66, 67),
+        row(2, 'a', 0.003, 2, 70, 71), // seeds 2–3 at the chosen rate: worse, but they must not move the choice
+        row(3, 'a', 0.003, 3, 70, 72),
+        row(4, 'b', 0.003, 1, 80, 81),
+        row(5, 'b', 0.003, 2, 82, 83),
+        row(6, 'b', 0.003, 3, 84, 85),
+      ],
+      [],
+    );
+    const spec = {
+      claim: 'a below b',
+      metric: 'testNll',
+      a: 'a',
+      b: 'b',
+      expected: -1 as const,
+      reading: 'final' as const,
+    };
+    const voted = claimFromResults(results, {
+      ...spec,
+      choose: { column: 'lr', metric: 'validNll', goal: 'min', where: { seed: 1 } },
+    });
+    assert.deepEqual(voted.differences, [65 - 81, 71 - 83, 72 - 85]);
+    // Without it, seeds 2–3 outvote seed 1 and a's rate becomes 0.001, read at seed 1 alone.
+    const all = claimFromResults(results, { ...spec, choose: { column: 'lr', metric: 'validNll', goal: 'min' } });
+    assert.deepEqual(all.differences, [67 - 81]);
+  });
+
   test('until and combineResults: two plans of different lengths compared at one step', () => {
     const history = (name: string, estimator: string, steps: number, offset: number) =>
       [1, 2].flatMap((seed) =>

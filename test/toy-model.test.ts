@@ -16,6 +16,7 @@ import {
   exactGradient,
   gradientStats,
   normalQuantile,
+  objectiveOf,
   zBound,
   type ToyModel,
 } from '../src';
@@ -61,13 +62,13 @@ function gradientRows(
   return { gradients, objectives };
 }
 
-// Every unbiased estimator the toy runs (not those whose learned Stein function only networks own),
-// plus RELAX with a trained (here: initial, non-zero) surrogate.
+// Every unbiased estimator the toy runs: of E[f] (the toy refuses vimco's k-sample bound), and not
+// those whose learned Stein function only networks own; plus RELAX with a trained (here: initial,
+// non-zero) surrogate.
+const TOY_RUNS = (name: (typeof UNBIASED)[number]) =>
+  objectiveOf(estimators[name]) === 'expectation' && estimators[name].learned !== 'stein-function';
 const CASES = [
-  ...UNBIASED.filter((name) => estimators[name].learned !== 'stein-function').map((name) => ({
-    name,
-    surrogate: false,
-  })),
+  ...UNBIASED.filter(TOY_RUNS).map((name) => ({ name, surrogate: false })),
   { name: 'relax', surrogate: true },
 ];
 const BOUND = zBound(FALSE_ALARM, CASES.length * LOGITS.length);

@@ -1,18 +1,18 @@
 /** `stochgrad compare`: options → backend → `compareEstimators` → `renderComparison`. */
 import { BACKENDS, initBackend } from '../backend';
 import { MAX_ENUMERATION_UNITS } from '../estimators/exact';
-import { ESTIMATOR_NAMES, lookupEstimator, type EstimatorName } from '../estimators/registry';
+import type { EstimatorName } from '../estimators/registry';
 import type { Command } from './command';
-import { compareEstimators, type CompareConfig } from '../lab/compare';
+import { checkComparable, COMPARABLE_ESTIMATORS, compareEstimators, type CompareConfig } from '../lab/compare';
 import { REPORT_FORMATS, renderComparison, type ReportFormat } from './compare-report';
 import { optionsHelp, parseOptions, type OptionsSpec } from '../terminal/options';
 
 export const COMPARE_OPTIONS = {
   estimators: {
     kind: 'list',
-    default: ESTIMATOR_NAMES,
-    help: 'estimators to compare',
-    validate: (name: string, option: string) => void lookupEstimator(name, option),
+    default: COMPARABLE_ESTIMATORS,
+    help: 'estimators to compare (default: every estimator of ∇E[f]; vimco, of the k-sample bound, is not comparable here)',
+    validate: (name: string, option: string) => checkComparable(name, option),
   },
   logit: { kind: 'number', default: 0, help: 'logit φ of every unit' },
   p0: { kind: 'number', default: 0.49, help: "target p0 of ARM's toy f(z) = Σ (z_i − p0)^2" },

@@ -12,7 +12,8 @@ export type SurrogateDerivative =
   | { kind: 'sigmoid' } //                    ∂z/∂φ := σ'(φ)
   | { kind: 'annealed'; slope: number } //    ∂z/∂φ := s σ'(s φ)
   | { kind: 'gumbel'; temperature: number } // ∂z/∂φ := ∂/∂φ σ((φ + L(u)) / τ)
-  | { kind: 'one-half' }; //                  ∂z/∂φ := (z − σ(φ))(z − ½), z the hard sample (DARN's "1/2")
+  | { kind: 'one-half' } //                   ∂z/∂φ := (z − σ(φ))(z − ½), z the hard sample (DARN's "1/2")
+  | { kind: 'reinmax'; temperature: number }; // ∂z/∂φ := 2 π₁(1 − π₁) − ½ σ'(φ), π₁ = (z + σ(φ/τ))/2 (ReinMax)
 
 /** The forward value of the straight-through op. */
 export function hardSample(logits: tf.Tensor, u: tf.Tensor, rule: SurrogateDerivative): tf.Tensor {
@@ -38,6 +39,12 @@ export function surrogateDerivative(logits: tf.Tensor, u: tf.Tensor, rule: Surro
       // The score (z − σ) times the Taylor step (z − ½): (1 − σ)/2 where z = 1, σ/2 where z = 0.
       const z = hardSample(logits, u, rule);
       return tf.mul(tf.sub(z, tf.sigmoid(logits)), tf.sub(z, 0.5));
+    }
+    case 'reinmax': {
+      // Two-category ReinMax: 2 J(π₁) − ½ J(π₀) along (1, −1), J(π) = π(1 − π) the softmax Jacobian.
+      const z = hardSample(logits, u, rule);
+      const midpoint = tf.mul(0.5, tf.add(z, tf.sigmoid(tf.div(logits, rule.temperature))));
+      return tf.sub(tf.mul(2, tf.mul(midpoint, tf.sub(1, midpoint))), tf.mul(0.5, sigmoidDerivative(logits)));
     }
   }
 }

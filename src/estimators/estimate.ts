@@ -79,7 +79,10 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
   };
 }
 
-/** Runs estimator `name`; the returned tensors belong to the caller (dispose them, `stein`'s too). */
+/**
+ * Runs estimator `name`; the returned tensors belong to the caller (dispose them, `stein`'s too,
+ * which rodeo returns when `options.steinFunction` is given).
+ */
 export function estimate(name: EstimatorName, f: Objective, logits: tf.Tensor1D, options: EstimateOptions): Estimate {
   const spec = lookupEstimator(name);
   checkLogits(logits);
@@ -93,7 +96,10 @@ export function estimate(name: EstimatorName, f: Objective, logits: tf.Tensor1D,
     baseline = output.baseline;
     scale = output.scale;
     evaluations = context.f.evaluations;
-    const kept = { perSample: output.perSample, ...(output.stein ? { stein: output.stein } : {}) };
+    // The learned function's training tensors only for a caller who supplied a function to train
+    // (with the default zero function there is nothing to step, and callers need not dispose them).
+    const trains = output.stein && options.steinFunction !== undefined;
+    const kept = { perSample: output.perSample, ...(trains ? { stein: output.stein } : {}) };
     return kept as unknown as tf.TensorContainer;
   }) as unknown as { perSample: tf.Tensor2D; stein?: Estimate['stein'] };
   const mean = tf.tidy(() => tf.mean(perSample, 0) as tf.Tensor1D);

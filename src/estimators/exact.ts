@@ -2,10 +2,16 @@
  * The oracle: `E[f] = Σ_z p(z) f(z)` and `∂E[f]/∂φ_i = Σ_z p(z) f(z) (z_i − σ(φ_i))` by
  * enumerating all `2^d` configurations, f called once on the whole `[2^d, d]` batch.
  * Sums are taken in float64. d is limited to 20 (a million rows).
+ *
+ * The k-sample bound's oracle (`enumerateBound`, `exactBoundGradient`): `L_k = E[log (1/k) Σ_j
+ * exp f(z_j)]` over k independent draws, by enumerating the `2^(d·k)` k-tuples (d·k ≤ 20), f still
+ * called once on the `2^d` configurations. `exactGradientOf` picks the oracle of an estimator's
+ * own objective.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, messages } from '../errors';
 import { checkedObjective, type Objective } from './objective';
+import type { EstimatorObjective } from './types';
 import { checkLogits } from './validate';
 
 export const MAX_ENUMERATION_UNITS = 20;
@@ -81,4 +87,60 @@ export function exactGradient(f: Objective, logits: tf.Tensor1D): tf.Tensor1D {
 /** `E_{z ~ Bernoulli(σ(φ))}[f(z)]`, exactly (d <= 20). */
 export function exactExpectation(f: Objective, logits: tf.Tensor1D): number {
   return enumerate(f, logits).expectation;
+}
+
+/**
+ * The k-sample bound `L_k = E_{z_1…z_k}[log (1/k) Σ_j exp f(z_j)]` and its gradient
+ * `Σ_{z_1…z_k} Π_j p(z_j) · L̂ · Σ_j (z_j − σ(φ))`, in float64, by enumerating every k-tuple of
+ * configurations; d·k is limited to 20 (a million tuples). k = 1 is `enumerate`.
+ */
+export function enumerateBound(
+  f: Objective,
+  logits: tf.Tensor1D,
+  k: number,
+): { bound: number; gradient: Float64Array } {
+  if (!Number.isInteger(k) || k < 1) throw new ArgumentError('k', `expected an integer >= 1, got ${String(k)}`);
+  checkLogits(logits);
+  const d = logits.shape[0];
+  if (d * k > MAX_ENUMERATION_UNITS) {
+    throw new ArgumentError(
+      'k',
+      `the k-sample bound enumerates 2^(d·k) tuples of draws; d·k = ${d}·${k} = ${d * k} exceeds ${MAX_ENUMERATION_UNITS}`,
+    );
+  }
+  const { configurations, p, f: values, sigma } = enumerateConfigurations(f, logits);
+  const count = p.length;
+  // Each configuration's score z − σ(φ), and max f for a stable log-sum-exp.
+  const score = Float64Array.from(configurations, (z, index) => z - sigma[index % d]);
+  const top = values.reduce((a, b) => Math.max(a, b), -Infinity);
+  const index = new Array<number>(k).fill(0);
+  let bound = 0;
+  const gradient = new Float64Array(d);
+  for (let tuple = 0; tuple < count ** k; tuple++) {
+    let probability = 1;
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      probability *= p[index[j]];
+      sum += Math.exp(values[index[j]] - top);
+    }
+    const value = top + Math.log(sum / k);
+    bound += probability * value;
+    for (let j = 0; j < k; j++)
+      for (let i = 0; i < d; i++) gradient[i] += probability * value * score[index[j] * d + i];
+    for (let j = 0; j < k && ++index[j] === count; j++) index[j] = 0; // next tuple, odometer order
+  }
+  return { bound, gradient };
+}
+
+/** `∇_φ E_{z_1…z_k}[log (1/k) Σ_j exp f(z_j)]`, exactly (d·k <= 20). */
+export function exactBoundGradient(f: Objective, logits: tf.Tensor1D, k: number): tf.Tensor1D {
+  return tf.tensor1d(Float32Array.from(enumerateBound(f, logits, k).gradient));
+}
+
+/**
+ * The exact gradient of `objective` (an estimator's, `objectiveOf(spec)`) in float64: `∇ E[f]`,
+ * or the k-sample bound's with k draws per group.
+ */
+export function exactGradientOf(objective: EstimatorObjective, f: Objective, logits: tf.Tensor1D, k = 1): Float64Array {
+  return objective === 'k-sample-bound' ? enumerateBound(f, logits, k).gradient : enumerate(f, logits).gradient;
 }

@@ -11,14 +11,16 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, messages } from '../errors';
 import { checkedObjective } from './objective';
 import { ESTIMATOR_NAMES, estimators, isEstimatorName, resolveEstimator, type EstimatorName } from './registry';
-import type {
-  BaselineState,
-  EstimatorContext,
-  EstimatorSpec,
-  PathwiseSample,
-  SteinFunction,
-  SteinTraining,
-  TaylorExpansion,
+import {
+  objectiveOf,
+  type BaselineState,
+  type EstimatorContext,
+  type EstimatorObjective,
+  type EstimatorSpec,
+  type PathwiseSample,
+  type SteinFunction,
+  type SteinTraining,
+  type TaylorExpansion,
 } from './types';
 
 export { DEFAULT_SETTINGS, type EstimatorSettings } from './settings';
@@ -74,16 +76,42 @@ export interface LayerProblem {
   sample?: tf.Tensor2D;
   /** MuProp's expansion point, from the network's mean-field pass. */
   expansion?: TaylorExpansion;
+  /** `∂f/∂z` at `sample`, `[rows, d]`, from the network's backward pass (`networkGradient: 'draws'`: double-cv, rodeo). */
+  sampleSlope?: tf.Tensor2D;
   /** Moving-average baseline state of this layer (reinforce-ema, reinforce-optimal, the centred ones). */
   baseline?: BaselineState;
   /** The learned input-dependent baseline's value per row, `[rows]` (estimators with `learned: 'input-baseline'`). */
   inputBaseline?: tf.Tensor1D;
   /** The model's learned function (estimators with `learned: 'stein-function'`: rodeo). */
   steinFunction?: SteinFunction;
-  /** `∂f/∂z` at `sample`, `[rows, d]` (estimators with `gradientAtDraws`: rodeo). */
-  sampleSlope?: tf.Tensor2D;
   /** Seed of any further noise the estimator draws. */
   seed: number;
+}
+
+/** What each estimator objective is called where a model names the quantity it trains. */
+const OBJECTIVE_NAMES: Record<EstimatorObjective, string> = {
+  expectation: 'an expectation E[f] (the ELBO inside a VAE)',
+  'k-sample-bound': 'the k-sample bound E[log (1/k) Σ_j exp f(z_j)]',
+};
+
+/**
+ * Throws unless `estimator` estimates the gradient of `objective`, the one the model trains (its
+ * registry entry's `objective`; unit types and every estimator but vimco: an expectation). `where`
+ * says which model and option ask, e.g. `the SBN VAE with objective 'elbo'`.
+ */
+export function checkEstimatorObjective(
+  estimator: { readonly name: string; readonly spec?: EstimatorSpec },
+  objective: EstimatorObjective,
+  where: string,
+  argument = 'estimator',
+): void {
+  const own = objectiveOf(estimator.spec);
+  if (own === objective) return;
+  throw new ArgumentError(
+    argument,
+    `${JSON.stringify(estimator.name)} estimates the gradient of ${OBJECTIVE_NAMES[own]}, but ${where} trains ` +
+      `${OBJECTIVE_NAMES[objective]}`,
+  );
 }
 
 /** Throws unless `samples` draws per example are enough for `estimator` (e.g. leave-one-out's 2). */
@@ -125,9 +153,9 @@ export function layerGradient(
     baseline: problem.baseline,
     expansion: problem.expansion,
     sample: problem.sample,
+    sampleSlope: problem.sampleSlope,
     inputBaseline: problem.inputBaseline,
     steinFunction: problem.steinFunction,
-    sampleSlope: problem.sampleSlope,
     conditionalNoise: () => {
       throw new ArgumentError('estimator', `${name} needs conditional noise, which networks do not provide`);
     },

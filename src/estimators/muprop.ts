@@ -59,6 +59,7 @@ function mupropWith(
     needsGradient: true,
     evaluationsPerSample: 1,
     evaluationsPerCall: 1,
+    networkGradient: 'mean-field',
     minSamples: 1,
     family: 'score-function',
     inNetworks: true,

@@ -5,8 +5,10 @@
 import { ArgumentError, messages } from '../errors';
 import { ar } from './ar';
 import { arm } from './arm';
+import { arms } from './arms';
 import { concrete } from './concrete';
 import { disarm } from './disarm';
+import { doubleCv } from './double-cv';
 import { gumbelSt } from './gumbel-st';
 import { muprop, mupropC, mupropCIdb, mupropCVn } from './muprop';
 import { nvil } from './nvil';
@@ -15,9 +17,11 @@ import { reinforce } from './reinforce';
 import { reinforceEma } from './reinforce-ema';
 import { reinforceLoo } from './reinforce-loo';
 import { reinforceOptimal } from './reinforce-optimal';
+import { reinmax } from './reinmax';
 import { relax } from './relax';
 import { rodeo } from './rodeo';
 import { oneHalf, st, stAnnealed, stSigmoid } from './straight-through';
+import { vimco } from './vimco';
 import type { EstimatorSpec } from './types';
 
 export const estimators = {
@@ -25,6 +29,7 @@ export const estimators = {
   'reinforce-ema': reinforceEma,
   'reinforce-optimal': reinforceOptimal,
   'reinforce-loo': reinforceLoo,
+  'double-cv': doubleCv,
   st,
   'st-sigmoid': stSigmoid,
   'st-annealed': stAnnealed,
@@ -37,11 +42,14 @@ export const estimators = {
   ar,
   arm,
   disarm,
+  arms,
   concrete,
   'gumbel-st': gumbelSt,
+  reinmax,
   rebar,
   relax,
   rodeo,
+  vimco,
 } as const satisfies Record<string, EstimatorSpec>;
 
 export type EstimatorName = keyof typeof estimators;

@@ -9,7 +9,7 @@ import { scoreFunction } from './reinforce';
 import type { EstimatorContext } from './types';
 
 /** `Σ_j f(z_j)` over the draws of each row's example, one value per row (`[rows]`). */
-function groupSums(context: EstimatorContext, values: tf.Tensor1D): tf.Tensor {
+export function groupSums(context: EstimatorContext, values: tf.Tensor1D): tf.Tensor {
   const perExample = tf.sum(values.reshape([context.samples, context.examples]), 0);
   return tf.concat(new Array<tf.Tensor>(context.samples).fill(perExample)); // tf.tile, but fast on wasm
 }

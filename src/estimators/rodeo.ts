@@ -24,7 +24,8 @@
  * `E[(A h_k)(x_k)] = E[(A H_k)(x_k)] = 0` (Stein identity); b_k involves x_k only through
  * `(A h_j)(x_j)`, whose conditional mean given every draw but x_j is 0, so `E[b_k s_k] = 0`.
  * With h ≡ 0 it is reinforce-loo on the same draws. Cost: one evaluation of f per draw and
- * `∂f/∂z` at the draws (one backward pass; inside networks the caller supplies it).
+ * `∂f/∂z` at the draws (one backward pass; inside networks the caller supplies it as
+ * `context.sampleSlope`, `networkGradient: 'draws'` as for double-cv).
  *
  * Online training (the authors' `estimate_gradients`): ψ minimises `mean_{groups, units} ĝ²`
  * (the estimator's variance plus a constant), by Adam at 1e-3. Its gradient with respect to the
@@ -34,7 +35,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliScore } from '../core/bernoulli';
 import { ArgumentError, messages } from '../errors';
-import { differentiateThrough } from './autodiff';
+import { valuesAndSlope } from './autodiff';
 import { drawnSample } from './drawn-sample';
 import type { EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
 
@@ -58,25 +59,6 @@ function otherDraw<T extends tf.Tensor>(x: T, k: number, n: number, offset: numb
   return tf.reshape(rolled, x.shape) as T;
 }
 
-/** f and ∂f/∂z at z from one evaluation of f. */
-function valueAndSlope(context: EstimatorContext, z: tf.Tensor2D): { values: tf.Tensor1D; slope: tf.Tensor2D } {
-  if (context.sampleSlope) return { values: context.f(z), slope: context.sampleSlope };
-  let kept: tf.Tensor1D | undefined;
-  try {
-    const slope = differentiateThrough(context, () =>
-      tf.grad((x: tf.Tensor) => {
-        const values = context.f(x as tf.Tensor2D);
-        kept = tf.keep(values.clone());
-        return tf.sum(values);
-      })(z),
-    ) as tf.Tensor2D;
-    const values = kept!.clone();
-    return { values, slope };
-  } finally {
-    kept?.dispose();
-  }
-}
-
 const zeroFunction = (inputs: tf.Tensor2D) => tf.zeros([inputs.shape[0], 2]) as tf.Tensor2D;
 
 function checkSteinOutput(value: unknown, points: number): tf.Tensor2D {
@@ -98,7 +80,7 @@ function run(context: EstimatorContext): EstimatorOutput {
     throw new ArgumentError('options.steinFunction', 'expected a function [P, 2] inputs -> [P, 2] values');
   const { samples: k, examples: n, rows, d } = context;
   const z = drawnSample(context);
-  const { values, slope } = valueAndSlope(context, z);
+  const { values, slope } = valuesAndSlope(context, z);
   const theta = tf.add(tf.zeros([rows, d]), tf.sigmoid(context.logits)) as tf.Tensor2D;
   const score = bernoulliScore(z, context.logits); // z − θ
   const flip = tf.sub(1, tf.mul(2, z)) as tf.Tensor2D; // x^{(i)}_i − x_i
@@ -153,7 +135,7 @@ export const rodeo: EstimatorSpec = {
   reference: 'Shi, Zhou, Hwang, Titsias & Mackey 2022',
   unbiased: true,
   needsGradient: true,
-  gradientAtDraws: true,
+  networkGradient: 'draws',
   evaluationsPerSample: 1,
   minSamples: 2,
   family: 'score-function',

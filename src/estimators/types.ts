@@ -87,7 +87,10 @@ export interface Estimate {
   baseline?: BaselineState;
   /** The variance normalisation's divisor `s ≥ 1` (nvil, muprop-c-vn): `scale · mean` is unbiased. */
   scale?: number;
-  /** RODEO: what training its learned function needs (the caller disposes both tensors). */
+  /**
+   * RODEO with `options.steinFunction`: what training that function needs (the caller disposes
+   * both tensors). Absent with the default zero function.
+   */
   stein?: SteinTraining;
 }
 
@@ -134,17 +137,18 @@ export interface EstimatorContext {
   /** RODEO's learned function (`learned: 'stein-function'`). */
   readonly steinFunction?: SteinFunction;
   /**
-   * `∂f/∂z` at `sample`, `[rows, d]`, when the caller computed it (networks, where the estimator
-   * runs off the tape and cannot backpropagate): estimators with `gradientAtDraws` use it.
-   */
-  readonly sampleSlope?: tf.Tensor2D;
-  /**
    * The draw `1[u < σ(φ)]` when the caller already holds it (a network's sampled path): the
    * estimators evaluate f at this very tensor, so the caller's f may reuse its value there.
    */
   readonly sample?: tf.Tensor2D;
   /** MuProp: an expansion point from outside instead of f at `σ(φ)`. */
   readonly expansion?: TaylorExpansion;
+  /**
+   * `∂f/∂z` at `sample`, `[rows, d]`, when the caller computed it with a backward pass of its own
+   * (a network, for estimators with `networkGradient: 'draws'`: double-cv, rodeo); otherwise they
+   * differentiate f.
+   */
+  readonly sampleSlope?: tf.Tensor2D;
   /** A second, independent `[samples, d]` set of uniforms (REBAR's `v`). */
   conditionalNoise(): tf.Tensor2D;
 }
@@ -173,19 +177,47 @@ export const ESTIMATOR_FAMILIES: readonly EstimatorFamily[] = [
   'relaxed-control-variate',
 ];
 
+/**
+ * What an estimator's estimate is the gradient of, with `f` the objective it is given:
+ * - `'expectation'`: `∇_φ E_{z ~ Bernoulli(σ(φ))}[f(z)]`, one draw's value averaged (every
+ *   estimator but vimco). Inside a VAE this is the ELBO, f the log-weight.
+ * - `'k-sample-bound'`: `∇_φ E_{z_1…z_k}[log (1/k) Σ_j exp f(z_j)]` with `k = samples` draws
+ *   per group (vimco): with f the log-weight `log p(x, z) − log q(z | x)` this is the
+ *   importance-weighted k-sample bound on `log p(x)`, which is not the ELBO (k = 1).
+ */
+export type EstimatorObjective = 'expectation' | 'k-sample-bound';
+export const ESTIMATOR_OBJECTIVES: readonly EstimatorObjective[] = ['expectation', 'k-sample-bound'];
+
+/** The objective of `spec` (`'expectation'` unless it says otherwise). */
+export function objectiveOf(spec: Pick<EstimatorSpec, 'objective'> | undefined): EstimatorObjective {
+  return spec?.objective ?? 'expectation';
+}
+
 /** Metadata and implementation of one estimator. */
 export interface EstimatorSpec {
   /** Short human title and the paper it comes from. */
   readonly title: string;
   readonly reference: string;
-  /** Unbiased for `∇_φ E[f(z)]` with binary z. */
+  /** Unbiased for the gradient of its `objective` (`∇_φ E[f(z)]` by default) with binary z. */
   readonly unbiased: boolean;
+  /**
+   * The quantity whose gradient the estimate is (default `'expectation'`, `∇_φ E[f]`); vimco's is
+   * the k-sample bound. Consumers compare an estimator with the oracle of its own objective
+   * (`exactGradientOf`) and models refuse an estimator whose objective is not the one they train.
+   */
+  readonly objective?: EstimatorObjective;
   /** Backpropagates through `f`, so `f` must be differentiable in a relaxed z. */
   readonly needsGradient: boolean;
   /** Rows of `f` evaluated per estimate (excluding per-call terms such as MuProp's mean field). */
   readonly evaluationsPerSample: number;
   /** Rows of `f` evaluated once per call whatever the samples (MuProp's mean-field point: 1). Default 0. */
   readonly evaluationsPerCall?: number;
+  /**
+   * Where a network computes the `∂f/∂z` this estimator uses, with passes of its own: MuProp's
+   * mean-field pass (`context.expansion`), or a backward pass at the drawn sample
+   * (`context.sampleSlope`, double-cv and rodeo). Absent for estimators that do not differentiate f there.
+   */
+  readonly networkGradient?: 'mean-field' | 'draws';
   /** Smallest `samples` the estimator accepts. */
   readonly minSamples: number;
   readonly family: EstimatorFamily;
@@ -203,11 +235,6 @@ export interface EstimatorSpec {
    * `estimatorParameters` at it. Default: the run's learning rate.
    */
   readonly learnedRate?: number;
-  /**
-   * Needs `∂f/∂z` at its own draws (not at a mean-field point): networks compute it on the
-   * sampled path and pass it as `context.sampleSlope`. Implies `needsGradient`.
-   */
-  readonly gradientAtDraws?: boolean;
   /** Divides its estimate by a known scale `s ≥ 1` (`output.scale`): `s · ĝ` is unbiased. */
   readonly normalised?: boolean;
   run(context: EstimatorContext): EstimatorOutput;

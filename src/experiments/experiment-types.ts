@@ -4,6 +4,7 @@
  */
 import type { GenerativeDraws } from '../models/chain-gradients';
 import type { ExpertKind } from '../models/gating';
+import type { VaeObjective } from '../models/sbn-vae';
 import type { PenaltyKind } from '../models/sparsity';
 
 export type TaskName = 'vae' | 'sop' | 'gating' | 'toy';
@@ -53,6 +54,11 @@ export interface ExperimentConfig {
    * layer, experts) come from under a score-function-family estimator (default `'independent'`).
    */
   generativeDraws?: GenerativeDraws;
+  /**
+   * vae: the objective trained, the ELBO (default) or the k-sample bound over the `samples` draws
+   * of each example (vimco, its one estimator); the history's `objective` column names it.
+   */
+  objective?: VaeObjective;
   /** vae: the prior logits' optimiser, plain SGD at `priorLr` (default) or `'same'` as the rest. */
   priorOptimizer?: 'sgd' | 'same';
   /** vae: the prior logits' SGD learning rate (default 1e-2, the DisARM authors'). */

@@ -94,7 +94,7 @@ async function runOne(
       steps: result.steps,
       seconds: result.seconds,
       summary,
-      history: result.history.map((row) => ({ estimator, ...row })),
+      history: result.history.map((row) => ({ estimator, ...task.labels, ...row })),
       ...(result.diverged ? { diverged: result.diverged } : {}),
     };
   } finally {
@@ -107,7 +107,7 @@ export async function runExperiment(config: ExperimentConfig, hooks: ExperimentH
   checkConfig(config);
   // Resolved once, here: the tasks, models and training loop take the resolved estimator.
   const resolved = config.estimators.map((name, i) =>
-    resolveTaskEstimator(config.task, name, `config.estimators[${i}]`),
+    resolveTaskEstimator(config.task, name, `config.estimators[${i}]`, { objective: config.objective }),
   );
   const dataset = config.task === 'toy' ? undefined : loadDataset(config.dataset);
   try {

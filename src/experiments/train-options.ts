@@ -11,7 +11,9 @@ import { UNIT_NAMES } from '../models/units';
 import { GENERATIVE_DRAWS, type GenerativeDraws } from '../models/chain-gradients';
 import { EXPERT_KINDS } from '../models/gating';
 import { PENALTY_KINDS } from '../models/sparsity';
+import { VAE_OBJECTIVES, type VaeObjective } from '../models/sbn-vae';
 import { estimators, isEstimatorName, type EstimatorName } from '../estimators/registry';
+import { objectiveOf } from '../estimators/types';
 import {
   TASK_NAMES,
   type EstimatorRun,
@@ -150,6 +152,14 @@ export const TRAIN_OPTIONS = {
     choices: ['sgd', 'same'],
     help: "vae: the prior logits' optimiser: sgd (default, at --prior-lr, as the DisARM authors' code) or same (--optimizer at --lr, as stochgrad 0.2)",
   },
+  objective: {
+    kind: 'choice',
+    choices: VAE_OBJECTIVES,
+    help:
+      'vae: the objective trained: elbo or k-sample-bound (log (1/k) Σ_j exp F(z_j) over the --samples = k ≥ 2 ' +
+      'draws of each example, the importance-weighted bound; its estimator is vimco, and vimco trains only it); ' +
+      "default: the estimator's own (k-sample-bound for vimco, elbo for the others)",
+  },
   'prior-lr': { kind: 'number', positive: true, help: "vae: learning rate of the prior logits' SGD (default 1e-2)" },
   out: {
     kind: 'string',
@@ -187,9 +197,9 @@ function parseTask(positionals: readonly string[]): TaskName {
 }
 
 /** Registry names; gating also takes its unit types. Duplicates are refused (one run per name). */
-function checkEstimators(task: TaskName, names: readonly string[]): void {
+function checkEstimators(task: TaskName, names: readonly string[], objective?: VaeObjective): void {
   for (const name of names) {
-    resolveTaskEstimator(task, name, '--estimators');
+    resolveTaskEstimator(task, name, '--estimators', objective === undefined ? {} : { objective });
   }
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice !== undefined)
@@ -223,7 +233,7 @@ const TASK_ONLY_OPTIONS: Partial<Record<TaskName, readonly (keyof TrainOptions)[
     'reinforce-gater-lr',
   ],
   toy: ['surrogate-lr'],
-  vae: ['prior-optimizer', 'prior-lr'],
+  vae: ['prior-optimizer', 'prior-lr', 'objective'],
 };
 
 function checkTaskOptions(task: TaskName, options: TrainOptions): void {
@@ -255,12 +265,17 @@ function checkCombinations(task: TaskName, options: TrainOptions): void {
       throw new UsageError('option --checkpoint-every writes checkpoints into DIR and needs --out DIR');
   }
   if (options.resume !== undefined) checkDirectory('--resume', options.resume);
-  // In sop, --samples is m of the m-sample objective; an estimator that needs several draws draws them itself.
+  // In sop, --samples is m of the m-sample objective; an estimator that needs several draws draws them
+  // itself, except vimco, whose k draws are the m draws of the objective.
   const samples = options.samples;
   const short = options.estimators.find(
-    (name) => isEstimatorName(name) && samples !== undefined && samples < estimators[name].minSamples,
+    (name) =>
+      isEstimatorName(name) &&
+      samples !== undefined &&
+      samples < estimators[name].minSamples &&
+      (task !== 'sop' || objectiveOf(estimators[name]) === 'k-sample-bound'),
   );
-  if (task !== 'sop' && short !== undefined) {
+  if (short !== undefined) {
     throw new UsageError(
       `${short} needs --samples >= ${estimators[short as EstimatorName].minSamples} (its baseline uses the other draws), got ${samples}`,
     );
@@ -304,6 +319,7 @@ function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
     generativeDraws: options['generative-draws'] as GenerativeDraws | undefined,
     priorOptimizer: options['prior-optimizer'] as 'sgd' | 'same' | undefined,
     priorLr: options['prior-lr'],
+    objective: options.objective as VaeObjective | undefined,
   };
   const config: ExperimentConfig = {
     task,
@@ -325,7 +341,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | { help: tru
   const { options, positionals } = parseCommandLine(argv, TRAIN_OPTIONS, 1, parseTask);
   if (options.help) return { help: true };
   const task = parseTask(positionals);
-  checkEstimators(task, options.estimators);
+  checkEstimators(task, options.estimators, options.objective as VaeObjective | undefined);
   checkCombinations(task, options);
   const backend = options.backend as BackendName | undefined;
   return {

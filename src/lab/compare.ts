@@ -2,12 +2,18 @@
  * Every estimator on ARM's toy `f(z) = Σ_i (z_i − p0)^2` at equal logits φ,
  * against the exact gradient. `compareEstimators` computes the table (no printing);
  * the command line (`stochgrad compare`) and the notebooks render it.
+ *
+ * An estimate is what the estimator returns for one problem: one draw's row for the one-draw
+ * estimators, the mean of a group of k coupled draws for the multi-sample ones (`minSamples` k > 1:
+ * leave-one-out, ARMS, double control variates, RODEO), so `samples` estimates of those cost k draws each.
+ * Estimators of another objective than `E[f]` (vimco's k-sample bound) are refused.
  */
 import * as tf from '@tensorflow/tfjs';
-import { estimate } from '../estimators/estimate';
+import { estimate, groupMeans } from '../estimators/estimate';
 import { exactGradient } from '../estimators/exact';
 import { estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
-import type { EstimateOptions } from '../estimators/types';
+import { objectiveOf, type EstimateOptions } from '../estimators/types';
+import { ArgumentError } from '../errors';
 import { gradientStats } from '../metrics/gradient-stats';
 import { armToy } from '../models/toy';
 
@@ -47,9 +53,9 @@ export interface CompareRow {
   totalVariance: number;
   /** Rows of f evaluated by the timed call. */
   evaluations: number;
-  /** Measured: `evaluations / samples`. */
+  /** Measured: `evaluations / samples`, per estimate. */
   evaluationsPerSample: number;
-  /** The registry's `evaluationsPerSample` (excludes per-batch terms). */
+  /** The registry's, per estimate: `evaluationsPerSample × minSamples` (excludes per-batch terms). */
   declaredEvaluationsPerSample: number;
   /** Median wall time of `estimate` plus reading the estimates back. */
   seconds: number;
@@ -70,6 +76,10 @@ export const SPECIAL_OPTIONS: Partial<Record<EstimatorName, string>> = {
   relax:
     'relax uses the surrogate c = f at the relaxation σ((φ + L)/τ), i.e. armToy(p0) on relaxed samples, ' +
     'which makes it REBAR with η = 1; its evaluations count f only, not the 2 surrogate evaluations per sample.',
+  rodeo:
+    "rodeo runs with its learned Stein function at zero (the authors' untrained start, α = β = 0), where it is " +
+    'reinforce-loo with k = 2 draws per estimate (the comparison trains no function); it still differentiates f at ' +
+    'every draw.',
 };
 
 /** Relative size below which a standard error counts as float32 rounding noise. */
@@ -88,8 +98,14 @@ export function closedFormGradient(logit: number, p0: number): number {
   return sigma * (1 - sigma) * (1 - 2 * p0);
 }
 
-function estimateOptions(name: EstimatorName, config: CompareConfig, samples: number): EstimateOptions {
-  const options: EstimateOptions = { samples, seed: config.seed };
+/** Draws per estimate: 1, or a multi-sample estimator's k (`minSamples`). */
+const drawsPerEstimate = (name: EstimatorName) => Math.max(1, estimators[name].minSamples);
+
+/** `estimates` estimates: as many draws, or as many groups of k coupled draws. */
+function estimateOptions(name: EstimatorName, config: CompareConfig, estimates: number): EstimateOptions {
+  const k = drawsPerEstimate(name);
+  const options: EstimateOptions =
+    k > 1 ? { samples: k, groups: estimates, seed: config.seed } : { samples: estimates, seed: config.seed };
   if (config.temperature !== undefined) options.temperature = config.temperature;
   if (config.slope !== undefined) options.slope = config.slope;
   if (estimators[name].learned === 'surrogate') options.surrogate = armToy(config.p0);
@@ -99,8 +115,7 @@ function estimateOptions(name: EstimatorName, config: CompareConfig, samples: nu
 function warmUp(name: EstimatorName, config: CompareConfig, logits: tf.Tensor1D): void {
   const wanted = Math.min(config.warmupSamples ?? 100, config.samples);
   if (wanted <= 0) return;
-  const samples = Math.max(wanted, estimators[name].minSamples);
-  const result = estimate(name, armToy(config.p0), logits, estimateOptions(name, config, samples));
+  const result = estimate(name, armToy(config.p0), logits, estimateOptions(name, config, wanted));
   tf.dispose([result.perSample, result.mean]);
 }
 
@@ -132,8 +147,10 @@ async function compareOne(
 ): Promise<CompareRow> {
   const spec = lookupEstimator(name, 'estimators');
   const { result, seconds } = await medianTimedEstimate(name, config, logits);
+  const k = drawsPerEstimate(name);
+  const estimates = k > 1 ? groupMeans(result.perSample, config.samples) : result.perSample;
   try {
-    const stats = gradientStats(result.perSample, exact);
+    const stats = gradientStats(estimates, exact);
     return {
       estimator: name,
       title: spec.title,
@@ -145,18 +162,18 @@ async function compareOne(
       totalVariance: stats.totalVariance,
       evaluations: result.evaluations,
       evaluationsPerSample: result.evaluations / config.samples,
-      declaredEvaluationsPerSample: spec.evaluationsPerSample,
+      declaredEvaluationsPerSample: spec.evaluationsPerSample * k,
       seconds,
       estimatesPerSecond: config.samples / seconds,
     };
   } finally {
-    tf.dispose([result.perSample, result.mean]);
+    tf.dispose([result.perSample, result.mean, estimates]);
   }
 }
 
 /** Runs every chosen estimator once on the toy; tensors are disposed after each. */
 export async function compareEstimators(config: CompareConfig): Promise<Comparison> {
-  for (const name of config.estimators) lookupEstimator(name, 'estimators');
+  for (const name of config.estimators) checkComparable(name, 'estimators');
   const logits = tf.fill([config.units], config.logit) as tf.Tensor1D;
   try {
     const exactTensor = exactGradient(armToy(config.p0), logits);
@@ -171,3 +188,20 @@ export async function compareEstimators(config: CompareConfig): Promise<Comparis
     logits.dispose();
   }
 }
+
+/** Throws unless `name` is a registered estimator of `∇ E[f]`, the gradient the toy's oracle gives. */
+export function checkComparable(name: unknown, argument: string): void {
+  const spec = lookupEstimator(name, argument);
+  if (objectiveOf(spec) !== 'expectation') {
+    throw new ArgumentError(
+      argument,
+      `${String(name)} estimates the gradient of another objective (${objectiveOf(spec)}), not of E[f]: ` +
+        'the comparison on the toy cannot judge it',
+    );
+  }
+}
+
+/** The estimators the toy comparison can judge: every estimator of `∇ E[f]`. */
+export const COMPARABLE_ESTIMATORS = (Object.keys(estimators) as EstimatorName[]).filter(
+  (name) => objectiveOf(estimators[name]) === 'expectation',
+);

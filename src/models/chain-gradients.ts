@@ -25,8 +25,14 @@ import { bernoulliFromNoise } from '../core/bernoulli';
 import { untaped } from '../core/untaped';
 import { uniformNoise } from '../core/random';
 import { deriveSeed } from '../core/seeds';
-import { checkLayerSamples, layerGradient, type EstimatorSettings, type NetworkEstimator } from '../estimators/layer';
-import type { BaselineState } from '../estimators/types';
+import {
+  checkEstimatorObjective,
+  checkLayerSamples,
+  layerGradient,
+  type EstimatorSettings,
+  type NetworkEstimator,
+} from '../estimators/layer';
+import type { BaselineState, EstimatorObjective } from '../estimators/types';
 import { completion, meanFieldExpansions, pathTerms, tileRows, type Chain, type Path } from './chain';
 
 /** Which draws the generative parameters' gradients come from (see the module comment). */
@@ -50,6 +56,14 @@ export interface ChainGradientOptions {
   settings: EstimatorSettings;
   /** Per-layer baseline states (reinforce-ema, reinforce-optimal), updated in place. */
   baselines?: (BaselineState | undefined)[];
+  /**
+   * What is trained (default `'expectation'`, the mean of F over draws): `'k-sample-bound'` is
+   * `log (1/k) Σ_j exp F(z_j)` over the `samples` = k draws of each example (`boundGradients`).
+   * The estimator must estimate that objective's gradient (its registry entry's `objective`).
+   */
+  objective?: EstimatorObjective;
+  /** Who asks, for the error when the estimator's objective is another (default `the model`). */
+  owner?: string;
 }
 
 export interface ChainGradients {
@@ -151,7 +165,8 @@ function signalGradients(
   const rows = n * options.samples;
   const noise = chainNoise(chain, rows, options.seed);
   const { spec } = estimator;
-  const expansions = spec.needsGradient && !spec.gradientAtDraws ? meanFieldExpansions(chain) : undefined;
+  // MuProp's Taylor expansion at the mean field: only for the estimators that ask for it.
+  const expansions = spec.networkGradient === 'mean-field' ? meanFieldExpansions(chain) : undefined;
   const independent = (options.generativeDraws ?? 'independent') === 'independent';
   const learned = estimator.spec.learned === 'input-baseline';
   if (learned && typeof chain.baseline !== 'function') {
@@ -177,15 +192,15 @@ function signalGradients(
     const suffixes = terms.map((_, layer) =>
       layer === terms.length - 1 ? terms[layer] : (tf.addN(terms.slice(layer)) as tf.Tensor1D),
     );
+    // ∂F/∂z_l at the path's draws (networkGradient: 'draws': double-cv, rodeo): one backward pass
+    // through each layer's completion, once per layer, here because the estimators below run
+    // untaped, where tf.grad records nothing.
+    const slopes =
+      spec.networkGradient === 'draws'
+        ? chain.units.map((_, layer) => slopeAtDraws(chain, path, noise, layer))
+        : undefined;
     // The learned baseline's values: on the tape for its regression step, a constant for the estimator.
     const baselines = learned ? chain.units.map((_, layer) => tileRows(chain.baseline!(layer), rows)) : [];
-    // ∂f/∂z at the path's draws (rodeo), on a tape of its own: the completion re-evaluated there.
-    const slopes = spec.gradientAtDraws
-      ? chain.units.map((_, layer) => {
-          const f = completion(chain, path, noise, layer);
-          return tf.grad((z: tf.Tensor) => tf.sum(f(z as tf.Tensor2D)))(path.z[layer]) as tf.Tensor2D;
-        })
-      : [];
     const steinParts: { inputs: tf.Tensor2D; outputGradient: tf.Tensor2D }[] = [];
     // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated. With a
     // learned baseline the residual rides along as a last column (untaped returns one tensor); with
@@ -204,15 +219,14 @@ function signalGradients(
           u: noise[layer],
           f: completion(chain, path, noise, layer, suffixes[layer]),
           sample: path.z[layer],
+          ...(slopes ? { sampleSlope: slopes[layer] } : {}),
           samples: options.samples,
           examples: n,
           settings: options.settings,
           seed: deriveSeed(options.seed, 1000 + layer),
           baseline: options.baselines?.[layer],
           ...(learned ? { inputBaseline: tf.clone(baselines[layer]) as tf.Tensor1D } : {}),
-          ...(stein
-            ? { steinFunction: (inputs: tf.Tensor2D) => chain.stein!(layer, inputs), sampleSlope: slopes[layer] }
-            : {}),
+          ...(stein ? { steinFunction: (inputs: tf.Tensor2D) => chain.stein!(layer, inputs) } : {}),
           ...(expansion
             ? {
                 expansion: {
@@ -264,6 +278,15 @@ function signalGradients(
   return scales.length > 0 ? { ...result, scales } : result;
 }
 
+/**
+ * `∂F/∂z_l` at the path's draws of layer l, `[rows, d_l]`: the completion (without the path's
+ * cached value, a constant) evaluated on the tape and differentiated, one forward and one backward.
+ */
+function slopeAtDraws(chain: Chain, path: Path, noise: readonly tf.Tensor2D[], layer: number): tf.Tensor2D {
+  const f = completion(chain, path, noise, layer);
+  return tf.grad((z: tf.Tensor) => tf.sum(f(z as tf.Tensor2D)))(path.z[layer]) as tf.Tensor2D;
+}
+
 /** The path's terms per layer, computed off the tape. */
 function untapedTerms(chain: Chain, path: Path): tf.Tensor1D[] {
   return path.z.map((z, layer) => untaped(() => chain.term(layer, path.parents[layer], z, path.logits[layer])));
@@ -296,19 +319,81 @@ function pathwiseGradients(
   }, parameters);
 }
 
-/** The estimated gradient (ascent) of the chain's mean objective for every parameter. */
+/**
+ * The k-sample bound `mean_i log (1/k) Σ_j exp F(z_j | x_i)` over the k = `samples` draws of each
+ * example: the surrogate is `L̂(θ; z fixed) + Σ_l ⟨stop(ĝ_l), φ_l(θ)⟩ / rows`. Differentiating
+ * `L̂` with the draws fixed and F's `log q` terms seeing the taped logits gives every parameter
+ * `Σ_j w̃_j ∇F(z_j)` (`w̃ = softmax_j F`): the decoder's and prior's whole gradient, and for the
+ * encoder the part through `log q` that the paper's `∇ L̂` has besides the score-function part.
+ * The estimator (vimco) gives that score-function part, `ĝ_l` per layer from the whole
+ * log-weight F at the draws: its learning signal is the same for every layer, since F is not a
+ * sum the layers could split (log-sum-exp).
+ */
+function boundGradients(
+  chain: Chain,
+  estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
+  parameters: Readonly<Record<string, tf.Variable>>,
+  options: ChainGradientOptions,
+): ChainGradients {
+  checkLayerSamples(estimator, options.samples);
+  const n = chain.input.shape[0];
+  const k = options.samples;
+  const rows = n * k;
+  const noise = chainNoise(chain, rows, options.seed);
+  return namedGradients(() => {
+    const { path, logits } = tapedPath(chain, noise, rows);
+    const terms = path.z.map((z, layer) => chain.term(layer, path.parents[layer], z, logits[layer]));
+    const weights = terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Tensor1D);
+    const bound = tf.mean(tf.sub(tf.logSumExp(tf.reshape(weights, [k, n]), 0), Math.log(k))) as tf.Scalar;
+    const values = untaped(() => tf.clone(weights));
+    const surrogate = chain.units.map((_, layer) => {
+      const gradient = untaped(() => {
+        // F at any z of this layer: the earlier layers' terms of the path plus the completion.
+        const earlier =
+          layer === 0 ? undefined : (tf.addN(terms.slice(0, layer).map((t) => tf.clone(t))) as tf.Tensor1D);
+        const later = completion(chain, path, noise, layer);
+        const f = (z: tf.Tensor2D) => {
+          if (z === path.z[layer]) return values;
+          const rest = later(z);
+          return earlier ? (tf.add(tileRows(earlier, z.shape[0]), rest) as tf.Tensor1D) : rest;
+        };
+        return tf.div(
+          layerGradient(estimator, {
+            logits: path.logits[layer],
+            u: noise[layer],
+            f,
+            sample: path.z[layer],
+            samples: k,
+            examples: n,
+            settings: options.settings,
+            seed: deriveSeed(options.seed, 1000 + layer),
+          }).gradient,
+          rows,
+        ) as tf.Tensor2D;
+      });
+      return withGradient(logits[layer], gradient);
+    });
+    return tf.addN([bound, ...surrogate]) as tf.Scalar;
+  }, parameters);
+}
+
+/** The estimated gradient (ascent) of the chain's mean objective (or k-sample bound) for every parameter. */
 export function chainGradients(
   chain: Chain,
   estimator: NetworkEstimator,
   parameters: Readonly<Record<string, tf.Variable>>,
   options: ChainGradientOptions,
 ): ChainGradients {
+  const objective = options.objective ?? 'expectation';
+  checkEstimatorObjective(estimator, objective, options.owner ?? 'the model');
   let scales: number[] | undefined;
   const result = tf.tidy(() => {
     const out =
-      estimator.kind === 'signal'
-        ? signalGradients(chain, estimator, parameters, options)
-        : pathwiseGradients(chain, estimator, parameters, options);
+      objective === 'k-sample-bound'
+        ? boundGradients(chain, estimator as Extract<NetworkEstimator, { kind: 'signal' }>, parameters, options)
+        : estimator.kind === 'signal'
+          ? signalGradients(chain, estimator, parameters, options)
+          : pathwiseGradients(chain, estimator, parameters, options);
     scales = out.scales;
     return { objective: out.objective, gradients: out.gradients } as unknown as tf.TensorContainer;
   }) as unknown as ChainGradients;

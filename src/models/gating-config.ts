@@ -6,25 +6,42 @@ import * as tf from '@tensorflow/tfjs';
 import { randomSeed } from '../core/random';
 import { ArgumentError, checkFlag, checkInteger, messages } from '../errors';
 import {
+  checkEstimatorObjective,
   isNetworkEstimator,
   NETWORK_ESTIMATOR_NAMES,
   networkEstimator,
   type NetworkEstimator,
 } from '../estimators/layer';
-import { isEstimatorName } from '../estimators/registry';
+import { estimators, isEstimatorName } from '../estimators/registry';
+import { objectiveOf } from '../estimators/types';
 import { checkGenerativeDraws } from './chain-gradients';
 import { DEFAULT_NOISE, isUnitName, UNIT_NAMES, UNIT_TYPES } from './units';
 import { denseSpecs, type ParameterSpec } from './parameters';
 import { PENALTY_KINDS } from './sparsity';
 import { EXPERT_KINDS, type GatingBatch, type GatingConfig, type ResolvedGatingConfig } from './gating-types';
 
-export const GATING_ESTIMATOR_NAMES: readonly string[] = [...NETWORK_ESTIMATOR_NAMES, ...UNIT_NAMES];
+/** The network estimators of an expectation (the gated classifier's objective), then the unit types. */
+export const GATING_ESTIMATOR_NAMES: readonly string[] = [
+  ...NETWORK_ESTIMATOR_NAMES.filter((name) => objectiveOf(estimators[name]) === 'expectation'),
+  ...UNIT_NAMES,
+];
 
-/** Resolves a network estimator or unit type for the gates, or throws listing every valid name. */
+/**
+ * Resolves a network estimator or unit type for the gates, or throws listing every valid name; an
+ * estimator of another objective than an expectation (vimco's k-sample bound) is refused.
+ */
 export function gatingEstimator(name: unknown, argument = 'estimator'): NetworkEstimator {
-  if (isNetworkEstimator(name)) return name;
   if (isUnitName(name)) return { kind: 'pathwise', name, sample: UNIT_TYPES[name] };
-  if (isEstimatorName(name) || (typeof name === 'object' && name !== null)) return networkEstimator(name, argument);
+  if (isNetworkEstimator(name) || isEstimatorName(name) || (typeof name === 'object' && name !== null)) {
+    const resolved = networkEstimator(name, argument);
+    checkEstimatorObjective(
+      resolved,
+      'expectation',
+      "the gating network (a classifier's expected log-likelihood)",
+      argument,
+    );
+    return resolved;
+  }
   throw new ArgumentError(
     argument,
     messages.unknownName('estimator or unit type', String(name), GATING_ESTIMATOR_NAMES),

@@ -11,8 +11,12 @@
  *   `q{l}.w` `[200, n_l]`; `p{l}.h1.w` `[n_l, 200]`, `p{l}.h2.w` `[200, 200]`, then `p{l}.w`
  *   `[200, n_{l−1}]`; each with its bias `….b`.
  *
- * The objective per example and draw is `F = log p(x, z) − log q(z | x)`; its mean over draws
- * is the ELBO. Gradients are of the batch-mean ELBO (ascent).
+ * The log-weight per example and draw is `F = log p(x, z) − log q(z | x)`. The objective
+ * (`config.objective`) is its mean over draws, the ELBO (`'elbo'`, default), or the k-sample
+ * bound `log (1/k) Σ_j exp F(z_j)` over the k = `samples` draws of each example
+ * (`'k-sample-bound'`, Burda et al.'s importance-weighted bound, which VIMCO trains). Gradients are
+ * of the batch mean (ascent). Each objective takes the estimators of its own gradient (their
+ * registry entries' `objective`): vimco the k-sample bound, every other one the ELBO.
  */
 import * as tf from '@tensorflow/tfjs';
 import { logBernoulli } from '../core/bernoulli';
@@ -21,7 +25,7 @@ import { ArgumentError, checkFlag, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
 import { pathObjective, sampleFromInput, type Chain } from './chain';
 import { chainGradients, chainNoise, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
-import { chainExact } from './chain-exact';
+import { chainBoundExact, chainExact } from './chain-exact';
 import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import { createBaselineStore } from './baseline-store';
@@ -38,6 +42,18 @@ import {
 
 export type SbnKind = MlpKind;
 export const SBN_KINDS: readonly SbnKind[] = MLP_KINDS;
+
+/** What the VAE trains: the ELBO `E[F]`, or the k-sample bound `E[log (1/k) Σ_j exp F(z_j)]`. */
+export type VaeObjective = 'elbo' | 'k-sample-bound';
+export const VAE_OBJECTIVES: readonly VaeObjective[] = ['elbo', 'k-sample-bound'];
+
+/** `value` (default `'elbo'`) checked, or an error naming `argument` and the valid values. */
+export function checkVaeObjective(argument: string, value: unknown): VaeObjective {
+  const objective = value ?? 'elbo';
+  if (!VAE_OBJECTIVES.includes(objective as VaeObjective))
+    throw new ArgumentError(argument, messages.unknownName('objective', String(objective), VAE_OBJECTIVES));
+  return objective as VaeObjective;
+}
 
 export interface SbnVaeConfig {
   /** Visible units (784 for 28×28 digits). */
@@ -67,6 +83,12 @@ export interface SbnVaeConfig {
    * estimators with `learned: 'stein-function'` (rodeo) need. Default false.
    */
   steinFunction?: boolean;
+  /**
+   * The objective trained (default `'elbo'`): `'k-sample-bound'` trains the importance-weighted
+   * bound over the `samples` (k ≥ 2) draws of each example, the decoder and prior by its own
+   * gradient at the draws and the encoder by vimco, the one estimator of that objective.
+   */
+  objective?: VaeObjective;
 }
 
 export interface SbnVae extends Model<tf.Tensor2D> {
@@ -74,6 +96,11 @@ export interface SbnVae extends Model<tf.Tensor2D> {
   readonly estimatorParameters: readonly string[];
   /** Exact ELBO, log-likelihood (`[n]` each) and ELBO gradients by enumeration (`Σ n_l ≤ 20`). */
   exact(x: tf.Tensor2D): { elbo: tf.Tensor1D; logLikelihood: tf.Tensor1D; gradients: Record<string, tf.Tensor> };
+  /**
+   * The exact k-sample bound per row (`[n]`) and the exact gradient of its batch mean, by
+   * enumeration of every k-tuple of draws (`k · Σ n_l ≤ 20`); k = 1 is the ELBO.
+   */
+  exactBound(x: tf.Tensor2D, options: { k: number }): { bound: tf.Tensor1D; gradients: Record<string, tf.Tensor> };
   /** The k-sample importance-weighted bound on `log p(x)` per row, `[n]` (k = 100 by default). */
   bound(x: tf.Tensor2D, options?: { k?: number; seed?: number }): tf.Tensor1D;
   /** The ELBO per row averaged over `samples` draws, `[n]`. */
@@ -103,6 +130,7 @@ function checkConfig(config: SbnVaeConfig): void {
     throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SBN_KINDS));
   checkFlag('config.inputBaseline', config.inputBaseline);
   checkFlag('config.steinFunction', config.steinFunction);
+  checkVaeObjective('config.objective', config.objective);
   if (config.hidden !== undefined) checkInteger('config.hidden', config.hidden, 1);
   if (config.seed !== undefined) checkInteger('config.seed', config.seed, 0);
 }
@@ -183,6 +211,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
   const learned = config.inputBaseline === true;
   const stein = config.steinFunction === true;
+  const objective = checkVaeObjective('config.objective', config.objective);
   const specs = [
     ...vaeSpecs(visible, latent, hidden, kind),
     ...(learned ? inputBaselineSpecs(latent.length, visible) : []),
@@ -210,6 +239,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
       generativeDraws,
       inputBaseline: learned,
       steinFunction: stein,
+      objective,
     },
     estimatorParameters: [...inputBaselineNames(parameters), ...steinFunctionNames(parameters)],
     parameters,
@@ -228,7 +258,14 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
         settings,
         baselines: layerBaselines,
         generativeDraws,
+        objective: objective === 'elbo' ? 'expectation' : 'k-sample-bound',
+        owner: `the SBN VAE with objective '${objective}'`,
       });
+    },
+    exactBound(x: tf.Tensor2D, options: { k: number }) {
+      checkBatch('x', x, visible);
+      const k = checkInteger('options.k', options?.k, 1);
+      return chainBoundExact(chainOf(x), parameters, k);
     },
     exact(x: tf.Tensor2D) {
       checkBatch('x', x, visible);
@@ -255,7 +292,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
         (chunk, offset) => tf.mean(logWeights(chunk, samples, drawSeed + offset), 0) as tf.Tensor1D,
       );
     },
-    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden} generative=${generativeDraws}${learned ? ' input-baseline' : ''}${stein ? ' stein-function' : ''}`,
+    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden} generative=${generativeDraws}${learned ? ' input-baseline' : ''}${stein ? ' stein-function' : ''}${objective === 'elbo' ? '' : ` objective=${objective}`}`,
     getState: () => baselines.getState(),
     setState: (state: JsonValue) => baselines.setState(state),
     dispose: () => disposeParameters(parameters),

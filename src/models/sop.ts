@@ -23,12 +23,19 @@
  * pathwise — is correct for any m without any change to the chain machinery. Estimators that
  * need several draws (reinforce-loo: 2) draw that many independent joint samples per example;
  * its leave-one-out baseline is across them, and the gradient and objective are their mean.
+ *
+ * The m-sample objective is the k-sample bound (k = m) of the log-weight `F = log p(y | z_L)`
+ * (the draws come from the prior `p(z | x)`, so there is no `log q` term), so vimco, the
+ * estimator of that bound, applies as it is: it takes the m draws as its own group of k = m ≥ 2
+ * draws (one copy per draw), the output layer gets the bound's own gradient at the draws and the
+ * stochastic layers vimco's. For vimco, `samples` is therefore both m and its k.
  */
 import * as tf from '@tensorflow/tfjs';
 import { logBernoulli } from '../core/bernoulli';
 import { randomSeed } from '../core/random';
 import { ArgumentError, checkFlag, checkInteger, messages } from '../errors';
 import { DEFAULT_SETTINGS, networkEstimator, type EstimatorSettings } from '../estimators/layer';
+import { objectiveOf } from '../estimators/types';
 import { pathObjective, samplePath, type Chain } from './chain';
 import { chainGradients, chainNoise, checkGenerativeDraws, type GenerativeDraws } from './chain-gradients';
 import { chainExact } from './chain-exact';
@@ -285,9 +292,22 @@ export function createSop(config: SopConfig): Sop {
       checkPixels('y', checked.y);
       const m = checkInteger('options.samples', options.samples ?? 1, 1);
       if (options.seed !== undefined) checkInteger('options.seed', options.seed, 0);
+      const owner = 'structured output prediction';
+      if (objectiveOf(resolved.spec) === 'k-sample-bound') {
+        // The m-sample objective is the k-sample bound of F = log p(y | z_L) with k = m: the m
+        // draws are the estimator's own group (one copy per draw), not a joint layer.
+        return chainGradients(chainOf(checked, 1), resolved, parameters, {
+          samples: m,
+          seed: options.seed ?? randomSeed(),
+          settings,
+          objective: 'k-sample-bound',
+          owner,
+        });
+      }
       // The baseline states' widths depend on m (the joint layers), so each m keeps its own.
       const layerBaselines = baselines.layers(`${resolved.name}:${m}`, latent.length);
       return chainGradients(chainOf(checked, m), resolved, parameters, {
+        owner,
         samples: resolved.spec?.minSamples ?? 1,
         seed: options.seed ?? randomSeed(),
         settings,

@@ -21,6 +21,7 @@ import { bernoulliFromNoise } from '../core/bernoulli';
 import { randomSeed, uniformArray, uniformNoise } from '../core/random';
 import { ArgumentError, checkInteger, checkPositive, messages } from '../errors';
 import { estimate } from '../estimators/estimate';
+import { checkEstimatorObjective } from '../estimators/layer';
 import { estimators, isEstimatorName, resolveEstimator, type EstimatorName } from '../estimators/registry';
 import type { BaselineState, EstimateOptions } from '../estimators/types';
 import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
@@ -209,7 +210,9 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
       }
     },
     gradients(estimator: EstimatorArgument, _batch: void, gradientOptions: GradientOptions = {}): GradientResult {
-      const { name, spec } = resolveEstimator(estimator, 'estimator');
+      const resolved = resolveEstimator(estimator, 'estimator');
+      checkEstimatorObjective(resolved, 'expectation', 'the toy model (E[f])');
+      const { name, spec } = resolved;
       if (spec.learned === 'stein-function') {
         throw new ArgumentError(
           'estimator',

@@ -38,9 +38,11 @@ export interface ClaimSpec {
   /**
    * Per side, only the runs at the value of `column` whose mean `metric` over the side's runs is
    * best (`goal` min or max): e.g. the learning rate chosen on validation, `{ column: 'lr',
-   * metric: 'validNll', goal: 'min' }`. Read from the runs' summary rows.
+   * metric: 'validNll', goal: 'min' }`. Read from the runs' summary rows; with `choose.where`, only
+   * from those runs (e.g. `{ seed: 1 }`: the grid of seed 1 chooses, and the other seeds, run at the
+   * chosen value only, are read but do not vote).
    */
-  choose?: { column: string; metric: string; goal: 'min' | 'max' };
+  choose?: { column: string; metric: string; goal: 'min' | 'max'; where?: Readonly<Record<string, unknown>> };
   /** `tail` only: the evaluations at steps ≤ `until` (to compare runs of different lengths at one step). */
   until?: number;
   /** Mark the claim untestable with these runs, saying why. */
@@ -72,8 +74,9 @@ function sideFilter(results: ShippedResults, spec: ClaimSpec, side: 'a' | 'b'): 
   const by = spec.by ?? 'estimators';
   const where = { ...spec.where, ...(side === 'a' ? spec.whereA : spec.whereB), [by]: spec[side] };
   if (!spec.choose) return where;
+  const voters = { ...where, ...spec.choose.where };
   const chosen = chosenValue(
-    results.results.filter((r) => matches(r, where)),
+    results.results.filter((r) => matches(r, voters)),
     spec.choose,
   );
   if (chosen === undefined)

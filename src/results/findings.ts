@@ -102,19 +102,28 @@ const VAE = ['vae-fashion-linear'];
 const VARIANTS = ['vae-fashion-linear', 'vae-fashion-linear-variants'];
 const VARIANTS_STEPS = 50_000;
 const DISARM = 'Dong et al. 2020 (DisARM), Fashion-MNIST';
-const SOP_CHOOSE = { column: 'lr', metric: 'validNll', goal: 'min' } as const;
+// Seed 1 ran the whole grid of learning rates; seeds 2–5 (sop-mnist-seeds) only the rate it chose.
+const SOP_CHOOSE = { column: 'lr', metric: 'validNll', goal: 'min', where: { seed: 1 } } as const;
 
 /** Every claim the chapters and docs/findings.md judge, in the order they are printed. */
 export const PAPER_CLAIMS: readonly PaperClaim[] = [
-  // Chapter 02: Bengio et al.'s conditional computation (one seed: signs only).
-  ...(['noisy-rectifier', 'sts', 'reinforce-optimal'] as const).map((other): PaperClaim => ({
-    chapter: '02',
-    claim: `straight-through's test error below ${other}'s`,
-    source: 'Bengio et al. 2013, Figure 2',
-    plans: ['gating-mnist'],
-    reading: 'final test error, deterministic gates, global threshold',
-    spec: { metric: 'testError', a: 'st', b: other, expected: -1, reading: 'final' },
-  })),
+  // Chapter 02: Bengio et al.'s conditional computation (one seed: signs only), with the test gates
+  // opened by one global threshold (10% of all digit × gate pairs) and by each digit's own top 10%.
+  ...(
+    [
+      ['testError', 'global threshold', ''],
+      ['testErrorTopK', "each digit's own top 10%", ', per-digit top 10%'],
+    ] as const
+  ).flatMap(([metric, gates, suffix]) =>
+    (['noisy-rectifier', 'sts', 'reinforce-optimal'] as const).map((other): PaperClaim => ({
+      chapter: '02',
+      claim: `straight-through's test error below ${other}'s${suffix}`,
+      source: 'Bengio et al. 2013, Figure 2',
+      plans: ['gating-mnist'],
+      reading: `final test error, deterministic gates, ${gates}`,
+      spec: { metric, a: 'st', b: other, expected: -1, reading: 'final' },
+    })),
+  ),
   // Chapter 03: structured output, each estimator at its learning rate chosen on validation.
   ...(
     [

@@ -15,7 +15,8 @@ import type { Dataset } from '../../data/split';
 import { createSop, sopBatchFrom, type SopBatch } from '../../models/sop';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { estimatorModelOptions, firstAndLast, learnedRates, type Task, type TaskEstimator } from './task';
+import { objectiveOf } from '../../estimators/types';
+import { estimatorModelOptions, fewestDraws, firstAndLast, learnedRates, type Task, type TaskEstimator } from './task';
 
 /** Samples of the evaluation NLL, as in the papers. */
 export const NLL_SAMPLES = 100;
@@ -42,8 +43,9 @@ export function sopTask(config: ExperimentConfig, estimator: TaskEstimator, data
     model,
     optimizer: 'adam',
     ...learnedRates(config, estimator, model.estimatorParameters),
-    // samples is m of the m-sample objective; reinforce-loo draws its two joint samples itself.
-    defaultSamples: 1,
+    // samples is m of the m-sample objective; reinforce-loo draws its two joint samples itself,
+    // while for vimco m is its own k (at least 2).
+    defaultSamples: objectiveOf(estimator.spec) === 'k-sample-bound' ? fewestDraws(estimator) : 1,
     data: {
       batchAt(step) {
         const batch = batcher.batchAt(step);

@@ -1,7 +1,9 @@
 /** One experiment of the papers, ready to train: a fresh model, its data, its evaluations. */
-import { networkEstimator, type NetworkEstimator } from '../../estimators/layer';
+import { objectiveOf } from '../../estimators/types';
+import { checkEstimatorObjective, networkEstimator, type NetworkEstimator } from '../../estimators/layer';
 import { resolveEstimator, type ResolvedEstimator } from '../../estimators/registry';
 import { gatingEstimator } from '../../models/gating-config';
+import { VAE_OBJECTIVES, type VaeObjective } from '../../models/sbn-vae';
 import type { Model } from '../../models/model';
 import type { BestParameters, KeepBest } from '../../train/best';
 import type { TrainData } from '../../train/train';
@@ -18,6 +20,11 @@ export interface Task<Batch> {
   lrScale?: Record<string, number>;
   /** Parameters stepped by plain SGD at their own learning rate (default: none). */
   sgd?: Record<string, number>;
+  /**
+   * Constant columns of every history row (the vae's `objective`: 'elbo' or 'k-sample-bound', so
+   * that a run's trainObjective is never read as the other quantity).
+   */
+  labels?: Record<string, string>;
   /** Periodic metrics (cheap: subsets of the evaluation data). */
   evaluate(step: number): Record<string, number>;
   /** Keep the parameters of the best evaluation by this metric; `summarize` receives them. */
@@ -35,12 +42,41 @@ export type TaskEstimator = NetworkEstimator | ResolvedEstimator;
 
 /**
  * Resolves `name` for `task`, or throws naming `argument` and the valid names: the toy takes every
- * registered estimator, gating also its unit types, the other tasks the estimators usable in networks.
+ * registered estimator of an expectation, gating also its unit types, the other tasks the
+ * estimators usable in networks; the vae those of its `objective` (default the estimator's own), sop both
+ * kinds (its m-sample objective is the k-sample bound of log p(y | z), k = m).
  */
-export function resolveTaskEstimator(task: TaskName, name: string, argument = 'estimator'): TaskEstimator {
-  if (task === 'toy') return resolveEstimator(name, argument);
+export function resolveTaskEstimator(
+  task: TaskName,
+  name: string,
+  argument = 'estimator',
+  options: { objective?: VaeObjective } = {},
+): TaskEstimator {
+  if (task === 'toy') {
+    const resolved = resolveEstimator(name, argument);
+    checkEstimatorObjective(resolved, 'expectation', 'the toy task', argument);
+    return resolved;
+  }
   if (task === 'gating') return gatingEstimator(name, argument);
-  return networkEstimator(name, argument);
+  const resolved = networkEstimator(name, argument);
+  if (task === 'vae') {
+    const objective = options.objective ?? vaeObjectiveOf(resolved);
+    checkEstimatorObjective(
+      resolved,
+      objective === 'elbo' ? 'expectation' : 'k-sample-bound',
+      `the vae task with objective '${objective}' (--objective ${VAE_OBJECTIVES.join(' or ')})`,
+      argument,
+    );
+  }
+  return resolved;
+}
+
+/**
+ * The vae objective `estimator` trains by default: the k-sample bound for an estimator of that
+ * bound (vimco), the ELBO otherwise. So one plan can race both kinds, each on its own objective.
+ */
+export function vaeObjectiveOf(estimator: TaskEstimator): VaeObjective {
+  return estimator.spec && objectiveOf(estimator.spec) === 'k-sample-bound' ? 'k-sample-bound' : 'elbo';
 }
 
 /**

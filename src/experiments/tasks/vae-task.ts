@@ -1,6 +1,8 @@
 /**
  * The SBN VAE experiment (MuProp, ARM, DisARM): dynamically binarised digits, the batch-mean
- * ELBO maximised; evaluated by the train ELBO (on the first `evalExamples` training examples,
+ * ELBO maximised (or, with `objective: 'k-sample-bound'`, the k-sample bound over the `samples`
+ * draws, by vimco; every history row's `objective` column says which, and trainObjective is that
+ * quantity, while the evaluations below are the same whatever the objective); evaluated by the train ELBO (on the first `evalExamples` training examples,
  * default 1000), the 100-sample bound on validation data (the first `boundExamples`, default 200:
  * see `BOUND_EXAMPLES`) and on the whole test split at the end, and the variance of the encoder's
  * gradient estimate at the current parameters (20 draws on 50 training examples).
@@ -16,7 +18,15 @@ import { gradientVariance } from '../../metrics/gradient-variance';
 import { createSbnVae } from '../../models/sbn-vae';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
-import { estimatorModelOptions, fewestDraws, firstAndLast, learnedRates, type Task, type TaskEstimator } from './task';
+import {
+  estimatorModelOptions,
+  fewestDraws,
+  firstAndLast,
+  learnedRates,
+  vaeObjectiveOf,
+  type Task,
+  type TaskEstimator,
+} from './task';
 
 /** Importance samples of the evaluation bound, as in the papers. */
 export const BOUND_SAMPLES = 100;
@@ -33,6 +43,7 @@ export function vaeTask(config: ExperimentConfig, estimator: TaskEstimator, data
     latent: config.latent ?? [200],
     kind: config.kind ?? 'linear',
     seed: config.seed,
+    objective: config.objective ?? vaeObjectiveOf(estimator),
     ...estimatorModelOptions(config, estimator),
   });
   const batcher = createBatcher(dataset.train, { batchSize: config.batch, seed: config.seed, binarize: 'dynamic' });
@@ -45,6 +56,7 @@ export function vaeTask(config: ExperimentConfig, estimator: TaskEstimator, data
     model,
     optimizer: 'adam',
     ...learnedRates(config, estimator, model.estimatorParameters),
+    labels: { objective: model.config.objective },
     ...(config.priorOptimizer === 'same' ? {} : { sgd: { 'prior.b': config.priorLr ?? PRIOR_LR } }),
     defaultSamples: fewestDraws(estimator),
     data: {
