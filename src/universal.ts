@@ -34,6 +34,8 @@ export type {
   EstimatorFamily,
   EstimatorObjective,
   EstimatorSpec,
+  SteinFunction,
+  SteinTraining,
 } from './estimators/types';
 export { ESTIMATOR_FAMILIES, ESTIMATOR_OBJECTIVES, objectiveOf } from './estimators/types';
 export type { GenerativeDraws } from './models/chain-gradients';

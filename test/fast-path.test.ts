@@ -36,6 +36,7 @@ import {
 } from '../src/models/chain-gradients';
 import { createParameters, dense, denseSpecs, type Parameters } from '../src/models/parameters';
 import { inputBaseline, inputBaselineSpecs } from '../src/models/input-baseline';
+import { steinFunction, steinFunctionSpecs } from '../src/models/stein-function';
 import { createSbnVae } from '../src/models/sbn-vae';
 import { estimators } from '../src/estimators/registry';
 import { objectiveOf } from '../src/estimators/types';
@@ -325,6 +326,7 @@ describe('fast-path: custom ops and products', () => {
 function testChain(parameters: Parameters, x: tf.Tensor2D): Chain {
   return {
     baseline: (l) => inputBaseline(parameters, l, x),
+    stein: (l, inputs) => steinFunction(parameters, l, inputs),
     input: x,
     units: [4, 3],
     logits: (l, parent) => dense(parameters, `q${l + 1}`, parent),
@@ -359,9 +361,15 @@ function referenceGradients(
     const learned = estimator.spec.learned === 'input-baseline';
     const baselines = chain.units.map((_, layer) => tileRows(chain.baseline!(layer), rows));
     const residuals: tf.Tensor1D[] = [];
+    const stein = estimator.spec.learned === 'stein-function';
+    const trainings: { inputs: tf.Tensor2D; outputGradient: tf.Tensor2D }[] = [];
     const signals = chain.units.map((_, layer) => {
       const e = expansions?.[layer];
-      const { gradient, residual } = layerGradient(estimator, {
+      const {
+        gradient,
+        residual,
+        stein: training,
+      } = layerGradient(estimator, {
         logits: path.logits[layer],
         u: noise[layer],
         f: completion(chain, path, noise, layer),
@@ -370,6 +378,8 @@ function referenceGradients(
         settings: DEFAULT_SETTINGS,
         seed: deriveSeed(seed, 1000 + layer),
         ...(learned ? { inputBaseline: baselines[layer] } : {}),
+        // networkGradient 'draws' (double-cv, rodeo): on this tape the estimator differentiates f itself
+        ...(stein ? { steinFunction: (inputs: tf.Tensor2D) => chain.stein!(layer, inputs) } : {}),
         ...(e
           ? {
               expansion: {
@@ -381,6 +391,7 @@ function referenceGradients(
           : {}),
       });
       if (residual) residuals.push(tf.div(residual, rows) as tf.Tensor1D);
+      if (training) trainings.push(training);
       return tf.div(gradient, rows);
     });
     const own = samplePath(chain, chain.input, chainNoise(chain, n, deriveSeed(seed, GENERATIVE_STREAM)));
@@ -391,7 +402,10 @@ function referenceGradients(
         tf.sum(tf.mul(signal, chain.logits(layer, path.parents[layer]))),
       );
       const regression = residuals.map((r, layer) => tf.sum(tf.mul(r, tileRows(chain.baseline!(layer), rows))));
-      return tf.addN([objective, ...surrogate, ...regression]) as tf.Scalar;
+      const variance = trainings.map(({ inputs, outputGradient }, layer) =>
+        tf.neg(tf.sum(tf.mul(outputGradient, chain.stein!(layer, inputs)))),
+      );
+      return tf.addN([objective, ...surrogate, ...regression, ...variance]) as tf.Scalar;
     }, Object.values(parameters));
     const gradients = Object.fromEntries(
       Object.entries(parameters).map(([k, v]) => [k, grads[v.name] ?? tf.zerosLike(v)]),
@@ -415,9 +429,17 @@ describe('fast-path: chainGradients equals the straightforward surrogate', () =>
   for (const [name, draws] of signal.flatMap((e) => GENERATIVE_DRAWS.map((g) => [e, g] as const))) {
     test(`fast-path: chain ${name}, generative draws ${draws}`, () => {
       const parameters = createParameters(
-        [...specs, { name: 'prior.b', shape: [3], init: 'glorot' as const }, ...inputBaselineSpecs(2, 6)],
+        [
+          ...specs,
+          { name: 'prior.b', shape: [3], init: 'glorot' as const },
+          ...inputBaselineSpecs(2, 6),
+          ...steinFunctionSpecs(2),
+        ],
         5,
       );
+      // α and β away from their initial 0, so that the learned function matters
+      parameters['stein1.scale'].assign(tf.tensor1d([0.5, -0.4]));
+      parameters['stein2.scale'].assign(tf.tensor1d([-0.3, 0.6]));
       parameters['prior.b'].assign(tf.tensor1d([0.4, -0.3, 1.1]));
       const x = tf.tensor2d([
         [1, 0, 1, 1, 0, 0],
@@ -481,7 +503,15 @@ describe('fast-path: SBN VAE gradients with the fast path on and off', () => {
   ];
   for (const { label, latent, kind } of kinds) {
     test(`fast-path: ${label} VAE, every network estimator`, () => {
-      const elboModel = createSbnVae({ visible: 12, latent, kind, seed: 4, hidden: 7, inputBaseline: true });
+      const elboModel = createSbnVae({
+        visible: 12,
+        latent,
+        kind,
+        seed: 4,
+        hidden: 7,
+        inputBaseline: true,
+        steinFunction: true,
+      });
       const boundModel = createSbnVae({ visible: 12, latent, kind, seed: 4, hidden: 7, objective: 'k-sample-bound' });
       const x = tf.tidy(() =>
         tf.cast(tf.greater(tf.randomUniform([4, 12], 0, 1, 'float32', 8), 0.5), 'float32'),

@@ -49,6 +49,7 @@ const TINY: GatingConfig = {
   gaterBias: 0.5,
   seed: 3,
   inputBaseline: true,
+  steinFunction: true,
 };
 /** The gates' logits are the gater's: a normalised estimator divides the gater's gradients. */
 const gaterLayer = (name: string) => (name.startsWith('gater') ? 0 : undefined);

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ESTIMATOR_NAMES, uniformNoise } from '../src';
-import { nonlinear, perSampleArray, setupBackend } from './support';
+import { learnedParts, nonlinear, perSampleArray, setupBackend } from './support';
 
 before(setupBackend);
 
-const extra = (name: string) => (name === 'relax' ? { surrogate: nonlinear.surrogate } : {});
+const extra = (name: string) => learnedParts(name, nonlinear);
 const d = nonlinear.logits.length;
 
 for (const name of ESTIMATOR_NAMES) {

@@ -3,19 +3,20 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { estimate, ESTIMATOR_NAMES, estimators, exactGradient, uniformNoise } from '../src';
-import { nonlinear, setupBackend } from './support';
+import { learnedParts, nonlinear, setupBackend } from './support';
 
 before(setupBackend);
 
-const extra = (name: string) => (name === 'relax' ? { surrogate: nonlinear.surrogate } : {});
+const extra = (name: string) => learnedParts(name, nonlinear);
 
 test('estimate leaves only its two returned tensors behind, on success and on error', () => {
   const logits = tf.tensor1d(nonlinear.logits);
   for (const name of ESTIMATOR_NAMES) {
     const before = tf.memory().numTensors;
     const result = estimate(name, nonlinear.f, logits, { samples: 16, seed: 1, ...extra(name) });
-    assert.equal(tf.memory().numTensors, before + 2, name);
-    tf.dispose([result.perSample, result.mean]);
+    const stein = result.stein ? [result.stein.inputs, result.stein.outputGradient] : [];
+    assert.equal(tf.memory().numTensors, before + 2 + stein.length, name);
+    tf.dispose([result.perSample, result.mean, ...stein]);
     assert.equal(tf.memory().numTensors, before, name);
     const wrongShape = (z: tf.Tensor2D) => tf.sum(z, 1, true) as unknown as tf.Tensor1D;
     assert.throws(() => estimate(name, wrongShape, logits, { samples: 16, seed: 1, ...extra(name) }));
@@ -34,7 +35,7 @@ test('measured evaluations of f match the registry metadata', () => {
     const result = estimate(name, nonlinear.f, logits, { samples, seed: 1, ...extra(name) });
     const meanField = estimators[name].evaluationsPerCall ?? 0;
     assert.equal(result.evaluations, samples * estimators[name].evaluationsPerSample + meanField, name);
-    tf.dispose([result.perSample, result.mean]);
+    tf.dispose([result.perSample, result.mean, result.stein?.inputs, result.stein?.outputGradient]);
   }
   logits.dispose();
 });

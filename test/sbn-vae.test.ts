@@ -31,15 +31,20 @@ const BIASED = NETWORK_ESTIMATOR_NAMES.filter((n) => !estimators[n].unbiased);
 const boundObjective = (estimator: string) =>
   objectiveOf(estimators[estimator as keyof typeof estimators]) === 'k-sample-bound';
 
-/** With a learned input baseline for the estimators that need one (nvil, muprop-c-idb); the others ignore it. */
-function smallVae(kind: 'linear' | 'nonlinear' = 'linear', inputBaseline = false, bound = false): SbnVae {
+/**
+ * With `learned`, the learned parts the estimators that need one own: an input baseline (nvil,
+ * muprop-c-idb) and RODEO's function (rodeo); the others ignore them. With `bound`, the k-sample
+ * bound's VAE (vimco).
+ */
+function smallVae(kind: 'linear' | 'nonlinear' = 'linear', learned = false, bound = false): SbnVae {
   return createSbnVae({
     visible: 6,
     latent: [4, 3],
     kind,
     seed: 3,
     hidden: 5,
-    inputBaseline,
+    inputBaseline: learned,
+    steinFunction: learned,
     ...(bound ? { objective: 'k-sample-bound' as const } : {}),
   });
 }

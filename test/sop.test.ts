@@ -44,7 +44,16 @@ const BIASED = NETWORK_ESTIMATOR_NAMES.filter((n) => !estimators[n].unbiased);
 
 /** With a learned input baseline for the estimators that need one (nvil, muprop-c-idb); the others ignore it. */
 function smallSop(kind: 'linear' | 'nonlinear' = 'linear'): Sop {
-  return createSop({ input: 4, output: 3, latent: [3, 2], kind, seed: 3, hidden: 5, inputBaseline: true });
+  return createSop({
+    input: 4,
+    output: 3,
+    latent: [3, 2],
+    kind,
+    seed: 3,
+    hidden: 5,
+    inputBaseline: true,
+    steinFunction: true,
+  });
 }
 
 /** The stochastic layer whose logits parameter `name` computes (s1.* → 0, s2.* → 1). */
@@ -294,6 +303,7 @@ describe('sop: contract', () => {
       seed: 1,
       generativeDraws: 'independent',
       inputBaseline: false,
+      steinFunction: false,
     });
     model.dispose();
   });

@@ -114,11 +114,23 @@ export function exactOf(problem: Problem, name?: EstimatorName): number[] {
   return tf.tidy(() => Array.from(exactGradientOf(objective, problem.f, tf.tensor1d(problem.logits), k)));
 }
 
-/** What the estimator learns, supplied: RELAX's surrogate, or a non-zero input-dependent baseline. */
-function learnedParts(name: EstimatorName, problem: Problem): EstimateOptions | Record<string, never> {
-  const learned = estimators[name].learned;
-  if (learned === 'surrogate') return { surrogate: problem.surrogate } as EstimateOptions;
-  if (learned === 'input-baseline') return { inputBaseline: 0.7 } as EstimateOptions;
+/**
+ * A fixed, non-trivial RODEO function of its inputs `(lin, f)`: `[0.8 tanh(lin) − 0.3 f, 0.5 sin(lin + f)]`.
+ * The estimator must be unbiased for any such function.
+ */
+export const fixedSteinFunction = (inputs: tf.Tensor2D): tf.Tensor2D =>
+  tf.tidy(() => {
+    const [lin, value] = tf.split(inputs, 2, 1);
+    const h = tf.sub(tf.mul(0.8, tf.tanh(lin)), tf.mul(0.3, value));
+    return tf.concat([h, tf.mul(0.5, tf.sin(tf.add(lin, value)))], 1) as tf.Tensor2D;
+  });
+
+/** What the estimator learns, supplied: RELAX's surrogate, a non-zero input-dependent baseline, RODEO's function. */
+export function learnedParts(name: string, problem: Problem): Partial<EstimateOptions> {
+  const learned = estimators[name as EstimatorName].learned;
+  if (learned === 'surrogate') return { surrogate: problem.surrogate };
+  if (learned === 'input-baseline') return { inputBaseline: 0.7 };
+  if (learned === 'stein-function') return { steinFunction: fixedSteinFunction };
   return {};
 }
 
@@ -138,7 +150,7 @@ export function measure(name: EstimatorName, problem: Problem, options: Estimate
     ...groupingOf(name, Math.max(200, options.samples / 100)),
     seed: (options.seed ?? 0) + 1,
   });
-  tf.dispose([warm.perSample, warm.mean]);
+  tf.dispose([warm.perSample, warm.mean, warm.stein?.inputs, warm.stein?.outputGradient]);
   const result = estimate(name, problem.f, logits, {
     ...options,
     ...extra,
@@ -152,7 +164,15 @@ export function measure(name: EstimatorName, problem: Problem, options: Estimate
   try {
     return gradientStats(scaled, exactOf(problem, name));
   } finally {
-    tf.dispose([logits, result.perSample, result.mean, estimates, scaled]);
+    tf.dispose([
+      logits,
+      result.perSample,
+      result.mean,
+      estimates,
+      scaled,
+      result.stein?.inputs,
+      result.stein?.outputGradient,
+    ]);
   }
 }
 
@@ -175,7 +195,7 @@ export function perSampleArray(
   const phi = tf.tensor1d(logits);
   const result = estimate(name, f, phi, options);
   const values = Array.from(result.perSample.dataSync());
-  tf.dispose([phi, result.perSample, result.mean]);
+  tf.dispose([phi, result.perSample, result.mean, result.stein?.inputs, result.stein?.outputGradient]);
   return values;
 }
 

@@ -11,10 +11,12 @@ import {
   createOptimizer,
   createToyModel,
   estimate,
+  estimators,
   exactExpectation,
   exactGradient,
   gradientStats,
   normalQuantile,
+  objectiveOf,
   zBound,
   type ToyModel,
 } from '../src';
@@ -60,8 +62,15 @@ function gradientRows(
   return { gradients, objectives };
 }
 
-// Every unbiased estimator, plus RELAX with a trained (here: initial, non-zero) surrogate.
-const CASES = [...UNBIASED.map((name) => ({ name, surrogate: false })), { name: 'relax', surrogate: true }];
+// Every unbiased estimator the toy runs: of E[f] (the toy refuses vimco's k-sample bound), and not
+// those whose learned Stein function only networks own; plus RELAX with a trained (here: initial,
+// non-zero) surrogate.
+const TOY_RUNS = (name: (typeof UNBIASED)[number]) =>
+  objectiveOf(estimators[name]) === 'expectation' && estimators[name].learned !== 'stein-function';
+const CASES = [
+  ...UNBIASED.filter(TOY_RUNS).map((name) => ({ name, surrogate: false })),
+  { name: 'relax', surrogate: true },
+];
 const BOUND = zBound(FALSE_ALARM, CASES.length * LOGITS.length);
 
 describe(`toy: gradients of the unbiased estimators match the exact gradient (|z| < ${BOUND.toFixed(2)})`, () => {

@@ -39,3 +39,25 @@ export function perSampleGradient(
 export function objectiveGradientAt(context: EstimatorContext, z: tf.Tensor2D): tf.Tensor2D {
   return differentiateThrough(context, () => tf.grad((x) => tf.sum(context.f(x as tf.Tensor2D)))(z)) as tf.Tensor2D;
 }
+
+/**
+ * f and `∂f/∂z` at the draws `z` (`networkGradient: 'draws'`: double-cv, rodeo): the caller's
+ * `context.sampleSlope` when a network computed it (the estimators run off its tape there), or
+ * one forward and one backward pass through f. The returned tensors belong to the caller's scope.
+ */
+export function valuesAndSlope(context: EstimatorContext, z: tf.Tensor2D): { values: tf.Tensor1D; slope: tf.Tensor2D } {
+  if (context.sampleSlope) return { values: context.f(z), slope: context.sampleSlope };
+  let kept: tf.Tensor1D | undefined;
+  try {
+    const slope = differentiateThrough(context, () =>
+      tf.grad((x: tf.Tensor) => {
+        const values = context.f(x as tf.Tensor2D);
+        kept = tf.keep(values.clone());
+        return tf.sum(values);
+      })(z),
+    ) as tf.Tensor2D;
+    return { values: kept!.clone(), slope };
+  } finally {
+    kept?.dispose(); // kept escapes tf.grad's scope; its clone above lives in the caller's
+  }
+}

@@ -47,7 +47,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { bernoulliScore, sigmoidDerivative } from '../core/bernoulli';
 import { ArgumentError, messages } from '../errors';
-import { differentiateThrough } from './autodiff';
+import { valuesAndSlope } from './autodiff';
 import { drawnSample } from './drawn-sample';
 import { groupSums } from './reinforce-loo';
 import type { BaselineState, EstimatorContext, EstimatorOutput, EstimatorSpec } from './types';
@@ -82,24 +82,6 @@ function leaveOneOutMean(context: EstimatorContext, x: tf.Tensor): tf.Tensor {
   const perExample = tf.sum(x.reshape([samples, examples, context.d]), 0);
   const sums = tf.concat(new Array<tf.Tensor>(samples).fill(perExample));
   return tf.div(tf.sub(sums, x), samples - 1);
-}
-
-/** f and `∂f/∂z` at the draws: the caller's slope, or one forward and backward pass through f. */
-function valuesAndSlope(context: EstimatorContext, z: tf.Tensor2D): { values: tf.Tensor1D; slope: tf.Tensor2D } {
-  if (context.sampleSlope) return { values: context.f(z), slope: context.sampleSlope };
-  let kept: tf.Tensor1D | undefined;
-  try {
-    const slope = differentiateThrough(context, () =>
-      tf.grad((x: tf.Tensor) => {
-        const values = context.f(x as tf.Tensor2D);
-        kept = tf.keep(values.clone());
-        return tf.sum(values);
-      })(z),
-    ) as tf.Tensor2D;
-    return { values: kept!.clone(), slope };
-  } finally {
-    kept?.dispose(); // kept escapes tf.grad's scope; its clone above lives in the caller's
-  }
 }
 
 /**

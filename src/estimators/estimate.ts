@@ -71,6 +71,7 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
     eta: options.eta ?? DEFAULT_SETTINGS.eta,
     baseline: options.baseline,
     surrogate: options.surrogate,
+    steinFunction: options.steinFunction,
     ...(lookupEstimator(name).learned === 'input-baseline'
       ? { inputBaseline: tf.fill([rows], options.inputBaseline ?? 0) as tf.Tensor1D }
       : {}),
@@ -78,7 +79,10 @@ function makeContext(name: string, f: Objective, logits: tf.Tensor1D, options: E
   };
 }
 
-/** Runs estimator `name`; the returned tensors belong to the caller (dispose them). */
+/**
+ * Runs estimator `name`; the returned tensors belong to the caller (dispose them, `stein`'s too,
+ * which rodeo returns when `options.steinFunction` is given).
+ */
 export function estimate(name: EstimatorName, f: Objective, logits: tf.Tensor1D, options: EstimateOptions): Estimate {
   const spec = lookupEstimator(name);
   checkLogits(logits);
@@ -86,16 +90,27 @@ export function estimate(name: EstimatorName, f: Objective, logits: tf.Tensor1D,
   let baseline: Estimate['baseline'];
   let scale: number | undefined;
   let evaluations = 0;
-  const perSample = tf.tidy(() => {
+  const { perSample, stein } = tf.tidy(() => {
     const context = makeContext(name, f, logits, options);
     const output = spec.run(context);
     baseline = output.baseline;
     scale = output.scale;
     evaluations = context.f.evaluations;
-    return output.perSample;
-  });
+    // The learned function's training tensors only for a caller who supplied a function to train
+    // (with the default zero function there is nothing to step, and callers need not dispose them).
+    const trains = output.stein && options.steinFunction !== undefined;
+    const kept = { perSample: output.perSample, ...(trains ? { stein: output.stein } : {}) };
+    return kept as unknown as tf.TensorContainer;
+  }) as unknown as { perSample: tf.Tensor2D; stein?: Estimate['stein'] };
   const mean = tf.tidy(() => tf.mean(perSample, 0) as tf.Tensor1D);
-  return { perSample, mean, evaluations, ...(baseline ? { baseline } : {}), ...(scale !== undefined ? { scale } : {}) };
+  return {
+    perSample,
+    mean,
+    evaluations,
+    ...(baseline ? { baseline } : {}),
+    ...(scale !== undefined ? { scale } : {}),
+    ...(stein ? { stein } : {}),
+  };
 }
 
 /**

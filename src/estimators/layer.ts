@@ -18,6 +18,8 @@ import {
   type EstimatorObjective,
   type EstimatorSpec,
   type PathwiseSample,
+  type SteinFunction,
+  type SteinTraining,
   type TaylorExpansion,
 } from './types';
 
@@ -74,12 +76,14 @@ export interface LayerProblem {
   sample?: tf.Tensor2D;
   /** MuProp's expansion point, from the network's mean-field pass. */
   expansion?: TaylorExpansion;
-  /** `∂f/∂z` at `sample`, `[rows, d]`, from the network's backward pass (`networkGradient: 'draws'`). */
+  /** `∂f/∂z` at `sample`, `[rows, d]`, from the network's backward pass (`networkGradient: 'draws'`: double-cv, rodeo). */
   sampleSlope?: tf.Tensor2D;
   /** Moving-average baseline state of this layer (reinforce-ema, reinforce-optimal, the centred ones). */
   baseline?: BaselineState;
   /** The learned input-dependent baseline's value per row, `[rows]` (estimators with `learned: 'input-baseline'`). */
   inputBaseline?: tf.Tensor1D;
+  /** The model's learned function (estimators with `learned: 'stein-function'`: rodeo). */
+  steinFunction?: SteinFunction;
   /** Seed of any further noise the estimator draws. */
   seed: number;
 }
@@ -125,7 +129,7 @@ export function checkLayerSamples(estimator: Extract<NetworkEstimator, { kind: '
 export function layerGradient(
   estimator: Extract<NetworkEstimator, { kind: 'signal' }>,
   problem: LayerProblem,
-): { gradient: tf.Tensor2D; baseline?: BaselineState; residual?: tf.Tensor1D; scale?: number } {
+): { gradient: tf.Tensor2D; baseline?: BaselineState; residual?: tf.Tensor1D; scale?: number; stein?: SteinTraining } {
   const { spec, name } = estimator;
   checkLayerSamples(estimator, problem.samples);
   const [rows, d] = problem.u.shape;
@@ -151,6 +155,7 @@ export function layerGradient(
     sample: problem.sample,
     sampleSlope: problem.sampleSlope,
     inputBaseline: problem.inputBaseline,
+    steinFunction: problem.steinFunction,
     conditionalNoise: () => {
       throw new ArgumentError('estimator', `${name} needs conditional noise, which networks do not provide`);
     },
@@ -161,5 +166,6 @@ export function layerGradient(
     ...(output.baseline ? { baseline: output.baseline } : {}),
     ...(output.residual ? { residual: output.residual } : {}),
     ...(output.scale !== undefined ? { scale: output.scale } : {}),
+    ...(output.stein ? { stein: output.stein } : {}),
   };
 }

@@ -19,6 +19,7 @@ import { reinforceLoo } from './reinforce-loo';
 import { reinforceOptimal } from './reinforce-optimal';
 import { reinmax } from './reinmax';
 import { relax } from './relax';
+import { rodeo } from './rodeo';
 import { oneHalf, st, stAnnealed, stSigmoid } from './straight-through';
 import { vimco } from './vimco';
 import type { EstimatorSpec } from './types';
@@ -47,6 +48,7 @@ export const estimators = {
   reinmax,
   rebar,
   relax,
+  rodeo,
   vimco,
 } as const satisfies Record<string, EstimatorSpec>;
 

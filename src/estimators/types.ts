@@ -51,6 +51,29 @@ export interface EstimateOptions {
    * one number, the same for every draw (default 0). Inside networks the model supplies it.
    */
   inputBaseline?: number;
+  /**
+   * RODEO's learned function (estimators with `learned: 'stein-function'`): rows of inputs
+   * `[P, 2]`, each `(∇f(x_j)ᵀ(y − x_j), f(x_j))` for a point y and another draw x_j of the same
+   * group, mapped to `[P, 2]`: column 0 the scalar function whose Stein operator corrects the
+   * leave-one-out baseline, column 1 the scale of the gradient's control variate (rodeo.ts).
+   * Any fixed function keeps the estimator unbiased. Default: zero everywhere (the authors'
+   * initial α = β = 0), where rodeo is reinforce-loo; train it with the returned `stein`.
+   */
+  steinFunction?: SteinFunction;
+}
+
+/** RODEO's learned function: `[P, 2]` inputs → `[P, 2]` values (see `EstimateOptions.steinFunction`). */
+export type SteinFunction = (inputs: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * What training RODEO's learned function needs from one estimate: the inputs it was evaluated at,
+ * `[P, 2]`, and the gradient of the variance loss (the mean over groups and units of the squared
+ * estimate) with respect to its outputs there, `[P, 2]`. The loss's gradient with respect to the
+ * function's parameters ψ is `Σ ⟨outputGradient, ∂h_ψ(inputs)/∂ψ⟩`.
+ */
+export interface SteinTraining {
+  inputs: tf.Tensor2D;
+  outputGradient: tf.Tensor2D;
 }
 
 export interface Estimate {
@@ -64,6 +87,11 @@ export interface Estimate {
   baseline?: BaselineState;
   /** The variance normalisation's divisor `s ≥ 1` (nvil, muprop-c-vn): `scale · mean` is unbiased. */
   scale?: number;
+  /**
+   * RODEO with `options.steinFunction`: what training that function needs (the caller disposes
+   * both tensors). Absent with the default zero function.
+   */
+  stein?: SteinTraining;
 }
 
 /**
@@ -106,6 +134,8 @@ export interface EstimatorContext {
   readonly surrogate?: (relaxed: tf.Tensor2D) => tf.Tensor1D;
   /** The learned input-dependent baseline b(x), `[rows]`, independent of the draw (nvil, muprop-c-idb). */
   readonly inputBaseline?: tf.Tensor1D;
+  /** RODEO's learned function (`learned: 'stein-function'`). */
+  readonly steinFunction?: SteinFunction;
   /**
    * The draw `1[u < σ(φ)]` when the caller already holds it (a network's sampled path): the
    * estimators evaluate f at this very tensor, so the caller's f may reuse its value there.
@@ -115,7 +145,8 @@ export interface EstimatorContext {
   readonly expansion?: TaylorExpansion;
   /**
    * `∂f/∂z` at `sample`, `[rows, d]`, when the caller computed it with a backward pass of its own
-   * (a network, for estimators with `networkGradient: 'draws'`); otherwise they differentiate f.
+   * (a network, for estimators with `networkGradient: 'draws'`: double-cv, rodeo); otherwise they
+   * differentiate f.
    */
   readonly sampleSlope?: tf.Tensor2D;
   /** A second, independent `[samples, d]` set of uniforms (REBAR's `v`). */
@@ -129,6 +160,8 @@ export interface EstimatorOutput {
   residual?: tf.Tensor1D;
   /** With variance normalisation: the divisor `s ≥ 1` of every row (`s · ĝ` is unbiased). */
   scale?: number;
+  /** RODEO: its learned function's inputs and the variance loss's gradient with respect to its outputs. */
+  stein?: SteinTraining;
 }
 
 /**
@@ -182,7 +215,7 @@ export interface EstimatorSpec {
   /**
    * Where a network computes the `∂f/∂z` this estimator uses, with passes of its own: MuProp's
    * mean-field pass (`context.expansion`), or a backward pass at the drawn sample
-   * (`context.sampleSlope`, double-cv). Absent for estimators that do not differentiate f there.
+   * (`context.sampleSlope`, double-cv and rodeo). Absent for estimators that do not differentiate f there.
    */
   readonly networkGradient?: 'mean-field' | 'draws';
   /** Smallest `samples` the estimator accepts. */
@@ -192,9 +225,16 @@ export interface EstimatorSpec {
   readonly inNetworks: boolean;
   /**
    * State the estimator learns alongside the model: an input-dependent baseline (a small network
-   * the model owns, trained to predict the centred signal) or RELAX's surrogate.
+   * the model owns, trained to predict the centred signal), RELAX's surrogate, or RODEO's
+   * function of a Taylor expansion under a discrete Stein operator (`options.steinFunction`).
    */
-  readonly learned?: 'input-baseline' | 'surrogate';
+  readonly learned?: 'input-baseline' | 'surrogate' | 'stein-function';
+  /**
+   * The learning rate (Adam) at which the paper trains the learned function's parameters, when
+   * it is its own rather than the model's (RODEO: 1e-3). Tasks step the model's
+   * `estimatorParameters` at it. Default: the run's learning rate.
+   */
+  readonly learnedRate?: number;
   /** Divides its estimate by a known scale `s ≥ 1` (`output.scale`): `s · ĝ` is unbiased. */
   readonly normalised?: boolean;
   run(context: EstimatorContext): EstimatorOutput;

@@ -5,7 +5,7 @@
  *
  * An estimate is what the estimator returns for one problem: one draw's row for the one-draw
  * estimators, the mean of a group of k coupled draws for the multi-sample ones (`minSamples` k > 1:
- * leave-one-out, ARMS, double control variates), so `samples` estimates of those cost k draws each.
+ * leave-one-out, ARMS, double control variates, RODEO), so `samples` estimates of those cost k draws each.
  * Estimators of another objective than `E[f]` (vimco's k-sample bound) are refused.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -76,6 +76,10 @@ export const SPECIAL_OPTIONS: Partial<Record<EstimatorName, string>> = {
   relax:
     'relax uses the surrogate c = f at the relaxation σ((φ + L)/τ), i.e. armToy(p0) on relaxed samples, ' +
     'which makes it REBAR with η = 1; its evaluations count f only, not the 2 surrogate evaluations per sample.',
+  rodeo:
+    "rodeo runs with its learned Stein function at zero (the authors' untrained start, α = β = 0), where it is " +
+    'reinforce-loo with k = 2 draws per estimate (the comparison trains no function); it still differentiates f at ' +
+    'every draw.',
 };
 
 /** Relative size below which a standard error counts as float32 rounding noise. */

@@ -164,13 +164,22 @@ function signalGradients(
   const n = chain.input.shape[0];
   const rows = n * options.samples;
   const noise = chainNoise(chain, rows, options.seed);
-  const expansions = estimator.spec.networkGradient === 'mean-field' ? meanFieldExpansions(chain) : undefined;
+  const { spec } = estimator;
+  // MuProp's Taylor expansion at the mean field: only for the estimators that ask for it.
+  const expansions = spec.networkGradient === 'mean-field' ? meanFieldExpansions(chain) : undefined;
   const independent = (options.generativeDraws ?? 'independent') === 'independent';
   const learned = estimator.spec.learned === 'input-baseline';
   if (learned && typeof chain.baseline !== 'function') {
     throw new ArgumentError(
       'estimator',
       `${estimator.name} subtracts a learned input-dependent baseline: create the model with inputBaseline: true`,
+    );
+  }
+  const stein = spec.learned === 'stein-function';
+  if (stein && typeof chain.stein !== 'function') {
+    throw new ArgumentError(
+      'estimator',
+      `${estimator.name} trains a learned Stein control-variate function: create the model with steinFunction: true`,
     );
   }
   const generativeNoise = independent ? chainNoise(chain, n, deriveSeed(options.seed, GENERATIVE_STREAM)) : [];
@@ -183,20 +192,29 @@ function signalGradients(
     const suffixes = terms.map((_, layer) =>
       layer === terms.length - 1 ? terms[layer] : (tf.addN(terms.slice(layer)) as tf.Tensor1D),
     );
-    // ∂F/∂z_l at the path's draws (double-cv): one backward pass through each layer's completion,
-    // here because the estimators below run untaped, where tf.grad records nothing.
+    // ∂F/∂z_l at the path's draws (networkGradient: 'draws': double-cv, rodeo): one backward pass
+    // through each layer's completion, once per layer, here because the estimators below run
+    // untaped, where tf.grad records nothing.
     const slopes =
-      estimator.spec.networkGradient === 'draws'
+      spec.networkGradient === 'draws'
         ? chain.units.map((_, layer) => slopeAtDraws(chain, path, noise, layer))
         : undefined;
     // The learned baseline's values: on the tape for its regression step, a constant for the estimator.
     const baselines = learned ? chain.units.map((_, layer) => tileRows(chain.baseline!(layer), rows)) : [];
+    const steinParts: { inputs: tf.Tensor2D; outputGradient: tf.Tensor2D }[] = [];
     // Each layer's ĝ_φ is computed off the tape: only the surrogate below is differentiated. With a
-    // learned baseline the residual rides along as a last column (untaped returns one tensor).
-    const outputs = chain.units.map((_, layer) =>
-      untaped(() => {
+    // learned baseline the residual rides along as a last column (untaped returns one tensor); with
+    // rodeo's learned function its inputs and the variance loss's gradient ride along, flattened.
+    const outputs = chain.units.map((_, layer) => {
+      const out = untaped(() => {
         const expansion = expansions?.[layer];
-        const { gradient, baseline, residual, scale } = layerGradient(estimator, {
+        const {
+          gradient,
+          baseline,
+          residual,
+          scale,
+          stein: training,
+        } = layerGradient(estimator, {
           logits: path.logits[layer],
           u: noise[layer],
           f: completion(chain, path, noise, layer, suffixes[layer]),
@@ -208,6 +226,7 @@ function signalGradients(
           seed: deriveSeed(options.seed, 1000 + layer),
           baseline: options.baselines?.[layer],
           ...(learned ? { inputBaseline: tf.clone(baselines[layer]) as tf.Tensor1D } : {}),
+          ...(stein ? { steinFunction: (inputs: tf.Tensor2D) => chain.stein!(layer, inputs) } : {}),
           ...(expansion
             ? {
                 expansion: {
@@ -221,9 +240,21 @@ function signalGradients(
         if (options.baselines && baseline) options.baselines[layer] = baseline;
         if (scale !== undefined) scales[layer] = scale;
         const scaled = tf.div(gradient, rows) as tf.Tensor2D;
+        if (training) {
+          const parts = [scaled, training.inputs, training.outputGradient].map((t) => tf.reshape(t, [-1]));
+          return tf.concat(parts).expandDims(1) as tf.Tensor2D;
+        }
         return residual ? (tf.concat([scaled, tf.div(residual, rows).expandDims(1)], 1) as tf.Tensor2D) : scaled;
-      }),
-    );
+      });
+      if (!stein) return out;
+      const size = rows * chain.units[layer];
+      const points = (out.shape[0] - size) / 4;
+      steinParts.push({
+        inputs: tf.reshape(tf.slice(out, [size, 0], [2 * points, 1]), [points, 2]) as tf.Tensor2D,
+        outputGradient: tf.reshape(tf.slice(out, [size + 2 * points, 0], [2 * points, 1]), [points, 2]) as tf.Tensor2D,
+      });
+      return tf.reshape(tf.slice(out, [0, 0], [size, 1]), [rows, chain.units[layer]]) as tf.Tensor2D;
+    });
     const d = chain.units;
     const signals = outputs.map((out, layer) =>
       learned ? (tf.slice(out, [0, 0], [rows, d[layer]]) as tf.Tensor2D) : out,
@@ -234,11 +265,15 @@ function signalGradients(
           withGradient(baselines[layer], tf.reshape(tf.slice(out, [0, d[layer]], [rows, 1]), [rows])),
         )
       : [];
+    // Descent on rodeo's variance loss L for its function's parameters: d/dψ = −⟨∂L/∂h, ∂h/∂ψ⟩.
+    const variance = steinParts.map(({ inputs, outputGradient }, layer) =>
+      withGradient(chain.stein!(layer, inputs), tf.neg(outputGradient)),
+    );
     const objective = independent
       ? pathMean(chain, generativePath(chain, path, generativeNoise, n))
       : (tf.mean(suffixes[0]) as tf.Scalar);
     const surrogate = signals.map((signal, layer) => withGradient(logits[layer], signal));
-    return tf.addN([objective, ...surrogate, ...regression]) as tf.Scalar;
+    return tf.addN([objective, ...surrogate, ...regression, ...variance]) as tf.Scalar;
   }, parameters);
   return scales.length > 0 ? { ...result, scales } : result;
 }

@@ -27,6 +27,11 @@ export interface Chain {
    * from data that no draw depends on; present when the model was created with one.
    */
   baseline?(layer: number): tf.Tensor1D;
+  /**
+   * The model's learned RODEO function of layer `l` (stein-function.ts) at `inputs` `[P, 2]`,
+   * `[P, 2]`; present when the model was created with one.
+   */
+  stein?(layer: number, inputs: tf.Tensor2D): tf.Tensor2D;
 }
 
 /** `data` (`[n, ·]` or `[n]`) repeated to `rows` rows, row r being row `r mod n`. */

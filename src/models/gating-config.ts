@@ -57,7 +57,7 @@ export const DEFAULT_SPARSITY = 0.5;
 /** The paper's target: a gate is non-zero 10% of the time. */
 export const DEFAULT_TARGET = 0.1;
 
-type CheckedNumbers = Omit<ResolvedGatingConfig, 'generativeDraws' | 'inputBaseline'>;
+type CheckedNumbers = Omit<ResolvedGatingConfig, 'generativeDraws' | 'inputBaseline' | 'steinFunction'>;
 
 /** The configuration checked, every default filled in; a bad value is an ArgumentError naming it. */
 export function resolveGatingConfig(config: GatingConfig): ResolvedGatingConfig {
@@ -118,6 +118,7 @@ export function resolveGatingConfig(config: GatingConfig): ResolvedGatingConfig 
     ...resolved,
     generativeDraws: checkGenerativeDraws('config.generativeDraws', config.generativeDraws),
     inputBaseline: checkFlag('config.inputBaseline', config.inputBaseline) ?? false,
+    steinFunction: checkFlag('config.steinFunction', config.steinFunction) ?? false,
   };
 }
 

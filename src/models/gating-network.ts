@@ -13,6 +13,7 @@ import { gatingSpecs } from './gating-config';
 import type { GatingBatch, GatingConfig, ResolvedGatingConfig } from './gating-types';
 import { openProbability, penaltyProbability, type GateKind } from './gates';
 import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
+import { steinFunction, steinFunctionNames, steinFunctionSpecs } from './stein-function';
 import { createParameters, dense, type Parameters } from './parameters';
 import { adaptedLambda, klToTarget, penaltyFor, type PenaltyKind } from './sparsity';
 import type { UnitSettings } from './units';
@@ -53,13 +54,17 @@ export function createGatingNetwork(resolved: ResolvedGatingConfig, config: Gati
   const settings: EstimatorSettings & UnitSettings = { ...DEFAULT_SETTINGS, ...config.settings, noise };
   const learned = resolved.inputBaseline;
   const parameters: Parameters = createParameters(
-    [...gatingSpecs(input, hidden, classes, gaterHidden), ...(learned ? inputBaselineSpecs(1, input) : [])],
+    [
+      ...gatingSpecs(input, hidden, classes, gaterHidden),
+      ...(learned ? inputBaselineSpecs(1, input) : []),
+      ...(resolved.steinFunction ? steinFunctionSpecs(1) : []),
+    ],
     seed,
   );
   tf.tidy(() => parameters['gater.b'].assign(tf.fill([hidden], gaterBias)));
   const gaterNames = Object.keys(parameters).filter((name) => name.startsWith('gater'));
   // Max-norm bounds the network's units, not the estimator's baseline.
-  const ownNames = new Set(inputBaselineNames(parameters));
+  const ownNames = new Set([...inputBaselineNames(parameters), ...steinFunctionNames(parameters)]);
   const weightNames = Object.keys(parameters).filter((name) => name.endsWith('.w') && !ownNames.has(name));
   const lambda = tf.tidy(() => tf.variable(tf.scalar(sparsity), false));
 
@@ -89,6 +94,9 @@ export function createGatingNetwork(resolved: ResolvedGatingConfig, config: Gati
    */
   const chainOf = ({ images, labels }: GatingBatch, l1: boolean, sts = false): Chain => ({
     ...(learned ? { baseline: () => inputBaseline(parameters, 0, images) } : {}),
+    ...(resolved.steinFunction
+      ? { stein: (l: number, inputs: tf.Tensor2D) => steinFunction(parameters, l, inputs) }
+      : {}),
     input: images,
     units: [hidden],
     logits: (_, parent) => {

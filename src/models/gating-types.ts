@@ -48,6 +48,8 @@ export interface GatingConfig {
   generativeDraws?: GenerativeDraws;
   /** A learned input-dependent baseline `b(x)` for the gater (input-baseline.ts), which nvil and muprop-c-idb need. Default false. */
   inputBaseline?: boolean;
+  /** RODEO's learned function for the gater (stein-function.ts), which rodeo needs. Default false. */
+  steinFunction?: boolean;
 }
 
 export interface GatingBatch {

@@ -57,6 +57,7 @@ import type { GatingBatch, GatingConfig, GatingNet, GatingSampleOptions } from '
 import { gateKind } from './gates';
 import { checkPixels } from './check-pixels';
 import { inputBaselineNames } from './input-baseline';
+import { steinFunctionNames } from './stein-function';
 import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, NestedArray } from './model';
 import { assignParameters, disposeParameters } from './parameters';
 
@@ -91,7 +92,7 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
 
   return {
     config: resolved,
-    estimatorParameters: inputBaselineNames(parameters),
+    estimatorParameters: [...inputBaselineNames(parameters), ...steinFunctionNames(parameters)],
     signature,
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),

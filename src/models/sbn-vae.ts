@@ -31,6 +31,7 @@ import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import { createBaselineStore } from './baseline-store';
 import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
 import { checkPixels } from './check-pixels';
+import { steinFunction, steinFunctionNames, steinFunctionSpecs } from './stein-function';
 import {
   assignParameters,
   createParameters,
@@ -78,6 +79,11 @@ export interface SbnVaeConfig {
    */
   inputBaseline?: boolean;
   /**
+   * Give every stochastic layer RODEO's learned function (stein-function.ts), which the
+   * estimators with `learned: 'stein-function'` (rodeo) need. Default false.
+   */
+  steinFunction?: boolean;
+  /**
    * The objective trained (default `'elbo'`): `'k-sample-bound'` trains the importance-weighted
    * bound over the `samples` (k ≥ 2) draws of each example, the decoder and prior by its own
    * gradient at the draws and the encoder by vimco, the one estimator of that objective.
@@ -123,6 +129,7 @@ function checkConfig(config: SbnVaeConfig): void {
   if (!SBN_KINDS.includes(config.kind))
     throw new ArgumentError('config.kind', messages.unknownName('kind', String(config.kind), SBN_KINDS));
   checkFlag('config.inputBaseline', config.inputBaseline);
+  checkFlag('config.steinFunction', config.steinFunction);
   checkVaeObjective('config.objective', config.objective);
   if (config.hidden !== undefined) checkInteger('config.hidden', config.hidden, 1);
   if (config.seed !== undefined) checkInteger('config.seed', config.seed, 0);
@@ -144,10 +151,18 @@ function vaeSpecs(visible: number, latent: number[], hidden: number, kind: SbnKi
  * The VAE as a chain over the batch `x`: term l = log p(z_{l−1} | z_l) − log q(z_l | z_{l−1}) (+ log p(z_L)),
  * and with `learned` each layer's input-dependent baseline b_l(x).
  */
-function vaeChain(parameters: Parameters, latent: number[], kind: SbnKind, x: tf.Tensor2D, learned: boolean): Chain {
+function vaeChain(
+  parameters: Parameters,
+  latent: number[],
+  kind: SbnKind,
+  x: tf.Tensor2D,
+  learned: boolean,
+  stein: boolean,
+): Chain {
   const last = latent.length - 1;
   return {
     ...(learned ? { baseline: (l: number) => inputBaseline(parameters, l, x) } : {}),
+    ...(stein ? { stein: (l: number, inputs: tf.Tensor2D) => steinFunction(parameters, l, inputs) } : {}),
     input: x,
     units: latent,
     logits: (l, parent) => mlp(parameters, `q${l + 1}`, kind, parent),
@@ -195,13 +210,15 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
   const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
   const learned = config.inputBaseline === true;
+  const stein = config.steinFunction === true;
   const objective = checkVaeObjective('config.objective', config.objective);
   const specs = [
     ...vaeSpecs(visible, latent, hidden, kind),
     ...(learned ? inputBaselineSpecs(latent.length, visible) : []),
+    ...(stein ? steinFunctionSpecs(latent.length) : []),
   ];
   const parameters = createParameters(specs, seed);
-  const chainOf = (x: tf.Tensor2D) => vaeChain(parameters, latent, kind, x, learned);
+  const chainOf = (x: tf.Tensor2D) => vaeChain(parameters, latent, kind, x, learned, stein);
   const baselines = createBaselineStore();
 
   /** Log importance weights `F` of `draws` samples per row: `[draws, n]`. */
@@ -213,8 +230,18 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
   };
 
   return {
-    config: { visible, latent: [...latent], kind, hidden, seed, generativeDraws, inputBaseline: learned, objective },
-    estimatorParameters: inputBaselineNames(parameters),
+    config: {
+      visible,
+      latent: [...latent],
+      kind,
+      hidden,
+      seed,
+      generativeDraws,
+      inputBaseline: learned,
+      steinFunction: stein,
+      objective,
+    },
+    estimatorParameters: [...inputBaselineNames(parameters), ...steinFunctionNames(parameters)],
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
     gradients(estimator: EstimatorArgument, x: tf.Tensor2D, options: GradientOptions = {}): GradientResult {
@@ -265,7 +292,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
         (chunk, offset) => tf.mean(logWeights(chunk, samples, drawSeed + offset), 0) as tf.Tensor1D,
       );
     },
-    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden} generative=${generativeDraws}${learned ? ' input-baseline' : ''}${objective === 'elbo' ? '' : ` objective=${objective}`}`,
+    signature: `sbn-vae kind=${kind} visible=${visible} latent=${latent.join(',')} hidden=${hidden} generative=${generativeDraws}${learned ? ' input-baseline' : ''}${stein ? ' stein-function' : ''}${objective === 'elbo' ? '' : ` objective=${objective}`}`,
     getState: () => baselines.getState(),
     setState: (state: JsonValue) => baselines.setState(state),
     dispose: () => disposeParameters(parameters),

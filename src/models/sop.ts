@@ -43,6 +43,7 @@ import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { createBaselineStore } from './baseline-store';
 import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
+import { steinFunction, steinFunctionNames, steinFunctionSpecs } from './stein-function';
 import { checkPixels } from './check-pixels';
 import {
   assignParameters,
@@ -86,6 +87,11 @@ export interface SopConfig {
    * nvil and muprop-c-idb need. Default false.
    */
   inputBaseline?: boolean;
+  /**
+   * Give every stochastic layer RODEO's learned function (stein-function.ts), which the
+   * estimators with `learned: 'stein-function'` (rodeo) need. Default false.
+   */
+  steinFunction?: boolean;
 }
 
 export interface Sop extends Model<SopBatch> {
@@ -132,6 +138,7 @@ function checkConfig(config: SopConfig): void {
   if (config.hidden !== undefined) checkInteger('config.hidden', config.hidden, 1);
   if (config.seed !== undefined) checkInteger('config.seed', config.seed, 0);
   checkFlag('config.inputBaseline', config.inputBaseline);
+  checkFlag('config.steinFunction', config.steinFunction);
 }
 
 /** The parameter list in creation order: the stochastic layers, then the output layer. */
@@ -164,10 +171,12 @@ function sopChain(
   batch: SopBatch,
   m: number,
   learned: boolean,
+  stein: boolean,
 ): Chain {
   const last = latent.length - 1;
   const [n, output] = batch.y.shape;
   return {
+    ...(stein ? { stein: (l: number, inputs: tf.Tensor2D) => steinFunction(parameters, l, inputs) } : {}),
     ...(learned
       ? { baseline: (l: number) => inputBaseline(parameters, l, tf.concat([batch.x, batch.y], 1) as tf.Tensor2D) }
       : {}),
@@ -251,17 +260,29 @@ export function createSop(config: SopConfig): Sop {
   const settings: EstimatorSettings = { ...DEFAULT_SETTINGS, ...config.settings };
   const generativeDraws = checkGenerativeDraws('config.generativeDraws', config.generativeDraws);
   const learned = config.inputBaseline === true;
+  const stein = config.steinFunction === true;
   const specs = [
     ...sopSpecs(input, output, latent, hidden, kind),
     ...(learned ? inputBaselineSpecs(latent.length, input + output) : []),
+    ...(stein ? steinFunctionSpecs(latent.length) : []),
   ];
   const parameters = createParameters(specs, seed);
-  const chainOf = (batch: SopBatch, m: number) => sopChain(parameters, latent, kind, batch, m, learned);
+  const chainOf = (batch: SopBatch, m: number) => sopChain(parameters, latent, kind, batch, m, learned, stein);
   const baselines = createBaselineStore();
 
   return {
-    config: { input, output, latent: [...latent], kind, hidden, seed, generativeDraws, inputBaseline: learned },
-    estimatorParameters: inputBaselineNames(parameters),
+    config: {
+      input,
+      output,
+      latent: [...latent],
+      kind,
+      hidden,
+      seed,
+      generativeDraws,
+      inputBaseline: learned,
+      steinFunction: stein,
+    },
+    estimatorParameters: [...inputBaselineNames(parameters), ...steinFunctionNames(parameters)],
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
     gradients(estimator: EstimatorArgument, batch: SopBatch, options: GradientOptions = {}): GradientResult {

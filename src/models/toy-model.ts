@@ -213,6 +213,13 @@ export function createToyModel(options: ToyModelOptions): ToyModel {
       const resolved = resolveEstimator(estimator, 'estimator');
       checkEstimatorObjective(resolved, 'expectation', 'the toy model (E[f])');
       const { name, spec } = resolved;
+      if (spec.learned === 'stein-function') {
+        throw new ArgumentError(
+          'estimator',
+          `the toy model does not own ${name}'s learned Stein function (only networks do: vae, sop, gating); ` +
+            'use estimate() with options.steinFunction',
+        );
+      }
       const samples = checkInteger('options.samples', gradientOptions.samples ?? Math.max(1, spec.minSamples), 1);
       const seed = gradientOptions.seed ?? randomSeed();
       const estimateOptions: EstimateOptions = { samples, seed, temperature, baseline: baselines[name] };

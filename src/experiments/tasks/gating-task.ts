@@ -21,7 +21,7 @@ import type { Dataset, Split } from '../../data/split';
 import { createGatingNet, type GatingBatch, type GatingConfig } from '../../models/gating';
 import type { ExperimentConfig, GatingTaskOptions } from '../experiment-types';
 import { evaluationLabels, evaluationSizes } from './eval-data';
-import { estimatorModelOptions, fewestDraws, firstAndLast, type Task, type TaskEstimator } from './task';
+import { estimatorModelOptions, fewestDraws, firstAndLast, learnedRates, type Task, type TaskEstimator } from './task';
 
 const EVAL_SEED = 34567;
 
@@ -62,9 +62,10 @@ export function gatingTask(config: ExperimentConfig, estimator: TaskEstimator, d
     optimizer: 'adam',
     defaultSamples: fewestDraws(estimator),
     data: { batchAt: (step) => batcher.batchAt(step) },
-    ...(slowGater
-      ? { lrScale: Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) }
-      : {}),
+    ...lrScaleOf({
+      ...(slowGater ? Object.fromEntries(gaterNames.map((name) => [name, options.reinforceGaterLr! / config.lr])) : {}),
+      ...learnedRates(config, estimator, model.estimatorParameters).lrScale,
+    }),
     evaluate: () => {
       const training = model.evaluate(trainDigits, { estimator: name, seed: EVAL_SEED });
       const { error, gatesOpen, zeroGates } = model.evaluate(valid, testGates());
@@ -109,4 +110,9 @@ export function gatingTask(config: ExperimentConfig, estimator: TaskEstimator, d
       model.dispose();
     },
   };
+}
+
+/** `{ lrScale }` when it has any entry, else nothing. */
+function lrScaleOf(scales: Record<string, number>): { lrScale?: Record<string, number> } {
+  return Object.keys(scales).length > 0 ? { lrScale: scales } : {};
 }

@@ -16,7 +16,7 @@ import { createSop, sopBatchFrom, type SopBatch } from '../../models/sop';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
 import { objectiveOf } from '../../estimators/types';
-import { estimatorModelOptions, fewestDraws, firstAndLast, type Task, type TaskEstimator } from './task';
+import { estimatorModelOptions, fewestDraws, firstAndLast, learnedRates, type Task, type TaskEstimator } from './task';
 
 /** Samples of the evaluation NLL, as in the papers. */
 export const NLL_SAMPLES = 100;
@@ -42,6 +42,7 @@ export function sopTask(config: ExperimentConfig, estimator: TaskEstimator, data
   return {
     model,
     optimizer: 'adam',
+    ...learnedRates(config, estimator, model.estimatorParameters),
     // samples is m of the m-sample objective; reinforce-loo draws its two joint samples itself,
     // while for vimco m is its own k (at least 2).
     defaultSamples: objectiveOf(estimator.spec) === 'k-sample-bound' ? fewestDraws(estimator) : 1,

@@ -87,7 +87,22 @@ export function estimatorModelOptions(config: ExperimentConfig, estimator: TaskE
   return {
     generativeDraws: config.generativeDraws ?? 'independent',
     inputBaseline: learnsInputBaseline(estimator),
+    steinFunction: estimator.spec?.learned === 'stein-function',
   } as const;
+}
+
+/**
+ * Learning-rate multipliers that step the model's estimator-owned parameters at the rate the
+ * estimator's paper trains them at (its registry entry's `learnedRate`: rodeo's 1e-3), whatever the run's.
+ */
+export function learnedRates(
+  config: ExperimentConfig,
+  estimator: TaskEstimator,
+  names: readonly string[] | undefined,
+): { lrScale?: Record<string, number> } {
+  const rate = estimator.spec?.learnedRate;
+  if (rate === undefined || !names || names.length === 0) return {};
+  return { lrScale: Object.fromEntries(names.map((name) => [name, rate / config.lr])) };
 }
 
 /** Whether the estimator needs the model to own a learned input-dependent baseline (its registry entry's `learned`). */

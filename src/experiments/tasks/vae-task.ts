@@ -22,6 +22,7 @@ import {
   estimatorModelOptions,
   fewestDraws,
   firstAndLast,
+  learnedRates,
   vaeObjectiveOf,
   type Task,
   type TaskEstimator,
@@ -54,6 +55,7 @@ export function vaeTask(config: ExperimentConfig, estimator: TaskEstimator, data
   return {
     model,
     optimizer: 'adam',
+    ...learnedRates(config, estimator, model.estimatorParameters),
     labels: { objective: model.config.objective },
     ...(config.priorOptimizer === 'same' ? {} : { sgd: { 'prior.b': config.priorLr ?? PRIOR_LR } }),
     defaultSamples: fewestDraws(estimator),
