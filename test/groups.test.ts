@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, estimate, groupMeans, uniformNoise } from '../src';
+import { ArgumentError, estimate, exactGradient, gradientStats, groupMeans, uniformNoise } from '../src';
+import { measureEstimator } from '../src/lab';
 import { nonlinear, setupBackend } from './support';
 
 before(setupBackend);
@@ -42,4 +43,24 @@ test('groups defaults to 1, and bad groups are refused naming the argument', () 
     (e: unknown) => e instanceof ArgumentError && /groups/.test(e.message),
   );
   tf.dispose([logits, a.perSample, a.mean, b.perSample, b.mean]);
+});
+
+test('measureEstimator: one estimate per draw, or per group of k draws for a multi-sample estimator', () => {
+  const logits = tf.tensor1d(nonlinear.logits);
+  const exact = tf.tidy(() => Array.from(exactGradient(nonlinear.f, logits).dataSync()));
+  const loo = measureEstimator('reinforce-loo', nonlinear.f, logits, exact, { estimates: 300, seed: 4 });
+  assert.equal(loo.samples, 300);
+  // The same as grouping by hand: 300 groups of 2 draws from the same seed.
+  const raw = estimate('reinforce-loo', nonlinear.f, logits, { samples: 2, groups: 300, seed: 4 });
+  const byHand = groupMeans(raw.perSample, 300);
+  const expected = gradientStats(byHand, exact);
+  loo.mean.forEach((m, i) => assert.ok(Math.abs(m - expected.mean[i]) < 1e-9));
+  assert.ok(Math.abs(loo.totalVariance - expected.totalVariance) < 1e-9);
+  const single = measureEstimator('reinforce', nonlinear.f, logits, exact, { estimates: 300, seed: 4 });
+  assert.equal(single.samples, 300);
+  assert.throws(
+    () => measureEstimator('reinforce', nonlinear.f, logits, exact, { estimates: 1 }),
+    /options\.estimates/,
+  );
+  tf.dispose([logits, raw.perSample, raw.mean, byHand]);
 });

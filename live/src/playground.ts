@@ -61,7 +61,7 @@ async function recompute(signal: AbortSignal): Promise<void> {
 
 runPage(async () => {
   if (!(await startBackend())) return;
-  checkboxes('estimators', 'estimators', sg.ESTIMATOR_NAMES, DEFAULT_ESTIMATORS);
+  checkboxes('estimators', 'estimators', sg.lab.COMPARABLE_ESTIMATORS, DEFAULT_ESTIMATORS);
   const list = controls();
   echoSliders(list);
   recomputeOnChange(list, recompute);

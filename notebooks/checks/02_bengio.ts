@@ -21,7 +21,7 @@ expect(oneUnit.minimumVariance < 1e-9, `one unit: Var(b*) = ${oneUnit.minimumVar
 for (const c of curves) expect(c.minimumVariance > 0.1, `unit ${c.unit}: the minimum should stay well above 0 with three units`);
 
 // 2. Straight-through points the first coordinate the wrong way, far beyond noise.
-const mapBound = zBound(FALSE_ALARM, 3 * ESTIMATOR_NAMES.length);
+const mapBound = zBound(FALSE_ALARM, 3 * mapRows.length);
 for (const [name, s] of straightRuns.filter(([name]) => ["st", "st-sigmoid", "st-annealed, s = 2"].includes(name))) {
   expect(exact[0] > 0 && s.mean[0] < 0 && Math.abs(s.zScores![0]) > mapBound, `${name}: g₀ mean ${s.mean[0]} should be negative (exact ${exact[0]})`);
 }

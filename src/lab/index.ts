@@ -34,7 +34,9 @@ export type {
   VarianceCurvesOptions,
 } from './variance-curves';
 export type { CoinFlipOptions } from './coin-flip';
-export { closedFormGradient, compareEstimators } from './compare';
+export { checkComparable, closedFormGradient, COMPARABLE_ESTIMATORS, compareEstimators } from './compare';
+export { measureEstimator } from './measure-estimator';
+export type { MeasureOptions } from './measure-estimator';
 export type { CompareConfig, CompareRow, Comparison } from './compare';
 export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './playground';
 export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './playground';

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, checkOpenUnit } from '../errors';
 import { estimate } from '../estimators/estimate';
+import { checkComparable } from './compare';
 import { enumerate, MAX_ENUMERATION_UNITS } from '../estimators/exact';
 import type { Objective } from '../estimators/objective';
 import { estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
@@ -136,6 +137,7 @@ function checkParams(params: PlaygroundParams): void {
   if (!Array.isArray(params.estimators) || params.estimators.length === 0)
     throw new ArgumentError('params.estimators', 'expected a non-empty array of estimator names');
   params.estimators.forEach((name, i) => {
+    checkComparable(name, `params.estimators[${i}]`);
     const spec = lookupEstimator(name, `params.estimators[${i}]`);
     if (params.samples < Math.max(2, spec.minSamples)) {
       throw new ArgumentError(
