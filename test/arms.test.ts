@@ -9,6 +9,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { estimate, gradientStats, groupMeans, uniformNoise, zBound } from '../src';
 import { copulaJoint, dirichletCopula } from '../src/estimators/arms';
+import { DEFAULT_SETTINGS, layerGradient, networkEstimator } from '../src/estimators/layer';
 import { exactOf, extreme, nonlinear, oneUnit, PROBLEMS, setupBackend, stepFunction, type Problem } from './support';
 
 before(setupBackend);
@@ -133,4 +134,35 @@ describe('unbiased for k > 2 and on rare events (enough groups to see them)', ()
       assert.ok(stats.maxAbsZ! < BOUND, `z ${stats.zScores!.map((z) => z.toFixed(2))}`);
     });
   }
+});
+
+describe('inside a network', () => {
+  test('in the first stochastic layer (shared logits) the group is coupled, one evaluation per draw, as on one problem; below it k per row', () => {
+    const k = 3;
+    const examples = 4;
+    const rows = k * examples;
+    const phi = [0.4, -1.2, 2.0];
+    const logits = tf.tidy(() => tf.tile(tf.tensor2d([phi]), [rows, 1])) as tf.Tensor2D;
+    const u = uniformNoise(rows, phi.length, 11);
+    let evaluated = 0;
+    const f = (z: tf.Tensor2D) => {
+      evaluated += z.shape[0];
+      return nonlinear.f(tf.concat([z, tf.zeros([z.shape[0], 3])], 1) as tf.Tensor2D);
+    };
+    const problem = { logits, u, f, samples: k, examples, settings: DEFAULT_SETTINGS, seed: 1 };
+    const estimator = networkEstimator('arms');
+    if (estimator.kind !== 'signal') throw new Error('arms is a signal estimator');
+    const coupled = layerGradient(estimator, { ...problem, sharedLogits: true }).gradient;
+    assert.equal(evaluated, rows);
+    // The same numbers as the single problem with the same uniforms.
+    const phiTensor = tf.tensor1d(phi);
+    const single = estimate('arms', f, phiTensor, { samples: k, groups: examples, noise: u });
+    const a = coupled.arraySync();
+    const b = single.perSample.arraySync();
+    a.forEach((row, r) => row.forEach((x, i) => assert.ok(Math.abs(x - b[r][i]) < 1e-6, `row ${r}, unit ${i}`)));
+    evaluated = 0;
+    const perRow = layerGradient(estimator, { ...problem, sharedLogits: false }).gradient;
+    assert.equal(evaluated, k * rows);
+    tf.dispose([logits, u, phiTensor, coupled, single.perSample, single.mean, perRow]);
+  });
 });

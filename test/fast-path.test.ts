@@ -373,6 +373,8 @@ function referenceGradients(
         logits: path.logits[layer],
         u: noise[layer],
         f: completion(chain, path, noise, layer),
+        // The first layer's draws share their logits (the input): arms couples its group there.
+        sharedLogits: layer === 0,
         samples,
         examples: n,
         settings: DEFAULT_SETTINGS,

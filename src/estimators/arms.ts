@@ -21,9 +21,10 @@
  * uniform `u′ = w₁` where p < ½ and `1 − w₁` where p ≥ ½, `w₁ = log v₂ / (log v₁ + log v₂)`
  * (the paper: DisARM is ARMS with two samples). One evaluation of f per draw; f is never
  * differentiated. Inside networks the draws are ARMS's own coupled samples (never the path's
- * `context.sample`), completed by the network's f, and each row gets the whole estimator at its
- * own logits (k evaluations per row; see `perRow`): the paper's networks have one stochastic
- * layer, and below the first layer a group's draws do not share their logits.
+ * `context.sample`), completed by the network's f. In the first stochastic layer a group's draws
+ * share their logits (`context.sharedLogits`), and the group is coupled as in the paper, one
+ * evaluation per draw; below it they do not, and each row gets the whole estimator at its own
+ * logits (k evaluations per row; see `perRow`). The paper's networks have one stochastic layer.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EstimatorContext, EstimatorSpec } from './types';
@@ -60,7 +61,10 @@ function factor(phi: tf.Tensor, k: number): tf.Tensor {
   return tf.mul(k / (k - 1), tf.div(tf.sigmoid(tf.abs(phi)), tf.sub(1, tf.div(copulaJoint(q, k), q))));
 }
 
-/** One problem (logits `[d]`, shared by every draw): draw j of each group is row j of the group. */
+/**
+ * One problem, or a network's first stochastic layer (logits `[d]`, or `[rows, d]` equal within each
+ * group): draw j of each group is row j of the group, one evaluation of f per draw.
+ */
 function shared(context: EstimatorContext): tf.Tensor2D {
   const k = context.samples;
   const phi = context.logits;
@@ -105,5 +109,7 @@ export const arms: EstimatorSpec = {
   minSamples: 2,
   family: 'antithetic',
   inNetworks: true,
-  run: (context) => ({ perSample: context.logits.rank === 1 ? shared(context) : perRow(context) }),
+  run: (context) => ({
+    perSample: context.logits.rank === 1 || context.sharedLogits ? shared(context) : perRow(context),
+  }),
 };

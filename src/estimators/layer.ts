@@ -74,6 +74,8 @@ export interface LayerProblem {
   settings: EstimatorSettings;
   /** The layer's sampled `1[u < σ(φ)]` (the network's path), at which `f`'s value may be cached. */
   sample?: tf.Tensor2D;
+  /** The group's draws share these logits (the first stochastic layer): see `EstimatorContext.sharedLogits`. */
+  sharedLogits?: boolean;
   /** MuProp's expansion point, from the network's mean-field pass. */
   expansion?: TaylorExpansion;
   /** `∂f/∂z` at `sample`, `[rows, d]`, from the network's backward pass (`networkGradient: 'draws'`: double-cv, rodeo). */
@@ -153,6 +155,7 @@ export function layerGradient(
     baseline: problem.baseline,
     expansion: problem.expansion,
     sample: problem.sample,
+    sharedLogits: problem.sharedLogits === true,
     sampleSlope: problem.sampleSlope,
     inputBaseline: problem.inputBaseline,
     steinFunction: problem.steinFunction,

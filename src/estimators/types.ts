@@ -141,6 +141,12 @@ export interface EstimatorContext {
    * estimators evaluate f at this very tensor, so the caller's f may reuse its value there.
    */
   readonly sample?: tf.Tensor2D;
+  /**
+   * Every draw of an example has the same logits: a network's first stochastic layer, whose parents
+   * are the observed input (in `estimate` the logits are `[d]`, shared by construction). Below it a
+   * group's draws have different parents, so estimators that couple a group's draws (arms) may not.
+   */
+  readonly sharedLogits?: boolean;
   /** MuProp: an expansion point from outside instead of f at `σ(φ)`. */
   readonly expansion?: TaylorExpansion;
   /**

@@ -219,6 +219,8 @@ function signalGradients(
           u: noise[layer],
           f: completion(chain, path, noise, layer, suffixes[layer]),
           sample: path.z[layer],
+          // The first layer's parents are the input, the same for every draw of an example.
+          sharedLogits: layer === 0,
           ...(slopes ? { sampleSlope: slopes[layer] } : {}),
           samples: options.samples,
           examples: n,
@@ -363,6 +365,7 @@ function boundGradients(
             u: noise[layer],
             f,
             sample: path.z[layer],
+            sharedLogits: layer === 0,
             samples: k,
             examples: n,
             settings: options.settings,
