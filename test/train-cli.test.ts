@@ -109,7 +109,7 @@ test('cli: every train flag error exits 2 with a message naming the problem', as
     [['toy', '--estimators', 'noisy-rectifier'], /unknown estimator "noisy-rectifier"/],
     [
       ['gating', '--estimators', 'sts,bogus'],
-      /unknown estimator or unit type "bogus"; valid names are .*gumbel-st, sts, noisy-rectifier/,
+      /unknown estimator or unit type "bogus"; valid names are reinforce, .*, gumbel-st, (.*, )?sts, noisy-rectifier, rectifier$/,
     ],
     [['vae', '--estimators', 'arm', '--steps', '0'], /--steps expects an integer >= 1, got "0"/],
     [['vae', '--estimators', 'arm', '--steps', '-5'], /--steps expects an integer >= 1, got "-5"/],
