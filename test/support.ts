@@ -14,6 +14,7 @@ import {
   type GradientStats,
   type Objective,
 } from '../src';
+import { estimateGrouping } from '../src/estimators/estimate';
 
 /** The backend the tests run on: STOCHGRAD_BACKEND if set, else the library's default choice. */
 export async function setupBackend(): Promise<void> {
@@ -181,8 +182,9 @@ export function measure(name: EstimatorName, problem: Problem, options: Estimate
  * group; a multi-sample one (`minSamples > 1`) gives `total / k` independent groups of its k draws.
  */
 export function groupingOf(name: EstimatorName, total: number): { samples: number; groups: number } {
-  const k = estimators[name].minSamples;
-  return k > 1 ? { samples: k, groups: Math.max(1, Math.floor(total / k)) } : { samples: total, groups: 1 };
+  const k = Math.max(1, estimators[name].minSamples);
+  const grouping = estimateGrouping(estimators[name], k > 1 ? Math.max(1, Math.floor(total / k)) : total);
+  return { samples: grouping.samples, groups: grouping.groups ?? 1 };
 }
 
 /** Per-sample values as a plain array, disposing the result. */

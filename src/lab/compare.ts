@@ -9,7 +9,7 @@
  * Estimators of another objective than `E[f]` (vimco's k-sample bound) are refused.
  */
 import * as tf from '@tensorflow/tfjs';
-import { estimate, groupMeans } from '../estimators/estimate';
+import { estimate, estimateGrouping, groupMeans } from '../estimators/estimate';
 import { exactGradient } from '../estimators/exact';
 import { estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import { objectiveOf, type EstimateOptions } from '../estimators/types';
@@ -98,14 +98,9 @@ export function closedFormGradient(logit: number, p0: number): number {
   return sigma * (1 - sigma) * (1 - 2 * p0);
 }
 
-/** Draws per estimate: 1, or a multi-sample estimator's k (`minSamples`). */
-const drawsPerEstimate = (name: EstimatorName) => Math.max(1, estimators[name].minSamples);
-
 /** `estimates` estimates: as many draws, or as many groups of k coupled draws. */
 function estimateOptions(name: EstimatorName, config: CompareConfig, estimates: number): EstimateOptions {
-  const k = drawsPerEstimate(name);
-  const options: EstimateOptions =
-    k > 1 ? { samples: k, groups: estimates, seed: config.seed } : { samples: estimates, seed: config.seed };
+  const options: EstimateOptions = { ...estimateGrouping(estimators[name], estimates), seed: config.seed };
   if (config.temperature !== undefined) options.temperature = config.temperature;
   if (config.slope !== undefined) options.slope = config.slope;
   if (estimators[name].learned === 'surrogate') options.surrogate = armToy(config.p0);
@@ -147,8 +142,8 @@ async function compareOne(
 ): Promise<CompareRow> {
   const spec = lookupEstimator(name, 'estimators');
   const { result, seconds } = await medianTimedEstimate(name, config, logits);
-  const k = drawsPerEstimate(name);
-  const estimates = k > 1 ? groupMeans(result.perSample, config.samples) : result.perSample;
+  const { groups } = estimateGrouping(spec, config.samples);
+  const estimates = groups ? groupMeans(result.perSample, groups) : result.perSample;
   try {
     const stats = gradientStats(estimates, exact);
     return {
@@ -162,7 +157,7 @@ async function compareOne(
       totalVariance: stats.totalVariance,
       evaluations: result.evaluations,
       evaluationsPerSample: result.evaluations / config.samples,
-      declaredEvaluationsPerSample: spec.evaluationsPerSample * k,
+      declaredEvaluationsPerSample: spec.evaluationsPerSample * Math.max(1, spec.minSamples),
       seconds,
       estimatesPerSecond: config.samples / seconds,
     };

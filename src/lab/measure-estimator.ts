@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger } from '../errors';
-import { estimate, groupMeans } from '../estimators/estimate';
+import { estimate, estimateGrouping, groupMeans } from '../estimators/estimate';
 import type { Objective } from '../estimators/objective';
 import { estimators, lookupEstimator, type EstimatorName } from '../estimators/registry';
 import type { EstimateOptions } from '../estimators/types';
@@ -33,10 +33,9 @@ export function measureEstimator(
   lookupEstimator(name, 'name');
   checkInteger('options.estimates', options.estimates, 2);
   const { estimates, ...rest } = options;
-  const k = Math.max(1, estimators[name].minSamples);
-  const grouping = k > 1 ? { samples: k, groups: estimates } : { samples: estimates };
+  const grouping = estimateGrouping(estimators[name], estimates);
   const result = estimate(name, f, logits, { ...rest, ...grouping });
-  const rows = k > 1 ? groupMeans(result.perSample, estimates) : result.perSample;
+  const rows = grouping.groups ? groupMeans(result.perSample, grouping.groups) : result.perSample;
   try {
     return gradientStats(rows, [...exact]);
   } finally {

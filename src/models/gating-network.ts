@@ -4,6 +4,7 @@
  * objective as a chain with one stochastic layer of gates (for `chainGradients` and `chainExact`),
  * and the sparsity penalties with their λ.
  */
+import { estimatorParameterNames } from './estimator-parameters';
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError } from '../errors';
 import { DEFAULT_SETTINGS, type EstimatorSettings } from '../estimators/layer';
@@ -12,8 +13,8 @@ import { tileRows, type Chain } from './chain';
 import { gatingSpecs } from './gating-config';
 import type { GatingBatch, GatingConfig, ResolvedGatingConfig } from './gating-types';
 import { openProbability, penaltyProbability, type GateKind } from './gates';
-import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
-import { steinFunction, steinFunctionNames, steinFunctionSpecs } from './stein-function';
+import { inputBaseline, inputBaselineSpecs } from './input-baseline';
+import { steinFunction, steinFunctionSpecs } from './stein-function';
 import { createParameters, dense, type Parameters } from './parameters';
 import { adaptedLambda, klToTarget, penaltyFor, type PenaltyKind } from './sparsity';
 import type { UnitSettings } from './units';
@@ -64,7 +65,7 @@ export function createGatingNetwork(resolved: ResolvedGatingConfig, config: Gati
   tf.tidy(() => parameters['gater.b'].assign(tf.fill([hidden], gaterBias)));
   const gaterNames = Object.keys(parameters).filter((name) => name.startsWith('gater'));
   // Max-norm bounds the network's units, not the estimator's baseline.
-  const ownNames = new Set([...inputBaselineNames(parameters), ...steinFunctionNames(parameters)]);
+  const ownNames = new Set(estimatorParameterNames(parameters));
   const weightNames = Object.keys(parameters).filter((name) => name.endsWith('.w') && !ownNames.has(name));
   const lambda = tf.tidy(() => tf.variable(tf.scalar(sparsity), false));
 

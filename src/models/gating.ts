@@ -45,6 +45,7 @@
  * gating-network.ts (the forward pass, the chain and the penalties), gating-evaluation.ts (gates
  * outside training and the evaluation) and gating-exact.ts (enumeration).
  */
+import { estimatorParameterNames } from './estimator-parameters';
 import * as tf from '@tensorflow/tfjs';
 import { randomSeed } from '../core/random';
 import { ArgumentError, checkInteger } from '../errors';
@@ -56,8 +57,6 @@ import { createGatingNetwork } from './gating-network';
 import type { GatingBatch, GatingConfig, GatingNet, GatingSampleOptions } from './gating-types';
 import { gateKind } from './gates';
 import { checkPixels } from './check-pixels';
-import { inputBaselineNames } from './input-baseline';
-import { steinFunctionNames } from './stein-function';
 import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, NestedArray } from './model';
 import { assignParameters, disposeParameters } from './parameters';
 
@@ -92,7 +91,7 @@ export function createGatingNet(config: GatingConfig = {}): GatingNet {
 
   return {
     config: resolved,
-    estimatorParameters: [...inputBaselineNames(parameters), ...steinFunctionNames(parameters)],
+    estimatorParameters: estimatorParameterNames(parameters),
     signature,
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),

@@ -18,6 +18,7 @@
  * of the batch mean (ascent). Each objective takes the estimators of its own gradient (their
  * registry entries' `objective`): vimco the k-sample bound, every other one the ELBO.
  */
+import { estimatorParameterNames } from './estimator-parameters';
 import * as tf from '@tensorflow/tfjs';
 import { logBernoulli } from '../core/bernoulli';
 import { randomSeed } from '../core/random';
@@ -29,9 +30,9 @@ import { chainBoundExact, chainExact } from './chain-exact';
 import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import { createBaselineStore } from './baseline-store';
-import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
+import { inputBaseline, inputBaselineSpecs } from './input-baseline';
 import { checkPixels } from './check-pixels';
-import { steinFunction, steinFunctionNames, steinFunctionSpecs } from './stein-function';
+import { steinFunction, steinFunctionSpecs } from './stein-function';
 import {
   assignParameters,
   createParameters,
@@ -241,7 +242,7 @@ export function createSbnVae(config: SbnVaeConfig): SbnVae {
       steinFunction: stein,
       objective,
     },
-    estimatorParameters: [...inputBaselineNames(parameters), ...steinFunctionNames(parameters)],
+    estimatorParameters: estimatorParameterNames(parameters),
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
     gradients(estimator: EstimatorArgument, x: tf.Tensor2D, options: GradientOptions = {}): GradientResult {

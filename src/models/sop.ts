@@ -30,6 +30,7 @@
  * draws (one copy per draw), the output layer gets the bound's own gradient at the draws and the
  * stochastic layers vimco's. For vimco, `samples` is therefore both m and its k.
  */
+import { estimatorParameterNames } from './estimator-parameters';
 import * as tf from '@tensorflow/tfjs';
 import { logBernoulli } from '../core/bernoulli';
 import { randomSeed } from '../core/random';
@@ -42,8 +43,8 @@ import { chainExact } from './chain-exact';
 import { mlp, MLP_KINDS, mlpSpecs, type MlpKind } from './mlp';
 import type { EstimatorArgument, GradientOptions, GradientResult, JsonValue, Model, NestedArray } from './model';
 import { createBaselineStore } from './baseline-store';
-import { inputBaseline, inputBaselineNames, inputBaselineSpecs } from './input-baseline';
-import { steinFunction, steinFunctionNames, steinFunctionSpecs } from './stein-function';
+import { inputBaseline, inputBaselineSpecs } from './input-baseline';
+import { steinFunction, steinFunctionSpecs } from './stein-function';
 import { checkPixels } from './check-pixels';
 import {
   assignParameters,
@@ -282,7 +283,7 @@ export function createSop(config: SopConfig): Sop {
       inputBaseline: learned,
       steinFunction: stein,
     },
-    estimatorParameters: [...inputBaselineNames(parameters), ...steinFunctionNames(parameters)],
+    estimatorParameters: estimatorParameterNames(parameters),
     parameters,
     setParameters: (values: Readonly<Record<string, tf.Tensor | NestedArray>>) => assignParameters(parameters, values),
     gradients(estimator: EstimatorArgument, batch: SopBatch, options: GradientOptions = {}): GradientResult {
