@@ -287,16 +287,23 @@ describe('fast-path: custom ops and products', () => {
     Object.values(parameters).forEach((p) => p.dispose());
   });
 
-  test('fast-path: denseProduct gives bit-identical results before and after it starts reusing a packed weight', () => {
-    const x = seeded([50, 30], 8) as tf.Tensor2D;
-    const w = seeded([30, 40], 9) as tf.Tensor2D;
-    const bias = seeded([40], 10) as tf.Tensor1D;
-    const results = [1, 2, 3, 4].map(() => tf.tidy(() => Array.from(denseProduct(x, w, bias).dataSync())));
-    results.slice(1).forEach((r) => assert.deepEqual(r, results[0]));
-    const reference = tf.tidy(() => tf.add(tf.matMul(x, w), bias));
-    assertClose(tf.tensor2d(results[0], [50, 40]), reference, 'x·w + b');
-    tf.dispose([x, w, bias, reference]);
-  });
+  // A batch against a wide weight (flipped while the weight is fresh) and many rows against a small
+  // weight (always direct, as RODEO's learned function).
+  for (const [label, [m, k, n]] of [
+    ['batch, wide weight', [4, 300, 200]],
+    ['many rows, small weight', [500, 2, 10]],
+  ] as const) {
+    test(`fast-path: denseProduct gives bit-identical results before and after it starts reusing a packed weight (${label})`, () => {
+      const x = seeded([m, k], 8) as tf.Tensor2D;
+      const w = seeded([k, n], 9) as tf.Tensor2D;
+      const bias = seeded([n], 10) as tf.Tensor1D;
+      const results = [1, 2, 3, 4].map(() => tf.tidy(() => Array.from(denseProduct(x, w, bias).dataSync())));
+      results.slice(1).forEach((r) => assert.deepEqual(r, results[0]));
+      const reference = tf.tidy(() => tf.add(tf.matMul(x, w), bias));
+      assertClose(tf.tensor2d(results[0], [m, n]), reference, 'x·w + b');
+      tf.dispose([x, w, bias, reference]);
+    });
+  }
 
   // Shapes on either side of product's choice between the direct and the flipped form.
   for (const [label, [m, k, n]] of [

@@ -64,12 +64,22 @@ const weightUses = new WeakMap<object, number>();
 const REUSES_TO_PACK = 2;
 
 /**
+ * Whether `(wᵀ · xᵀ)ᵀ`, which transposes both operands and the result and packs `xᵀ`, costs less
+ * than packing a fresh `w`: true for a batch of inputs against a wide weight, false for many
+ * rows against a small weight (RODEO's learned function runs 20,100 points through 2 → 100 → 2).
+ */
+function cheaperFlipped(x: tf.Tensor2D, w: tf.Tensor2D): boolean {
+  const out = x.shape[0] * w.shape[1];
+  return w.size + (1 + PACK_COST) * x.size + out < PACK_COST * w.size;
+}
+
+/**
  * `x · w + bias` for a layer's weight `w` (`[in, out]`). wasm packs `w` the first time it is the
  * right operand (about as long as the product itself) and reuses the packing while `w`'s data
  * lives; a training step replaces every weight, so each would be packed again for one or two
  * products. The first `REUSES_TO_PACK` products with the same data therefore run as
- * `(wᵀ · xᵀ)ᵀ`, which packs the small `xᵀ` instead; later ones (fixed parameters: evaluation,
- * repeated estimates) use `w` directly. Both sum the same products in the same order, so they
+ * `(wᵀ · xᵀ)ᵀ`, which packs the small `xᵀ` instead, where that is cheaper (`cheaperFlipped`);
+ * later ones (fixed parameters: evaluation, repeated estimates) use `w` directly. Both sum the same products in the same order, so they
  * agree bit for bit (checked in the tests); the bias is added after the product in both (wasm's
  * fused bias would round differently), so results never depend on a weight's history.
  */
@@ -78,7 +88,9 @@ export function denseProduct(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D):
   const uses = (weightUses.get(w.dataId) ?? 0) + 1;
   weightUses.set(w.dataId, uses);
   const product =
-    uses > REUSES_TO_PACK ? tf.matMul(x, w) : transposeLastTwo(tf.matMul(transposeLastTwo(w), transposeLastTwo(x)));
+    uses > REUSES_TO_PACK || !cheaperFlipped(x, w)
+      ? tf.matMul(x, w)
+      : transposeLastTwo(tf.matMul(transposeLastTwo(w), transposeLastTwo(x)));
   return tf.add(product, bias) as tf.Tensor2D;
 }
 

@@ -87,24 +87,31 @@ function run(context: EstimatorContext): EstimatorOutput {
   const w = tf.add(tf.mul(theta, tf.sub(1, z)), tf.mul(tf.sub(1, theta), z)) as tf.Tensor2D; // q_i(1 − x_i)
   const wSum = tf.sum(w, 1);
 
-  // Inputs per (row, other draw, point), the point x_k itself first, then its d neighbours.
+  // Inputs per (row, other draw, point), the point x_k itself first, then its d neighbours. Both
+  // inputs are built as rows of a [2, P] tensor and transposed once (stacking on the last axis is slow on wasm).
   const others = Array.from({ length: k - 1 }, (_, o) => o + 1);
-  const inputs = tf.stack(
-    others.map((offset) => {
-      const slopeJ = otherDraw(slope, k, n, offset);
-      const linear = tf.sum(tf.mul(slopeJ, tf.sub(z, otherDraw(z, k, n, offset))), 1, true); // [rows, 1]
-      const lin = tf.concat([linear, tf.add(linear, tf.mul(slopeJ, flip))], 1); // [rows, d + 1]
-      const value = tf.mul(tf.ones([rows, d + 1]), otherDraw(values, k, n, offset).expandDims(1));
-      return tf.stack([lin, value], 2); // [rows, d + 1, 2]
-    }),
-    1,
-  ); // [rows, k − 1, d + 1, 2]
+  const perOther = others.map((offset) => {
+    const slopeJ = otherDraw(slope, k, n, offset);
+    const linear = tf.sum(tf.mul(slopeJ, tf.sub(z, otherDraw(z, k, n, offset))), 1, true); // [rows, 1]
+    const lin = tf.concat([linear, tf.add(linear, tf.mul(slopeJ, flip))], 1); // [rows, d + 1]
+    const value = tf.mul(tf.ones([rows, d + 1]), otherDraw(values, k, n, offset).expandDims(1));
+    return { lin, value };
+  });
   const points = rows * (k - 1) * (d + 1);
-  const flat = tf.reshape(inputs, [points, 2]) as tf.Tensor2D;
+  const column = (part: 'lin' | 'value') =>
+    tf.reshape(
+      tf.stack(
+        perOther.map((o) => o[part]),
+        1,
+      ),
+      [1, points],
+    );
+  const flat = tf.transpose(tf.concat([column('lin'), column('value')])) as tf.Tensor2D; // [P, 2]
   const outputs = checkSteinOutput(steinFunction(flat), points);
-  const averaged = tf.mean(tf.reshape(outputs, [rows, k - 1, d + 1, 2]), 1); // [rows, d + 1, 2]
-  const atPoint = (col: number) => tf.reshape(tf.slice(averaged, [0, 0, col], [rows, 1, 1]), [rows]);
-  const atNeighbours = (col: number) => tf.reshape(tf.slice(averaged, [0, 1, col], [rows, d, 1]), [rows, d]);
+  // [2, rows, d + 1]: h and g, each averaged over the other draws.
+  const averaged = tf.mean(tf.reshape(tf.transpose(outputs), [2, rows, k - 1, d + 1]), 2);
+  const atPoint = (col: number) => tf.reshape(tf.slice(averaged, [col, 0, 0], [1, rows, 1]), [rows]);
+  const atNeighbours = (col: number) => tf.reshape(tf.slice(averaged, [col, 0, 1], [1, rows, d]), [rows, d]);
   const [hx, hn, gx, gn] = [atPoint(0), atNeighbours(0), atPoint(1), atNeighbours(1)];
   const baselineCv = tf.div(tf.sum(tf.mul(w, tf.sub(hn, hx.expandDims(1))), 1), d); // S_k, [rows]
   const scaleCv = tf.div(tf.sum(tf.mul(w, tf.sub(gn, gx.expandDims(1))), 1), d); // [rows]
@@ -122,11 +129,11 @@ function run(context: EstimatorContext): EstimatorOutput {
   const dHx = tf.div(tf.neg(tf.mul(dBaseline, wSum)), d);
   const dGn = tf.div(tf.mul(w, tf.add(along.expandDims(1), tf.mul(flip, perRow))), d);
   const dGx = tf.div(tf.neg(tf.mul(along, wSum)), d);
-  const dAveraged = tf.stack([tf.concat([dHx.expandDims(1), dHn], 1), tf.concat([dGx.expandDims(1), dGn], 1)], 2); // [rows, d + 1, 2]
-  const dOutputs = tf.div(tf.mul(tf.ones([rows, k - 1, d + 1, 2]), dAveraged.expandDims(1)), k - 1);
+  const dAveraged = tf.stack([tf.concat([dHx.expandDims(1), dHn], 1), tf.concat([dGx.expandDims(1), dGn], 1)]); // [2, rows, d + 1]
+  const dOutputs = tf.div(tf.mul(tf.ones([2, rows, k - 1, d + 1]), dAveraged.expandDims(2)), k - 1);
   return {
     perSample,
-    stein: { inputs: flat, outputGradient: tf.reshape(dOutputs, [points, 2]) as tf.Tensor2D },
+    stein: { inputs: flat, outputGradient: tf.transpose(tf.reshape(dOutputs, [2, points])) as tf.Tensor2D },
   };
 }
 
