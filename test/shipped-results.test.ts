@@ -27,6 +27,8 @@ const REPLAYED: Record<string, number> = {
   'vae-fashion-linear-variants': 2,
   'vae-fashion-nonlinear': 2,
   'sop-mnist': 11,
+  'sop-mnist-seeds': 17,
+  'sop-mnist-seeds-ema': 0,
   'gating-mnist': 3,
   'toy-arm': 279,
 };

@@ -17,8 +17,35 @@ if (sopFindings.length !== Object.keys(sopSigns).length) fail(`${sopFindings.len
 for (const row of sopFindings) {
   if (!(row.claim in sopSigns)) fail(`claim ${row.claim} is not in the text`);
   if (Math.sign(row.mean!) !== sopSigns[row.claim]) fail(`${row.claim}: the sign is not the paper's`);
-  if (row.n !== 1 || !row.finding.startsWith("not testable at this budget")) fail(`${row.claim}: ${row.n} seeds, ${row.finding}`);
+  if (row.n !== 5 || row.finding !== "reproduced") fail(`${row.claim}: ${row.n} seeds, ${row.finding}; the text says reproduced over 5`);
+  if (row.positive !== 0) fail(`${row.claim}: ${row.positive} seeds against the paper's sign, the text says none`);
 }
+const statedClaims: [string, number, number][] = [
+  ["MuProp-C below LR-C-VN-IDB (NVIL)", -4.3, 0.2],
+  ["straight-through (MuProp's, with σ') below MuProp-C", -5.6, 0.1],
+  ['"1/2" below LR-C-VN-IDB (NVIL)', -6.9, 0.3],
+  ["ARM below the score function", -8.1, 0.2],
+  ["MuProp below the score function", -11.6, 0.3],
+];
+for (const [claim, mean, se] of statedClaims) {
+  const row = sopFindings.find((r) => r.claim === claim)!;
+  if (Math.abs(row.mean! - mean) >= 0.05 || Math.abs(row.se! - se) >= 0.05) fail(`${claim}: ${row.mean} ± ${row.se}, the text says ${mean} ± ${se}`);
+}
+const statedSeeds: [string, "testNll" | "testNll1000", number, number][] = [
+  ["muprop-c", "testNll", 67.3, 0.1], ["nvil", "testNll", 71.6, 0.2], ["st-sigmoid", "testNll", 61.7, 0.1], ["one-half", "testNll", 64.8, 0.1],
+  ["arm", "testNll1000", 70.8, 0.1], ["reinforce-ema", "testNll1000", 78.9, 0.2], ["muprop", "testNll1000", 67.3, 0.2],
+];
+for (const [estimator, metric, mean, se] of statedSeeds) {
+  const m = overSeeds(estimator)[metric];
+  if (m.n !== 5 || Math.abs(m.mean! - mean) >= 0.05 || Math.abs(m.se! - se) >= 0.05) fail(`${estimator} ${metric}: ${m.mean} ± ${m.se} over ${m.n}, the text says ${mean} ± ${se} over 5`);
+}
+const seedRun = (estimator: string, seed: number) =>
+  seed === 1 ? chosenSop(estimator) : sopSeedRuns.find((row) => row.estimators === estimator && row.seed === seed)!;
+for (const seed of [1, 2, 3, 4, 5]) {
+  if (!((seedRun("muprop", seed).testNll1000 as number) < (seedRun("arm", seed).testNll1000 as number))) fail(`seed ${seed}: bare MuProp is not ahead of ARM (K = 1000)`);
+}
+if (sopSeedRuns.some((row) => !((row.bestStep as number) >= 16000))) fail("a run of seeds 2–5 had its best evaluation before step 16,000");
+for (const estimator of ["disarm", "st"]) if (seeded.has(estimator)) fail(`${estimator} has more seeds, the text says seed 1 only`);
 const statedSop: [string, "testNll" | "testNll1000", number][] = [
   ["muprop-c", "testNll", 67.5], ["nvil", "testNll", 72.1], ["st-sigmoid", "testNll", 61.7], ["st", "testNll", 84.7],
   ["one-half", "testNll", 64.5], ["reinforce-ema", "testNll", 79.4],
