@@ -59,6 +59,12 @@ export interface ExperimentConfig {
    * of each example (vimco, its one estimator); the history's `objective` column names it.
    */
   objective?: VaeObjective;
+  /**
+   * vae: estimators whose encoder-gradient variance is also measured at every evaluation, at the
+   * run's own parameters (history columns `encoderVariance:<name>`; see
+   * tasks/matched-variance.ts). Functions of the draws alone: no learned parts, no running state.
+   */
+  varianceOf?: string[];
   /** vae: the prior logits' optimiser, plain SGD at `priorLr` (default) or `'same'` as the rest. */
   priorOptimizer?: 'sgd' | 'same';
   /** vae: the prior logits' SGD learning rate (default 1e-2, the DisARM authors'). */

@@ -161,6 +161,13 @@ export const TRAIN_OPTIONS = {
       "default: the estimator's own (k-sample-bound for vimco, elbo for the others)",
   },
   'prior-lr': { kind: 'number', positive: true, help: "vae: learning rate of the prior logits' SGD (default 1e-2)" },
+  'variance-of': {
+    kind: 'list',
+    help:
+      "vae: estimators whose encoder-gradient variance is also measured at every evaluation at the run's own " +
+      'parameters, in columns encoderVariance:<name> (matched parameters; estimators without learned parts or ' +
+      'running state; a run of the k-sample bound leaves them empty)',
+  },
   out: {
     kind: 'string',
     placeholder: 'dir',
@@ -233,7 +240,7 @@ const TASK_ONLY_OPTIONS: Partial<Record<TaskName, readonly (keyof TrainOptions)[
     'reinforce-gater-lr',
   ],
   toy: ['surrogate-lr'],
-  vae: ['prior-optimizer', 'prior-lr', 'objective'],
+  vae: ['prior-optimizer', 'prior-lr', 'objective', 'variance-of'],
 };
 
 function checkTaskOptions(task: TaskName, options: TrainOptions): void {
@@ -320,6 +327,7 @@ function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
     priorOptimizer: options['prior-optimizer'] as 'sgd' | 'same' | undefined,
     priorLr: options['prior-lr'],
     objective: options.objective as VaeObjective | undefined,
+    varianceOf: options['variance-of'],
   };
   const config: ExperimentConfig = {
     task,
@@ -336,6 +344,17 @@ function toConfig(task: TaskName, options: TrainOptions): ExperimentConfig {
   return config;
 }
 
+/** `--variance-of`: ELBO estimators without learned parts (running state is caught when the run starts). */
+function checkVarianceOf(names: readonly string[] | undefined): void {
+  for (const name of names ?? []) {
+    const learned = resolveTaskEstimator('vae', name, '--variance-of', { objective: 'elbo' }).spec?.learned;
+    if (learned !== undefined)
+      throw new UsageError(
+        `option --variance-of: ${name} learns parts of its own (${learned}) that another run does not train; list estimators that are functions of the draws alone`,
+      );
+  }
+}
+
 /** Parses and checks the train command line; every failure is a message for exit code 2. */
 export function parseTrainArgs(argv: readonly string[]): TrainArgs | { help: true } {
   const { options, positionals } = parseCommandLine(argv, TRAIN_OPTIONS, 1, parseTask);
@@ -343,6 +362,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs | { help: tru
   const task = parseTask(positionals);
   checkEstimators(task, options.estimators, options.objective as VaeObjective | undefined);
   checkCombinations(task, options);
+  checkVarianceOf(options['variance-of']);
   const backend = options.backend as BackendName | undefined;
   return {
     help: false,

@@ -5,7 +5,8 @@
  * quantity, while the evaluations below are the same whatever the objective); evaluated by the train ELBO (on the first `evalExamples` training examples,
  * default 1000), the 100-sample bound on validation data (the first `boundExamples`, default 200:
  * see `BOUND_EXAMPLES`) and on the whole test split at the end, and the variance of the encoder's
- * gradient estimate at the current parameters (20 draws on 50 training examples).
+ * gradient estimate at the current parameters (20 draws on 50 training examples), and with
+ * `varianceOf` that of other estimators at the same parameters (matched-variance.ts).
  *
  * Gradients as in the DisARM authors' code: the decoder's and prior's from one draw of their own
  * (`generativeDraws: 'independent'`), the prior logits stepped by plain SGD at `PRIOR_LR` while the
@@ -18,6 +19,7 @@ import { gradientVariance } from '../../metrics/gradient-variance';
 import { createSbnVae } from '../../models/sbn-vae';
 import type { ExperimentConfig } from '../experiment-types';
 import { evaluationImages, evaluationSizes, meanOf } from './eval-data';
+import { matchedColumn, matchedEstimators } from './matched-variance';
 import {
   estimatorModelOptions,
   fewestDraws,
@@ -52,6 +54,20 @@ export function vaeTask(config: ExperimentConfig, estimator: TaskEstimator, data
   const valid = evaluationImages(dataset.valid, sizes.boundExamples, EVAL_SEED + 1);
   const varianceBatch = evaluationImages(dataset.train, VARIANCE_BATCH, EVAL_SEED + 2);
   const samples = config.samples ?? fewestDraws(estimator);
+  const encoder = (name: string) => name.startsWith('q');
+  const varianceOf = (other: TaskEstimator, draws: number) =>
+    gradientVariance(model, other, varianceBatch, {
+      draws: VARIANCE_DRAWS,
+      seed: EVAL_SEED,
+      samples: draws,
+      include: encoder,
+    });
+  const matched = matchedEstimators(config.varianceOf ?? [], model, (other, draws) => {
+    const probe = model.gradients(other, varianceBatch, { seed: EVAL_SEED, samples: draws });
+    tf.dispose([probe.objective, ...Object.values(probe.gradients)]);
+  });
+  // A run of the k-sample bound cannot give ELBO estimators its model: their columns stay empty.
+  const measured = model.config.objective === 'elbo' ? matched : [];
   return {
     model,
     optimizer: 'adam',
@@ -69,12 +85,8 @@ export function vaeTask(config: ExperimentConfig, estimator: TaskEstimator, data
     evaluate: () => ({
       elbo: meanOf(model.elbo(train, { samples: 1, seed: EVAL_SEED })),
       validBound: meanOf(model.bound(valid, { k: BOUND_SAMPLES, seed: EVAL_SEED })),
-      encoderVariance: gradientVariance(model, estimator, varianceBatch, {
-        draws: VARIANCE_DRAWS,
-        seed: EVAL_SEED,
-        samples,
-        include: (name) => name.startsWith('q'),
-      }),
+      encoderVariance: varianceOf(estimator, samples),
+      ...Object.fromEntries(measured.map((m) => [matchedColumn(m.name), varianceOf(m.estimator, m.samples)])),
     }),
     summarize(history) {
       const test = evaluationImages(dataset.test, config.testExamples ?? Infinity, EVAL_SEED + 3);
