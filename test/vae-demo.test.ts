@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
+  NETWORK_ESTIMATOR_NAMES,
   ArgumentError,
   createSbnVae,
   disposeDataset,
@@ -113,6 +114,30 @@ describe('vae images and the live VAE', () => {
     });
     await assert.rejects(stopped, /stop here/);
     assert.deepEqual(seen, [0, 5, 10]);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  // Every estimator the live page lists: learned parts (rodeo's function, nvil's baseline), vimco's bound.
+  test('trainVaeDemo trains every network estimator, each with the parts and the objective it needs', async () => {
+    const before = tf.memory().numTensors;
+    for (const estimator of NETWORK_ESTIMATOR_NAMES) {
+      const { history } = await trainVaeDemo(data, {
+        estimator,
+        steps: 2,
+        evalEvery: 2,
+        latent: [5],
+        evalExamples: 10,
+      });
+      assert.deepEqual(
+        history.map((row) => row.step),
+        [0, 2],
+        estimator,
+      );
+      assert.ok(
+        history.every((row) => Number.isFinite(row.elbo)),
+        estimator,
+      );
+    }
     assert.equal(tf.memory().numTensors, before);
   });
 

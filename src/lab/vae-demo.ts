@@ -1,6 +1,7 @@
 /**
  * The SBN VAE of the live page (and of `npm run bench:live`'s Node side): a small VAE trained
- * with one estimator on binary digits, its ELBO on fixed validation digits at every evaluation,
+ * with one estimator on binary digits (vimco trains its k-sample bound, the others the ELBO), its
+ * ELBO on fixed validation digits at every evaluation,
  * and the images to show — the same computation in a page and in Node, so their numbers and
  * speeds compare directly.
  *
@@ -17,7 +18,7 @@ import { checkDemoOptions, type DemoOptions } from './demo-options';
 import { createSbnVae, type SbnKind, type SbnVae } from '../models/sbn-vae';
 import { vaeReconstructions, vaeSamples } from '../models/sbn-vae-images';
 import { evaluationImages, meanOf } from '../experiments/tasks/eval-data';
-import { fewestDraws } from '../experiments/tasks/task';
+import { fewestDraws, learnedRates, learnsInputBaseline, vaeObjectiveOf } from '../experiments/tasks/task';
 import { train, type TrainResult } from '../train/train';
 
 export interface VaeDemoOptions extends DemoOptions<SbnKind> {
@@ -33,7 +34,16 @@ const EVAL_SEED = 12345;
 /** Trains one VAE with `options.estimator` on `data.train`; see the module comment. Disposes its tensors. */
 export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Promise<TrainResult> {
   const { estimator, steps, latent, kind, batch, lr, seed, evalEvery, evalExamples } = checkDemoOptions(options, 200);
-  const model = createSbnVae({ visible: data.train.images.shape[1], latent, kind, seed });
+  // What an estimator brings to the model (rodeo's function, nvil's baseline, vimco's bound), as in the vae task.
+  const model = createSbnVae({
+    visible: data.train.images.shape[1],
+    latent,
+    kind,
+    seed,
+    objective: vaeObjectiveOf(estimator),
+    inputBaseline: learnsInputBaseline(estimator),
+    steinFunction: estimator.spec?.learned === 'stein-function',
+  });
   const batcher = createBatcher(data.train, { batchSize: batch, seed, binarize: 'none' });
   const evalImages = evaluationImages(data.valid, evalExamples, EVAL_SEED);
   try {
@@ -52,6 +62,7 @@ export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Prom
         lr,
         seed,
         samples: fewestDraws(estimator),
+        ...learnedRates({ lr }, estimator, model.estimatorParameters),
         evalEvery,
         evaluate: () => ({ elbo: meanOf(model.elbo(evalImages, { samples: 1, seed: EVAL_SEED })) }),
         onProgress: (step, _steps, metrics) => {

@@ -96,7 +96,7 @@ export function estimatorModelOptions(config: ExperimentConfig, estimator: TaskE
  * estimator's paper trains them at (its registry entry's `learnedRate`: rodeo's 1e-3), whatever the run's.
  */
 export function learnedRates(
-  config: ExperimentConfig,
+  config: Pick<ExperimentConfig, 'lr'>,
   estimator: TaskEstimator,
   names: readonly string[] | undefined,
 ): { lrScale?: Record<string, number> } {
