@@ -128,14 +128,15 @@ export function groupMeans(perSample: tf.Tensor2D, groups: number): tf.Tensor2D 
 
 /**
  * How to draw `estimates` independent estimates of `spec`'s estimator: as many draws for a
- * one-draw estimator, or as many groups of its k coupled draws (`minSamples` k > 1: leave-one-out
- * and the estimators after ARM). Pass the result to `estimate`; `groupMeans(perSample, groups)`
+ * one-draw estimator, or as many groups of its k coupled draws (`samples`, default `minSamples`;
+ * k > 1: leave-one-out and the estimators after ARM). Pass the result to `estimate`; `groupMeans(perSample, groups)`
  * then gives the estimates when `groups` is set.
  */
 export function estimateGrouping(
   spec: Pick<EstimatorSpec, 'minSamples'>,
   estimates: number,
+  samples = spec.minSamples,
 ): { samples: number; groups?: number } {
-  const k = Math.max(1, spec.minSamples);
+  const k = Math.max(1, samples);
   return k > 1 ? { samples: k, groups: estimates } : { samples: estimates };
 }

@@ -37,6 +37,8 @@ export type { CoinFlipOptions } from './coin-flip';
 export { checkComparable, closedFormGradient, COMPARABLE_ESTIMATORS, compareEstimators } from './compare';
 export { measureEstimator } from './measure-estimator';
 export type { MeasureOptions } from './measure-estimator';
+export { trainedEstimator } from './trained-estimator';
+export type { TrainedEstimator, TrainedEstimatorOptions } from './trained-estimator';
 export type { CompareConfig, CompareRow, Comparison } from './compare';
 export { playground, playgroundObjective, PLAYGROUND_OBJECTIVES, quadraticObjective } from './playground';
 export type { Playground, PlaygroundFigures, PlaygroundObjective, PlaygroundParams, PlaygroundRow } from './playground';
