@@ -81,6 +81,9 @@ export function findTorchPython(): { python?: string; reason?: string } {
   return { reason: `no python with torch among ${candidates.join(', ')} (set STOCHGRAD_PYTHON, or apt-get install python3-torch)` };
 }
 
+/** The estimators bench/peer/sbn_vae.py implements (its `ESTIMATORS`); the others run without a peer. */
+export const PEER_ESTIMATORS: readonly string[] = ['reinforce-loo', 'muprop', 'arm', 'disarm', 'st'];
+
 export interface PeerServer {
   info: PeerInfo;
   /** `steps` more steps of the (model, estimator) run at `threads` threads (created on first use). */

@@ -6,7 +6,7 @@
 import type { Dataset } from '../data/split';
 import { createLoopBench } from './loop-steps';
 import { createMatMulProbe, createSbnBench, emptySamples, summarizeSamples, type BenchModel, type MatMulRate, type StepSamples, type StepTiming } from './sbn-steps';
-import type { PeerResult, PeerRow, PeerServer } from './peer';
+import { PEER_ESTIMATORS, type PeerResult, type PeerRow, type PeerServer } from './peer';
 
 export interface BenchRow {
   model: BenchModel;
@@ -104,7 +104,8 @@ async function peerRound(peer: PeerServer, model: BenchModel, estimator: string,
  * loop steps per thread count, after `warmup` untimed steps of each. Interleaving puts both sides
  * under the same machine conditions. Then the periodic evaluation, timed on its own.
  */
-export async function benchRow(model: BenchModel, estimator: string, settings: RowSettings, data: LoopData, peer: PeerServer | undefined, peerSamples: Map<string, PeerSamples>): Promise<BenchRow> {
+export async function benchRow(model: BenchModel, estimator: string, settings: RowSettings, data: LoopData, anyPeer: PeerServer | undefined, peerSamples: Map<string, PeerSamples>): Promise<BenchRow> {
+  const peer = PEER_ESTIMATORS.includes(estimator) ? anyPeer : undefined;
   const { steps, warmup, round, evaluations } = settings;
   const bench = await createSbnBench(model, estimator);
   const loop = createLoopBench(model, estimator, data.dataset, data.name);

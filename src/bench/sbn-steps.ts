@@ -4,7 +4,7 @@
  * backend's measured plain-matMul rate).
  */
 import { networkEstimator } from '../estimators/layer';
-import { fewestDraws } from '../experiments/tasks/task';
+import { fewestDraws, learnsInputBaseline, vaeObjectiveOf } from '../experiments/tasks/task';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs';
@@ -18,10 +18,22 @@ export type BenchModel = (typeof BENCH_MODELS)[number];
 
 export const VISIBLE = 784;
 
-/** `linear` 784–200, `nonlinear` 784–[200–200]–200, `two-layer` 784–200–200 (linear). */
-export function createBenchVae(model: BenchModel, seed: number): SbnVae {
+/**
+ * `linear` 784–200, `nonlinear` 784–[200–200]–200, `two-layer` 784–200–200 (linear), with what
+ * `estimator` needs of it, as in the vae task: its objective (vimco's bound) and learned parts.
+ */
+export function createBenchVae(model: BenchModel, seed: number, estimator: string): SbnVae {
   const latent = model === 'two-layer' ? [200, 200] : [200];
-  return createSbnVae({ visible: VISIBLE, latent, kind: model === 'nonlinear' ? 'nonlinear' : 'linear', seed });
+  const resolved = networkEstimator(estimator);
+  return createSbnVae({
+    visible: VISIBLE,
+    latent,
+    kind: model === 'nonlinear' ? 'nonlinear' : 'linear',
+    seed,
+    objective: vaeObjectiveOf(resolved),
+    inputBaseline: learnsInputBaseline(resolved),
+    steinFunction: resolved.spec?.learned === 'stein-function',
+  });
 }
 
 /** Where the PyTorch peer reads its images; the benchmark uses the same batch when present. */
@@ -155,8 +167,8 @@ export interface SbnBench {
 }
 
 export async function createSbnBench(model: BenchModel, estimator: string): Promise<SbnBench> {
-  const fixed = createBenchVae(model, 1);
-  const trained = createBenchVae(model, 1);
+  const fixed = createBenchVae(model, 1, estimator);
+  const trained = createBenchVae(model, 1, estimator);
   const { x, data } = binaryBatch(50, 2);
   const samples = samplesFor(estimator);
   const adam = createOptimizer({ kind: 'adam', lr: 1e-3 });
