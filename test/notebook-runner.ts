@@ -33,6 +33,8 @@ export interface RunNotebookOptions {
   parameters?: string;
   /** A file whose text runs as a last cell (the chapter's checks, notebooks/checks/). */
   append?: string;
+  /** The kernelspec (default the project's tslab kernel; `stochgrad-deno` for Deno's). */
+  kernel?: string;
 }
 
 export interface NotebookRun {
@@ -84,7 +86,7 @@ export async function runNotebook(notebookPath: string, options: RunNotebookOpti
   const executedPath = path.join(outputDir, path.basename(input));
   const args = [
     path.join(ROOT, 'scripts', 'run-notebook.py'),
-    `--kernel=${setup.kernel}`,
+    `--kernel=${options.kernel ?? setup.kernel}`,
     `--timeout=${options.cellTimeout ?? 600}`,
     ...(options.parameters === undefined ? [] : [`--parameters=${options.parameters}`]),
     ...(options.append === undefined ? [] : [`--append=${options.append}`]),

@@ -1,10 +1,11 @@
 /**
  * Every notebooks/*.ipynb runs headless through Jupyter with the project kernel (STOCHGRAD_FAST=1),
  * with its checks (notebooks/checks/<notebook>.ts) appended as a last cell; any cell error fails
- * that notebook's test. Every chapter 01–06 has one cell tagged `parameters` with a `seed`, and runs
+ * that notebook's test. Every chapter 01–07 has one cell tagged `parameters` with a `seed`, and runs
  * to the end with another seed (no checks: a reader's change must not fail the chapter), and in
- * workshop mode (STOCHGRAD_MODE=workshop, the budgets of docs/workshop.md). A fixture
- * with a failing cell proves failures are caught.
+ * workshop mode (STOCHGRAD_MODE=workshop, the budgets of docs/workshop.md). Every notebook also runs,
+ * with its checks, in Deno's kernel (`stochgrad-deno`). A fixture with a failing cell proves failures
+ * are caught.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -20,7 +21,9 @@ const notebooks = fs
   .readdirSync(NOTEBOOK_DIR)
   .filter((name) => name.endsWith('.ipynb'))
   .sort();
-const CHAPTERS_WITH_PARAMETERS = notebooks.filter((name) => /^0[1-6]_/.test(name));
+const CHAPTERS_WITH_PARAMETERS = notebooks.filter((name) => /^0[1-9]_/.test(name));
+// Deno's kernel for this project, registered by the set-up when the npm package deno is installed.
+const DENO_KERNEL = path.join(ROOT, '.jupyter', 'data', 'kernels', 'stochgrad-deno', 'kernel.json');
 const checksOf = (name: string) => {
   const file = path.join(NOTEBOOK_DIR, 'checks', name.replace(/\.ipynb$/, '.ts'));
   return fs.existsSync(file) ? file : undefined;
@@ -68,6 +71,19 @@ describe('notebooks', { concurrency: Math.max(1, Math.min(4, os.availableParalle
       // Chapters 02 and 03 print their mode; the environment must have reached the kernel.
       if (/^0[23]_/.test(name)) assert.match(fs.readFileSync(executed, 'utf8'), /workshop mode/);
     });
+  }
+
+  for (const name of notebooks) {
+    test(
+      `notebooks/${name} runs without errors in Deno's kernel`,
+      {
+        timeout: TIMEOUT_MS,
+        skip: fs.existsSync(DENO_KERNEL) ? false : 'no Deno kernel (the npm package deno is not installed)',
+      },
+      async () => {
+        await executeNotebook(path.join(NOTEBOOK_DIR, name), { append: checksOf(name), kernel: 'stochgrad-deno' });
+      },
+    );
   }
 
   test('every file of notebooks/checks/ belongs to a notebook', () => {

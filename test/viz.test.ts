@@ -296,9 +296,44 @@ describe('viz: tslab adapter outside a kernel', () => {
 
   test('showFigure and showTable throw a clear error and do not mark the bundle as sent', () => {
     const fig = lineChart({ x: [0], y: [0] });
-    assert.throws(() => showFigure(fig), /showFigure\(\) needs a running tslab Jupyter kernel/);
-    assert.throws(() => showTable([{ a: 1 }]), /showTable\(\) needs a running tslab Jupyter kernel/);
+    assert.throws(() => showFigure(fig), /showFigure\(\) needs a running Jupyter kernel, tslab or Deno/);
+    assert.throws(() => showTable([{ a: 1 }]), /showTable\(\) needs a running Jupyter kernel, tslab or Deno/);
     assert.equal(count(figureDisplayHtml(fig), PLOTLY_BUNDLE_MARKER), 1);
+  });
+});
+
+describe("viz: Deno's kernel", () => {
+  beforeEach(() => resetPlotlyBundle());
+
+  test('showFigure and showTable send the same MIME bundle through Deno.jupyter.display, raw, and return its promise', async () => {
+    const sent: { data: Record<string, unknown>; options: unknown }[] = [];
+    const global = globalThis as { Deno?: unknown };
+    global.Deno = {
+      jupyter: {
+        display: (data: Record<string, unknown>, options: unknown) => {
+          sent.push({ data, options });
+          return Promise.resolve();
+        },
+      },
+    };
+    try {
+      const fig = lineChart({ x: [0, 1], y: [1, 2] });
+      await showFigure(fig);
+      await showFigure(fig);
+      await showTable([{ a: 1 }]);
+    } finally {
+      delete global.Deno;
+    }
+    assert.equal(sent.length, 3);
+    assert.deepEqual(Object.keys(sent[0].data).sort(), ['application/vnd.plotly.v1+json', 'text/html', 'text/plain']);
+    assert.deepEqual(sent[0].options, { raw: true });
+    assert.equal(
+      count(sent[0].data['text/html'] as string, PLOTLY_BUNDLE_MARKER),
+      1,
+      'the first figure carries Plotly',
+    );
+    assert.equal(count(sent[1].data['text/html'] as string, PLOTLY_BUNDLE_MARKER), 0, 'once per session');
+    assert.deepEqual(Object.keys(sent[2].data), ['text/html']);
   });
 });
 

@@ -56,3 +56,61 @@ export function ensureKernel(projectDir: string, launcher: string = tslabLaunche
   log(`registered the Jupyter kernel "${KERNEL_DISPLAY_NAME}" (${KERNEL_NAME}) in ${path.relative(projectDir, dir)}`);
   return file;
 }
+
+/** Deno's kernel for the same project, beside tslab's (chapters run in both; tslab stays the default). */
+export const DENO_KERNEL_NAME = 'stochgrad-deno';
+export const DENO_KERNEL_DISPLAY_NAME = 'TypeScript (stochgrad, Deno)';
+
+/**
+ * The Deno executable of the project's npm package `deno`: the binary its postinstall places in the
+ * package, else the platform package's (`@deno/linux-x64-glibc`, …), as its `bin.cjs` finds it;
+ * undefined when the package is not installed.
+ */
+export function denoExecutable(projectDir: string): string | undefined {
+  let manifest: string;
+  try {
+    manifest = require.resolve('deno/package.json', { paths: [projectDir] });
+  } catch {
+    return undefined;
+  }
+  const exe = process.platform === 'win32' ? 'deno.exe' : 'deno';
+  const own = path.join(path.dirname(manifest), exe);
+  if (fs.existsSync(own)) return own;
+  const target = `${process.platform}-${process.arch}`;
+  for (const name of [`@deno/${target}-glibc`, `@deno/${target}`]) {
+    try {
+      const platform = path.join(path.dirname(require.resolve(`${name}/package.json`, { paths: [manifest] })), exe);
+      if (fs.existsSync(platform)) return platform;
+    } catch {
+      // not this platform's package
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Deno's kernel runs every cell with all permissions (`deno jupyter` has no permission flags in
+ * 2.9); the chapters need reading files, the environment and the WebAssembly backend's files.
+ */
+export function denoKernelSpec(executable: string): { argv: string[]; display_name: string; language: string } {
+  return {
+    argv: [executable, 'jupyter', '--kernel', '--conn', '{connection_file}'],
+    display_name: DENO_KERNEL_DISPLAY_NAME,
+    language: 'typescript',
+  };
+}
+
+/** Writes the project's Deno kernel.json when the package `deno` is installed; returns its path, or undefined. */
+export function ensureDenoKernel(projectDir: string, executable = denoExecutable(projectDir)): string | undefined {
+  if (executable === undefined) return undefined;
+  const dir = path.join(jupyterDataDir(projectDir), 'kernels', DENO_KERNEL_NAME);
+  const file = path.join(dir, 'kernel.json');
+  const content = `${JSON.stringify(denoKernelSpec(executable), null, 2)}\n`;
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return file;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, content);
+  log(
+    `registered the Jupyter kernel "${DENO_KERNEL_DISPLAY_NAME}" (${DENO_KERNEL_NAME}) in ${path.relative(projectDir, dir)}`,
+  );
+  return file;
+}

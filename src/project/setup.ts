@@ -1,11 +1,11 @@
 /**
  * A notebook project ready to open: Node new enough, Jupyter found (or installed), the project's
- * tslab kernel registered. `npm start` / `npm test` of this repository (scripts/bootstrap.js, after
+ * tslab kernel registered, and its Deno kernel too when the npm package `deno` is installed. `npm start` / `npm test` of this repository (scripts/bootstrap.js, after
  * installing and building) and `stochgrad notebook` in a project made by `stochgrad init` both
  * come through here, so they set up Jupyter the same way.
  */
 import { ensureJupyter } from './jupyter';
-import { ensureKernel, jupyterEnv, KERNEL_NAME } from './kernel';
+import { ensureDenoKernel, ensureKernel, jupyterEnv, KERNEL_NAME } from './kernel';
 import { SetupError } from './setup-error';
 
 export interface ProjectSetup {
@@ -27,6 +27,7 @@ export function setUpProject(projectDir: string): ProjectSetup {
   checkNodeVersion();
   const { python, notebookVersion } = ensureJupyter(projectDir);
   ensureKernel(projectDir);
+  ensureDenoKernel(projectDir); // when the project has the npm package deno
   return {
     python,
     notebookVersion,

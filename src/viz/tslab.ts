@@ -1,6 +1,8 @@
 /**
- * The thin tslab adapter: sends figures and tables to the notebook. tslab is required lazily so
- * the rest of stochgrad (and the HTML builders) work in plain Node.
+ * The thin kernel adapter: sends figures and tables to the notebook, in either TypeScript kernel —
+ * Deno's (`Deno.jupyter.display` of a raw MIME bundle) where Deno runs, tslab's elsewhere — with
+ * the same MIME bundle in both. tslab is required lazily so the rest of stochgrad (and the HTML
+ * builders) work in plain Node.
  *
  * tslab's public `display` sends one MIME type per output. A figure must go out as ONE output with
  * several types (see mimeBundle.ts), so `showFigure` calls the writer that `display` itself uses:
@@ -53,13 +55,33 @@ export function figureDisplayBundle(fig: Figure): FigureMimeBundle {
 
 function notInKernel(fn: string, reason: string): Error {
   return new Error(
-    `${fn}() needs a running tslab Jupyter kernel (${reason}); ` +
+    `${fn}() needs a running Jupyter kernel, tslab or Deno (${reason}); ` +
       'outside a notebook use figureHtml() / figureMimeBundle() / dataFrameHtml() instead',
   );
 }
 
-/** The display-data writer of the cell tslab is executing. */
-function kernelWriter(fn: string): WriteDisplayData {
+interface DenoJupyter {
+  display(data: Record<string, unknown>, options: { raw: true }): Promise<void>;
+}
+
+/** Deno's Jupyter API when this runs in Deno's kernel (`deno jupyter`), else undefined. */
+function denoJupyter(): DenoJupyter | undefined {
+  const deno = (globalThis as { Deno?: { jupyter?: Partial<DenoJupyter> } }).Deno;
+  return typeof deno?.jupyter?.display === 'function' ? (deno.jupyter as DenoJupyter) : undefined;
+}
+
+/** Sends one display_data output; resolves once the kernel has it. */
+type Send = (data: Record<string, unknown>) => Promise<void>;
+
+/**
+ * The display-data sender of the executing cell: Deno's kernel, else tslab's. Deno's kernel sends
+ * outputs asynchronously and files them under the cell that runs when they leave, so a cell must
+ * `await` each display for its outputs to stay its own and in order (tslab's resolve at once).
+ * A missing kernel is an error thrown at the call, not a rejected promise.
+ */
+function kernelSender(fn: string): Send {
+  const deno = denoJupyter();
+  if (deno) return (data) => deno.display(data, { raw: true });
   let jupyter: TslabJupyterModule;
   try {
     jupyter = requirePackage<TslabJupyterModule>('tslab', `${fn}()`, 'tslab/dist/jupyter');
@@ -72,33 +94,35 @@ function kernelWriter(fn: string): WriteDisplayData {
   }
   const write = jupyter.lastWriteDisplayData;
   if (typeof write !== 'function') throw notInKernel(fn, 'tslab is not connected to Jupyter');
-  return write;
+  return (data) => {
+    write({ data, metadata: {}, transient: {} }, false);
+    return Promise.resolve();
+  };
 }
 
-/** Sends one display_data output with every MIME type of `data`. */
-function display(fn: string, data: Record<string, unknown>): void {
-  kernelWriter(fn)({ data, metadata: {}, transient: {} }, false);
-}
-
-/** Displays `fig` as one output: Plotly JSON, self-drawing HTML (bundle on the first figure) and text. */
-export function showFigure(fig: Figure): void {
-  const write = kernelWriter('showFigure'); // before figureDisplayBundle marks the bundle as sent
+/**
+ * Displays `fig` as one output: Plotly JSON, self-drawing HTML (bundle on the first figure) and
+ * text. `await` it: in Deno's kernel that keeps the output in its cell.
+ */
+export function showFigure(fig: Figure): Promise<void> {
+  const send = kernelSender('showFigure'); // before figureDisplayBundle marks the bundle as sent
   const wasSent = bundleSent;
   try {
-    write({ data: { ...figureDisplayBundle(fig) }, metadata: {}, transient: {} }, false);
+    return send({ ...figureDisplayBundle(fig) });
   } catch (e) {
     bundleSent = wasSent;
     throw e;
   }
 }
 
-export function showTable(data: TableInput, options: TableOptions = {}): void {
-  display('showTable', { 'text/html': dataFrameHtml(data, options) });
+/** Displays a table (records or a danfojs DataFrame) as HTML; `await` it, as `showFigure`. */
+export function showTable(data: TableInput, options: TableOptions = {}): Promise<void> {
+  return kernelSender('showTable')({ 'text/html': dataFrameHtml(data, options) });
 }
 
 /** Displays an image grid (imageGrid) as an image, `scale` times larger, with an optional caption. */
-export function showImageGrid(grid: ImageGrid, options: ImageGridHtmlOptions = {}): void {
-  display('showImageGrid', {
+export function showImageGrid(grid: ImageGrid, options: ImageGridHtmlOptions = {}): Promise<void> {
+  return kernelSender('showImageGrid')({
     'text/html': imageGridHtml(grid, options),
     'text/plain': `${grid.width}×${grid.height} image grid${options.caption ? `: ${options.caption}` : ''}`,
   });
