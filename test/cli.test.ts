@@ -287,6 +287,50 @@ test('stochgrad estimators lists every estimator with its metadata', () => {
   });
 });
 
+test("stochgrad init --kernel deno|both: the deno package, Deno's kernel, and the starter notebook in it for deno", () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-init-'));
+  try {
+    const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const kernelFile = (dir: string, name: string) =>
+      path.join(dir, '.jupyter', 'data', 'kernels', name, 'kernel.json');
+    for (const [kernel, packages, starter] of [
+      ['deno', ['deno'], 'stochgrad-deno'],
+      ['both', ['deno', 'tslab'], 'stochgrad-tslab'],
+    ] as const) {
+      const dir = path.join(work, kernel);
+      const result = cli('init', dir, '--no-install', '--kernel', kernel);
+      assert.equal(result.status, 0, result.stderr);
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      for (const pkg of ['deno', 'tslab'])
+        assert.equal(
+          manifest.dependencies[pkg],
+          (packages as readonly string[]).includes(pkg) ? own.devDependencies[pkg] : undefined,
+          `${kernel}: ${pkg}`,
+        );
+      const notebook = JSON.parse(fs.readFileSync(path.join(dir, 'notebooks', 'start.ipynb'), 'utf8'));
+      assert.equal(notebook.metadata.kernelspec.name, starter);
+      assert.ok(
+        notebook.cells.some((cell: { source: string[] }) => cell.source.join('').includes('await showFigure(')),
+      );
+      const deno = JSON.parse(fs.readFileSync(kernelFile(dir, 'stochgrad-deno'), 'utf8'));
+      assert.deepEqual(deno.argv, [
+        path.join(dir, 'node_modules', 'deno', 'deno'),
+        'jupyter',
+        '--kernel',
+        '--conn',
+        '{connection_file}',
+      ]);
+      assert.equal(deno.display_name, 'TypeScript (stochgrad, Deno)');
+      assert.equal(fs.existsSync(kernelFile(dir, 'stochgrad-tslab')), kernel === 'both');
+    }
+    const bad = cli('init', path.join(work, 'x'), '--no-install', '--kernel', 'bun');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--kernel/);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
+
 test('stochgrad init writes a notebook project (with --no-install) and refuses a missing or non-empty DIR with exit 2', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-init-'));
   try {

@@ -1,6 +1,6 @@
 /** `stochgrad init DIR`: a new notebook project that depends on stochgrad (src/project/scaffold.ts). */
 import * as path from 'path';
-import { initProject } from '../project/scaffold';
+import { initProject, PROJECT_KERNELS, type ProjectKernel } from '../project/scaffold';
 import type { Command } from './command';
 import { optionsHelp, parseCommandLine, type OptionsSpec } from '../terminal/options';
 import { UsageError } from '../terminal/usage-error';
@@ -12,6 +12,12 @@ export const INIT_OPTIONS = {
     help: 'what the project depends on for stochgrad: a version range or a packed tarball (default ^<this version>)',
   },
   'no-install': { kind: 'flag', help: 'write the files only; run npm install yourself' },
+  kernel: {
+    kind: 'choice',
+    choices: PROJECT_KERNELS,
+    default: 'tslab',
+    help: "the project's Jupyter kernels: tslab, deno (Deno's kernel, from the npm package deno; the starter notebook opens in it) or both",
+  },
   help: { kind: 'flag', help: 'print this help' },
 } as const satisfies OptionsSpec;
 
@@ -40,6 +46,7 @@ export const initCommand: Command = {
     const files = initProject(dir, {
       ...(options.from ? { from: options.from } : {}),
       install: !options['no-install'],
+      kernel: options.kernel as ProjectKernel,
     });
     const next = options['no-install'] ? `cd ${dir} && npm install && npm start` : `cd ${dir} && npm start`;
     return [

@@ -6,7 +6,7 @@
  *                            `overrides`, and `npm start` = `stochgrad notebook`
  *   notebooks/start.ipynb    one comparison and one chart (starter-notebook.ts)
  *   README.md, .gitignore
- *   .jupyter/…/kernel.json   the project's tslab kernel
+ *   .jupyter/…/kernel.json   the project's tslab kernel, or Deno's, or both (`--kernel`)
  *
  * and `npm install` runs in it unless asked not to. Versions and overrides come from stochgrad's own
  * package.json (its devDependencies are the notebook set this repository tests), so they cannot drift.
@@ -16,19 +16,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ArgumentError } from '../errors';
 import { projectRoot } from '../data/locate';
-import { ensureKernel, tslabLauncher } from './kernel';
+import { denoExecutable, ensureDenoKernel, ensureKernel, tslabLauncher } from './kernel';
 import { log, SetupError } from './setup-error';
 import { starterNotebook } from './starter-notebook';
 
 /** The notebook extras a project installs next to stochgrad, pinned as in stochgrad's own package.json. */
-export const NOTEBOOK_PACKAGES = [
-  '@tensorflow/tfjs',
-  'danfojs',
-  'mnist',
-  'plotly.js-dist-min',
-  'tslab',
-  'xlsx',
-] as const;
+export const NOTEBOOK_PACKAGES = ['@tensorflow/tfjs', 'danfojs', 'mnist', 'plotly.js-dist-min', 'xlsx'] as const;
+
+/** The kernels a project can have: tslab's, Deno's, or both (`stochgrad init --kernel`). */
+export const PROJECT_KERNELS = ['tslab', 'deno', 'both'] as const;
+export type ProjectKernel = (typeof PROJECT_KERNELS)[number];
+
+/** The package each kernel needs: tslab, or deno (the npm package of Deno's binary). */
+const KERNEL_PACKAGES: Record<ProjectKernel, readonly string[]> = {
+  tslab: ['tslab'],
+  deno: ['deno'],
+  both: ['tslab', 'deno'],
+};
 
 interface Manifest {
   name: string;
@@ -48,10 +52,15 @@ export function stochgradManifest(): Manifest {
 }
 
 /** The new project's package.json; `stochgradSpec` is what it depends on (default `^<version>`). */
-export function projectManifest(name: string, stochgrad: Manifest, stochgradSpec?: string): Record<string, unknown> {
+export function projectManifest(
+  name: string,
+  stochgrad: Manifest,
+  stochgradSpec?: string,
+  kernel: ProjectKernel = 'tslab',
+): Record<string, unknown> {
   const pinned = { ...stochgrad.peerDependencies, ...stochgrad.devDependencies, ...stochgrad.dependencies };
   const dependencies: Record<string, string> = { stochgrad: stochgradSpec ?? `^${stochgrad.version}` };
-  for (const pkg of NOTEBOOK_PACKAGES) {
+  for (const pkg of [...NOTEBOOK_PACKAGES, ...KERNEL_PACKAGES[kernel]]) {
     if (!pinned[pkg]) throw new SetupError(`stochgrad's package.json does not pin ${pkg}`);
     dependencies[pkg] = pinned[pkg];
   }
@@ -79,7 +88,13 @@ export function packageNameFor(dir: string): string {
 
 const GITIGNORE = ['node_modules/', '.jupyter/', '.venv/', '.ipynb_checkpoints/', ''].join('\n');
 
-function readme(name: string): string {
+const KERNEL_CHOICE: Record<ProjectKernel, string> = {
+  tslab: 'Choose the kernel **TypeScript (stochgrad)**; it is registered for this project only (.jupyter/).',
+  deno: "Choose the kernel **TypeScript (stochgrad, Deno)**, Deno's kernel; it is registered for this project only (.jupyter/).",
+  both: "Choose the kernel **TypeScript (stochgrad)** (tslab) or **TypeScript (stochgrad, Deno)** (Deno's); both are registered for this project only (.jupyter/).",
+};
+
+function readme(name: string, kernel: ProjectKernel): string {
   return `# ${name}
 
 Notebooks with stochgrad (not yet on the npm registry: see its docs/getting-started.md): gradient estimators for
@@ -89,7 +104,7 @@ stochastic binary units, in TypeScript, in Jupyter.
 npm start    # sets up Jupyter if needed and opens notebooks/ (prints a http://127.0.0.1:… URL)
 \`\`\`
 
-Choose the kernel **TypeScript (stochgrad)**; it is registered for this project only (.jupyter/).
+${KERNEL_CHOICE[kernel]}
 Notebooks import the library by name: \`import { estimate, initBackend } from "stochgrad"\`.
 Needs Node.js >= 20.19 and Python 3 (Jupyter Notebook is installed into .venv/ when none is found).
 `;
@@ -100,6 +115,8 @@ export interface InitOptions {
   from?: string;
   /** Run `npm install` in the project (default true). */
   install?: boolean;
+  /** The project's kernels (default tslab's); the starter notebook opens in Deno's for `'deno'`. */
+  kernel?: ProjectKernel;
 }
 
 function checkTarget(dir: string): void {
@@ -125,10 +142,13 @@ export function initProject(dir: string, options: InitOptions = {}): string[] {
   const name = packageNameFor(target);
   const from =
     options.from && /^(\.|\/|~)|\.tgz$/.test(options.from) ? `file:${path.resolve(options.from)}` : options.from;
+  const kernel = options.kernel ?? 'tslab';
+  if (!(PROJECT_KERNELS as readonly string[]).includes(kernel))
+    throw new ArgumentError('options.kernel', `expected one of ${PROJECT_KERNELS.join(', ')}, got ${String(kernel)}`);
   const files: [string, string][] = [
-    ['package.json', `${JSON.stringify(projectManifest(name, stochgradManifest(), from), null, 2)}\n`],
-    [path.join('notebooks', 'start.ipynb'), starterNotebook()],
-    ['README.md', readme(name)],
+    ['package.json', `${JSON.stringify(projectManifest(name, stochgradManifest(), from, kernel), null, 2)}\n`],
+    [path.join('notebooks', 'start.ipynb'), starterNotebook(kernel === 'deno' ? 'deno' : 'tslab')],
+    ['README.md', readme(name, kernel)],
     ['.gitignore', GITIGNORE],
   ];
   for (const [file, text] of files) {
@@ -147,9 +167,19 @@ export function initProject(dir: string, options: InitOptions = {}): string[] {
       );
     }
   }
-  const kernel = ensureKernel(
-    target,
-    (options.install ?? true) ? tslabLauncher(target) : path.join(target, 'node_modules', 'tslab', 'bin', 'tslab'),
-  );
-  return [...files.map(([file]) => path.join(target, file)), kernel];
+  const installed = options.install ?? true;
+  const kernels: string[] = [];
+  if (kernel !== 'deno')
+    kernels.push(
+      ensureKernel(
+        target,
+        installed ? tslabLauncher(target) : path.join(target, 'node_modules', 'tslab', 'bin', 'tslab'),
+      ),
+    );
+  if (kernel !== 'tslab') {
+    const deno = installed ? denoExecutable(target) : path.join(target, 'node_modules', 'deno', 'deno');
+    if (deno === undefined) throw new SetupError(`npm install left no deno binary in ${target}; run npm install there`);
+    kernels.push(ensureDenoKernel(target, deno)!);
+  }
+  return [...files.map(([file]) => path.join(target, file)), ...kernels];
 }

@@ -5,7 +5,7 @@
  * come through here, so they set up Jupyter the same way.
  */
 import { ensureJupyter } from './jupyter';
-import { ensureDenoKernel, ensureKernel, jupyterEnv, KERNEL_NAME } from './kernel';
+import { DENO_KERNEL_NAME, ensureDenoKernel, ensureKernel, jupyterEnv, KERNEL_NAME, tslabLauncher } from './kernel';
 import { SetupError } from './setup-error';
 
 export interface ProjectSetup {
@@ -22,15 +22,30 @@ export function checkNodeVersion(version: string = process.versions.node): void 
   }
 }
 
+function hasTslab(projectDir: string): boolean {
+  try {
+    tslabLauncher(projectDir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Brings `projectDir` to a state where its notebooks open; see the module comment. */
 export function setUpProject(projectDir: string): ProjectSetup {
   checkNodeVersion();
   const { python, notebookVersion } = ensureJupyter(projectDir);
-  ensureKernel(projectDir);
-  ensureDenoKernel(projectDir); // when the project has the npm package deno
+  const deno = ensureDenoKernel(projectDir); // when the project has the npm package deno
+  // tslab's kernel unless the project has Deno's alone (then a missing tslab is no error).
+  const tslab = deno === undefined || hasTslab(projectDir);
+  if (tslab) ensureKernel(projectDir);
   return {
     python,
     notebookVersion,
-    env: { ...jupyterEnv(projectDir), STOCHGRAD_PYTHON: python, STOCHGRAD_KERNEL: KERNEL_NAME },
+    env: {
+      ...jupyterEnv(projectDir),
+      STOCHGRAD_PYTHON: python,
+      STOCHGRAD_KERNEL: tslab ? KERNEL_NAME : DENO_KERNEL_NAME,
+    },
   };
 }

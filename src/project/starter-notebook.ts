@@ -3,7 +3,7 @@
  * exact gradient on ARM's toy (a table) and one chart, with a closing check, so that running it
  * once proves the whole path (Jupyter, the project's kernel, stochgrad, danfojs-free display).
  */
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from './kernel';
+import { DENO_KERNEL_DISPLAY_NAME, DENO_KERNEL_NAME, KERNEL_DISPLAY_NAME, KERNEL_NAME } from './kernel';
 
 const cells: { kind: 'markdown' | 'code'; source: string }[] = [
   {
@@ -35,7 +35,7 @@ biased one when the bias is large next to the noise.`,
     kind: 'code',
     source: `const ESTIMATORS: EstimatorName[] = ["reinforce", "reinforce-loo", "arm", "disarm", "st"];
 const comparison = await compareEstimators({ estimators: ESTIMATORS, p0: 0.45, logit: 0.5, units: 1, samples: 20000, seed: 1, repeats: 1 });
-showTable(comparison.rows.map((row) => ({
+await showTable(comparison.rows.map((row) => ({
   estimator: row.estimator,
   unbiased: row.unbiased ? "yes" : "no",
   mean: row.mean[0],
@@ -53,7 +53,7 @@ cancel most of the noise that REINFORCE carries.`,
   },
   {
     kind: 'code',
-    source: `showFigure(barChart(
+    source: `await showFigure(barChart(
   { x: comparison.rows.map((row) => row.estimator), y: comparison.rows.map((row) => row.totalVariance), name: "variance" },
   { title: \`Variance of one estimate on ARM's toy (\${backend} backend)\`, xTitle: "estimator", yTitle: "Var(ĝ), log scale", logY: true },
 ));`,
@@ -73,8 +73,10 @@ function lines(text: string): string[] {
   return parts.map((line, i) => (i < parts.length - 1 ? `${line}\n` : line));
 }
 
-/** The starter notebook as nbformat 4 JSON text. */
-export function starterNotebook(): string {
+/** The starter notebook as nbformat 4 JSON text, for the project's tslab kernel or its Deno kernel. */
+export function starterNotebook(kernel: 'tslab' | 'deno' = 'tslab'): string {
+  const [name, displayName] =
+    kernel === 'deno' ? [DENO_KERNEL_NAME, DENO_KERNEL_DISPLAY_NAME] : [KERNEL_NAME, KERNEL_DISPLAY_NAME];
   const notebook = {
     cells: cells.map((cell) =>
       cell.kind === 'markdown'
@@ -82,7 +84,7 @@ export function starterNotebook(): string {
         : { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines(cell.source) },
     ),
     metadata: {
-      kernelspec: { display_name: KERNEL_DISPLAY_NAME, language: 'typescript', name: KERNEL_NAME },
+      kernelspec: { display_name: displayName, language: 'typescript', name },
       language_info: { name: 'typescript', file_extension: '.ts' },
     },
     nbformat: 4,
