@@ -21,33 +21,24 @@ function bench(args: string[]) {
   });
 }
 
+/** A short run on wasm without the peer: `options` by flag name, over these defaults. */
+function quickBench(options: Record<string, string>) {
+  const all: Record<string, string> = { backends: 'wasm', peer: 'off', warmup: '1', evaluations: '1', ...options };
+  return bench(Object.entries(all).flatMap(([flag, value]) => [`--${flag}`, value]));
+}
+
 test('bench: runs end to end, prints its tables and writes every row with finite times and a floor', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-bench-'));
   const out = path.join(dir, 'results.json');
-  const run = bench([
-    '--backends',
-    'wasm',
-    '--models',
-    'linear,two-layer',
-    '--estimators',
-    'disarm,reinforce-loo',
-    '--steps',
-    '3',
-    '--round',
-    '2',
-    '--warmup',
-    '1',
-    '--peer',
-    'off',
-    '--evaluations',
-    '1',
-    '--e2e-steps',
-    '4',
-    '--e2e-eval-every',
-    '2',
-    '--out',
+  const run = quickBench({
+    models: 'linear,two-layer',
+    estimators: 'disarm,reinforce-loo',
+    steps: '3',
+    round: '2',
+    'e2e-steps': '4',
+    'e2e-eval-every': '2',
     out,
-  ]);
+  });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /## tfjs wasm/);
   assert.match(run.stdout, /\| two-layer \| reinforce-loo \(2\) \|/);
@@ -109,28 +100,14 @@ test('bench: the estimators after ARM, with their learned parts and objective, h
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stochgrad-bench-'));
   const out = path.join(dir, 'results.json');
   const estimators = ['rodeo', 'vimco', 'nvil'];
-  const run = bench([
-    '--backends',
-    'wasm',
-    '--models',
-    'linear',
-    '--estimators',
-    estimators.join(','),
-    '--steps',
-    '2',
-    '--round',
-    '1',
-    '--warmup',
-    '1',
-    '--peer',
-    'off',
-    '--evaluations',
-    '1',
-    '--e2e-steps',
-    '0',
-    '--out',
+  const run = quickBench({
+    models: 'linear',
+    estimators: estimators.join(','),
+    steps: '2',
+    round: '1',
+    'e2e-steps': '0',
     out,
-  ]);
+  });
   assert.equal(run.status, 0, run.stderr);
   const [wasm] = JSON.parse(fs.readFileSync(out, 'utf8')).backends;
   assert.deepEqual(

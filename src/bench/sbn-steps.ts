@@ -4,7 +4,7 @@
  * backend's measured plain-matMul rate).
  */
 import { networkEstimator } from '../estimators/layer';
-import { fewestDraws, learnsInputBaseline, vaeObjectiveOf } from '../experiments/tasks/task';
+import { fewestDraws, vaeOptionsFor } from '../experiments/tasks/task';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs';
@@ -24,15 +24,12 @@ export const VISIBLE = 784;
  */
 export function createBenchVae(model: BenchModel, seed: number, estimator: string): SbnVae {
   const latent = model === 'two-layer' ? [200, 200] : [200];
-  const resolved = networkEstimator(estimator);
   return createSbnVae({
     visible: VISIBLE,
     latent,
     kind: model === 'nonlinear' ? 'nonlinear' : 'linear',
     seed,
-    objective: vaeObjectiveOf(resolved),
-    inputBaseline: learnsInputBaseline(resolved),
-    steinFunction: resolved.spec?.learned === 'stein-function',
+    ...vaeOptionsFor(networkEstimator(estimator)),
   });
 }
 

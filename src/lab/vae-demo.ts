@@ -18,7 +18,7 @@ import { checkDemoOptions, type DemoOptions } from './demo-options';
 import { createSbnVae, type SbnKind, type SbnVae } from '../models/sbn-vae';
 import { vaeReconstructions, vaeSamples } from '../models/sbn-vae-images';
 import { evaluationImages, meanOf } from '../experiments/tasks/eval-data';
-import { fewestDraws, learnedRates, learnsInputBaseline, vaeObjectiveOf } from '../experiments/tasks/task';
+import { fewestDraws, learnedRates, vaeOptionsFor } from '../experiments/tasks/task';
 import { train, type TrainResult } from '../train/train';
 
 export interface VaeDemoOptions extends DemoOptions<SbnKind> {
@@ -34,16 +34,7 @@ const EVAL_SEED = 12345;
 /** Trains one VAE with `options.estimator` on `data.train`; see the module comment. Disposes its tensors. */
 export async function trainVaeDemo(data: Dataset, options: VaeDemoOptions): Promise<TrainResult> {
   const { estimator, steps, latent, kind, batch, lr, seed, evalEvery, evalExamples } = checkDemoOptions(options, 200);
-  // What an estimator brings to the model (rodeo's function, nvil's baseline, vimco's bound), as in the vae task.
-  const model = createSbnVae({
-    visible: data.train.images.shape[1],
-    latent,
-    kind,
-    seed,
-    objective: vaeObjectiveOf(estimator),
-    inputBaseline: learnsInputBaseline(estimator),
-    steinFunction: estimator.spec?.learned === 'stein-function',
-  });
+  const model = createSbnVae({ visible: data.train.images.shape[1], latent, kind, seed, ...vaeOptionsFor(estimator) });
   const batcher = createBatcher(data.train, { batchSize: batch, seed, binarize: 'none' });
   const evalImages = evaluationImages(data.valid, evalExamples, EVAL_SEED);
   try {

@@ -37,7 +37,9 @@ export function tslabLauncher(projectDir: string): string {
   return path.join(path.dirname(manifest), 'bin', 'tslab');
 }
 
-export function kernelSpec(launcher: string): { argv: string[]; display_name: string; language: string } {
+type KernelSpec = { argv: string[]; display_name: string; language: string };
+
+export function kernelSpec(launcher: string): KernelSpec {
   return {
     argv: [process.execPath, launcher, 'kernel', '--config-path', '{connection_file}'],
     display_name: KERNEL_DISPLAY_NAME,
@@ -45,16 +47,21 @@ export function kernelSpec(launcher: string): { argv: string[]; display_name: st
   };
 }
 
-/** Writes the project's kernel.json (absolute paths) when it differs; `launcher` defaults to the installed tslab. */
-export function ensureKernel(projectDir: string, launcher: string = tslabLauncher(projectDir)): string {
-  const dir = path.join(jupyterDataDir(projectDir), 'kernels', KERNEL_NAME);
+/** Writes `<project>/.jupyter/data/kernels/<name>/kernel.json` when it differs; returns its path. */
+function writeKernel(projectDir: string, name: string, spec: KernelSpec): string {
+  const dir = path.join(jupyterDataDir(projectDir), 'kernels', name);
   const file = path.join(dir, 'kernel.json');
-  const content = `${JSON.stringify(kernelSpec(launcher), null, 2)}\n`;
+  const content = `${JSON.stringify(spec, null, 2)}\n`;
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return file;
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, content);
-  log(`registered the Jupyter kernel "${KERNEL_DISPLAY_NAME}" (${KERNEL_NAME}) in ${path.relative(projectDir, dir)}`);
+  log(`registered the Jupyter kernel "${spec.display_name}" (${name}) in ${path.relative(projectDir, dir)}`);
   return file;
+}
+
+/** Writes the project's kernel.json (absolute paths) when it differs; `launcher` defaults to the installed tslab. */
+export function ensureKernel(projectDir: string, launcher: string = tslabLauncher(projectDir)): string {
+  return writeKernel(projectDir, KERNEL_NAME, kernelSpec(launcher));
 }
 
 /** Deno's kernel for the same project, beside tslab's (chapters run in both; tslab stays the default). */
@@ -92,7 +99,7 @@ export function denoExecutable(projectDir: string): string | undefined {
  * Deno's kernel runs every cell with all permissions (`deno jupyter` has no permission flags in
  * 2.9); the chapters need reading files, the environment and the WebAssembly backend's files.
  */
-export function denoKernelSpec(executable: string): { argv: string[]; display_name: string; language: string } {
+export function denoKernelSpec(executable: string): KernelSpec {
   return {
     argv: [executable, 'jupyter', '--kernel', '--conn', '{connection_file}'],
     display_name: DENO_KERNEL_DISPLAY_NAME,
@@ -102,15 +109,5 @@ export function denoKernelSpec(executable: string): { argv: string[]; display_na
 
 /** Writes the project's Deno kernel.json when the package `deno` is installed; returns its path, or undefined. */
 export function ensureDenoKernel(projectDir: string, executable = denoExecutable(projectDir)): string | undefined {
-  if (executable === undefined) return undefined;
-  const dir = path.join(jupyterDataDir(projectDir), 'kernels', DENO_KERNEL_NAME);
-  const file = path.join(dir, 'kernel.json');
-  const content = `${JSON.stringify(denoKernelSpec(executable), null, 2)}\n`;
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return file;
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(file, content);
-  log(
-    `registered the Jupyter kernel "${DENO_KERNEL_DISPLAY_NAME}" (${DENO_KERNEL_NAME}) in ${path.relative(projectDir, dir)}`,
-  );
-  return file;
+  return executable === undefined ? undefined : writeKernel(projectDir, DENO_KERNEL_NAME, denoKernelSpec(executable));
 }

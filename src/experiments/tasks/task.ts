@@ -84,11 +84,20 @@ export function vaeObjectiveOf(estimator: TaskEstimator): VaeObjective {
  * (default independent draws) and, when the estimator learns one, the input-dependent baseline.
  */
 export function estimatorModelOptions(config: ExperimentConfig, estimator: TaskEstimator) {
+  return { generativeDraws: config.generativeDraws ?? 'independent', ...estimatorParts(estimator) } as const;
+}
+
+/** The learned parts `estimator` needs its model to own: an input-dependent baseline, RODEO's function. */
+export function estimatorParts(estimator: TaskEstimator) {
   return {
-    generativeDraws: config.generativeDraws ?? 'independent',
     inputBaseline: learnsInputBaseline(estimator),
     steinFunction: estimator.spec?.learned === 'stein-function',
   } as const;
+}
+
+/** What `estimator` needs of an SBN VAE outside the vae task (the live demo, the bench): its objective and parts. */
+export function vaeOptionsFor(estimator: TaskEstimator) {
+  return { objective: vaeObjectiveOf(estimator), ...estimatorParts(estimator) } as const;
 }
 
 /**
