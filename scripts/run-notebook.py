@@ -15,9 +15,59 @@ import argparse
 import os
 import sys
 
+from queue import Empty
+
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError
+from nbclient.util import ensure_async
+
+# Seconds of silence awaited after the last cell's idle status, for its late outputs.
+LATE_OUTPUT_GRACE = 1.0
+
+
+class LateOutputClient(NotebookClient):
+    """An nbclient that files outputs arriving after their cell's idle status under that cell.
+
+    nbclient drops every iopub message whose parent is not the running cell. Deno's kernel sends
+    console output from a separate task and can send it after the cell's idle status, more often
+    on a busy machine, so those outputs were lost or, in an interactive front end, shown under the
+    next cell. Here they go to the cell whose request they answer, and the last cell's late
+    outputs are awaited for LATE_OUTPUT_GRACE seconds of silence.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells_by_request = {}
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        self.cells_by_request[parent_msg_id] = (cell, cell_index)
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    break
+            else:
+                self.file_late_output(msg)
+        if cell_index == len(self.nb.cells) - 1:
+            await self.drain_late_outputs()
+
+    def file_late_output(self, msg):
+        earlier = self.cells_by_request.get(msg["parent_header"].get("msg_id"))
+        if earlier and msg["msg_type"] in ("stream", "display_data"):
+            cell, cell_index = earlier
+            display_id = msg["content"].get("transient", {}).get("display_id")
+            self.output(cell.outputs, msg, display_id, cell_index)
+
+    async def drain_late_outputs(self):
+        while True:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=LATE_OUTPUT_GRACE))
+            except Empty:
+                return
+            self.file_late_output(msg)
 
 
 def parse_args():
@@ -78,7 +128,7 @@ def main():
         if content.get("status") == "error":
             failures.append((cell_index, reply_error_text(content)))
 
-    client = NotebookClient(
+    client = LateOutputClient(
         nb,
         kernel_name=args.kernel,
         timeout=args.timeout,

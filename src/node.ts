@@ -33,6 +33,7 @@ export { replayRun } from './results/replay';
 export type { Replay, ReplayOptions, ReplayRow } from './results/replay';
 export { combineResults, findingsTable, PAPER_CLAIMS, paperFindings, shippedPlansTable } from './results/findings';
 export type { FindingsChapter, PaperClaim, PaperFinding, PaperFindingsOptions } from './results/findings';
+export { matchedVarianceColumn, matchedVarianceGaps, matchedVarianceRatios } from './results/matched-variance';
 export { meanCurves, runSeeds, summarizeSeeds } from './experiments/seeds';
 export type { SeededRun, SeedSummaryRow } from './experiments/seeds';
 

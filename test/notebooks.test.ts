@@ -4,14 +4,15 @@
  * that notebook's test. Every chapter 01–07 has one cell tagged `parameters` with a `seed`, and runs
  * to the end with another seed (no checks: a reader's change must not fail the chapter), and in
  * workshop mode (STOCHGRAD_MODE=workshop, the budgets of docs/workshop.md). Every notebook also runs,
- * with its checks, in Deno's kernel (`stochgrad-deno`). A fixture with a failing cell proves failures
- * are caught.
+ * with its checks, in Deno's kernel (`stochgrad-deno`), and one chapter must show the same numbers,
+ * tables and figures in both kernels. A fixture with a failing cell proves failures are caught.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { notebookReadings, readingDifferences } from './notebook-readings';
 import { ROOT, executeNotebook, runNotebook } from './notebook-runner';
 
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
@@ -28,6 +29,24 @@ const checksOf = (name: string) => {
   const file = path.join(NOTEBOOK_DIR, 'checks', name.replace(/\.ipynb$/, '.ts'));
   return fs.existsSync(file) ? file : undefined;
 };
+
+// The chapter whose printed numbers, tables and figures must agree between the kernels: its
+// numbers come from tfjs (wasm) and from plain JavaScript, and it prints no wall-clock times.
+const SAME_NUMBERS = '01_estimators.ipynb';
+// Plain-JavaScript math may differ in the last bit between Node's V8 and Deno's.
+const SAME_NUMBERS_REL_TOL = 1e-12;
+
+const checkedRuns = new Map<string, Promise<string>>();
+
+/** The executed copy of `name` run with its checks in `kernel`: run once, shared by the tests that read it. */
+function runWithChecks(name: string, kernel: 'stochgrad-tslab' | 'stochgrad-deno'): Promise<string> {
+  const key = `${kernel} ${name}`;
+  if (!checkedRuns.has(key)) {
+    const options = { append: checksOf(name), ...(kernel === 'stochgrad-deno' ? { kernel } : {}) };
+    checkedRuns.set(key, executeNotebook(path.join(NOTEBOOK_DIR, name), options));
+  }
+  return checkedRuns.get(key)!;
+}
 
 /** The cells of a notebook tagged `parameters`. */
 function parameterCells(name: string): string[] {
@@ -46,7 +65,7 @@ describe('notebooks', { concurrency: Math.max(1, Math.min(4, os.availableParalle
 
   for (const name of notebooks) {
     test(`notebooks/${name} runs without errors`, { timeout: TIMEOUT_MS }, async () => {
-      await executeNotebook(path.join(NOTEBOOK_DIR, name), { append: checksOf(name) });
+      await runWithChecks(name, 'stochgrad-tslab');
     });
   }
 
@@ -81,10 +100,24 @@ describe('notebooks', { concurrency: Math.max(1, Math.min(4, os.availableParalle
         skip: fs.existsSync(DENO_KERNEL) ? false : 'no Deno kernel (the npm package deno is not installed)',
       },
       async () => {
-        await executeNotebook(path.join(NOTEBOOK_DIR, name), { append: checksOf(name), kernel: 'stochgrad-deno' });
+        await runWithChecks(name, 'stochgrad-deno');
       },
     );
   }
+
+  test(
+    `notebooks/${SAME_NUMBERS} prints the same numbers, tables and figures in both kernels`,
+    {
+      timeout: TIMEOUT_MS,
+      skip: fs.existsSync(DENO_KERNEL) ? false : 'no Deno kernel (the npm package deno is not installed)',
+    },
+    async () => {
+      const tslab = notebookReadings(await runWithChecks(SAME_NUMBERS, 'stochgrad-tslab'));
+      const deno = notebookReadings(await runWithChecks(SAME_NUMBERS, 'stochgrad-deno'));
+      assert.ok(tslab.length >= 10, `only ${tslab.length} outputs read from tslab's run`);
+      assert.deepEqual(readingDifferences(tslab, deno, SAME_NUMBERS_REL_TOL), []);
+    },
+  );
 
   test('every file of notebooks/checks/ belongs to a notebook', () => {
     const files = fs.readdirSync(path.join(NOTEBOOK_DIR, 'checks'));

@@ -305,7 +305,7 @@ describe('viz: tslab adapter outside a kernel', () => {
 describe("viz: Deno's kernel", () => {
   beforeEach(() => resetPlotlyBundle());
 
-  test('showFigure and showTable send the same MIME bundle through Deno.jupyter.display, raw, and return its promise', async () => {
+  test('showFigure and showTable send the same MIME bundle through Deno.jupyter.display, raw, and resolve after it', async () => {
     const sent: { data: Record<string, unknown>; options: unknown }[] = [];
     const global = globalThis as { Deno?: unknown };
     global.Deno = {
@@ -321,6 +321,16 @@ describe("viz: Deno's kernel", () => {
       await showFigure(fig);
       await showFigure(fig);
       await showTable([{ a: 1 }]);
+      // A display still in flight keeps showTable's promise pending.
+      let release = () => {};
+      let settled = false;
+      (global.Deno as { jupyter: { display: unknown } }).jupyter.display = () =>
+        new Promise<void>((resolve) => (release = resolve));
+      const pending = showTable([{ a: 2 }]).then(() => (settled = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(settled, false, 'resolved before the display did');
+      release();
+      await pending;
     } finally {
       delete global.Deno;
     }

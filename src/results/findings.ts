@@ -15,9 +15,10 @@ import { ArgumentError } from '../errors';
 import { testClaims, type ClaimInput, type ClaimResult } from '../metrics/claim-tests';
 import { claimFromResults, type ClaimSpec } from './claims';
 import { loadResults, resultsDir, shippedResults, type ResultRow, type ShippedResults } from './load-results';
+import { matchedVarianceGaps } from './matched-variance';
 
 /** The chapters whose claims are judged together (Holm's correction runs within one chapter). */
-export type FindingsChapter = '02' | '03' | '04' | '05';
+export type FindingsChapter = '02' | '03' | '04' | '05' | '07';
 
 interface ClaimBase {
   /** Which chapter states it. */
@@ -105,6 +106,20 @@ const DISARM = 'Dong et al. 2020 (DisARM), Fashion-MNIST';
 // Seed 1 ran the whole grid of learning rates; seeds 2–5 (sop-mnist-seeds) only the rate it chose.
 const SOP = ['sop-mnist', 'sop-mnist-seeds', 'sop-mnist-seeds-ema'];
 const SOP_CHOOSE = { column: 'lr', metric: 'validNll', goal: 'min', where: { seed: 1 } } as const;
+
+const FRONTIER = ['vae-fashion-linear-frontier'];
+const RODEO =
+  'Shi et al. 2022 (RODEO), abstract: "substantially lower variance than state-of-the-art estimators with the same number of function evaluations"';
+const DOUBLE_CV =
+  'Titsias & Shi 2022 (double CV), abstract: a control variate on top of LOO\'s, "lower variance compared to other state-of-the-art estimators"';
+
+/** Per seed, `estimator`'s own encoder-gradient variance minus `other`'s at its parameters (last 5 evaluations). */
+function lessVarianceAtItsParameters(estimator: string, other: string) {
+  return (results: ShippedResults) => ({
+    differences: matchedVarianceGaps(results, estimator, other),
+    expected: -1 as const,
+  });
+}
 
 /** Every claim the chapters and docs/findings.md judge, in the order they are printed. */
 export const PAPER_CLAIMS: readonly PaperClaim[] = [
@@ -246,6 +261,23 @@ export const PAPER_CLAIMS: readonly PaperClaim[] = [
     plans: ['vae-fashion-nonlinear'],
     reading: LAST5,
     spec: { metric, a: 'disarm', b, expected },
+  })),
+  // Chapter 07: the estimators after ARM, at 2 evaluations of f, each compared at its own parameters
+  // (the matched columns of --variance-of, as the papers' gradient basket compares them).
+  ...(
+    [
+      ['rodeo', 'reinforce-loo', 'RODEO', "REINFORCE LOO's", RODEO],
+      ['rodeo', 'disarm', 'RODEO', "DisARM's", RODEO],
+      ['double-cv', 'reinforce-loo', 'Double CV', "REINFORCE LOO's", DOUBLE_CV],
+      ['double-cv', 'disarm', 'Double CV', "DisARM's", DOUBLE_CV],
+    ] as const
+  ).map(([estimator, other, name, otherName, source]): PaperClaim => ({
+    chapter: '07',
+    claim: `${name}'s encoder-gradient variance below ${otherName} at ${name}'s parameters, linear`,
+    source,
+    plans: FRONTIER,
+    reading: `${LAST5} of the run's own variance and ${other}'s at the same parameters and draws`,
+    read: lessVarianceAtItsParameters(estimator, other),
   })),
 ];
 

@@ -70,6 +70,22 @@ function denoJupyter(): DenoJupyter | undefined {
   return typeof deno?.jupyter?.display === 'function' ? (deno.jupyter as DenoJupyter) : undefined;
 }
 
+/** Milliseconds per megabyte Deno's kernel takes to send a display (measured about 100; see denoDisplay). */
+const DENO_MS_PER_MB = 150;
+
+/**
+ * Sends `data` through Deno's kernel. Its `display` resolves when the message is queued, and the
+ * kernel stamps the message with its cell when it leaves. A display of megabytes (the first figure
+ * of a session carries Plotly's 4.6 MB bundle) leaves so late that the outputs after it, in its cell
+ * and the next, were filed under the next cell. Waiting about as long as the kernel takes to send
+ * it keeps them in place; small displays do not wait.
+ */
+async function denoDisplay(deno: DenoJupyter, data: Record<string, unknown>): Promise<void> {
+  await deno.display(data, { raw: true });
+  const megabytes = JSON.stringify(data).length / 1e6;
+  if (megabytes >= 1) await new Promise((resolve) => setTimeout(resolve, megabytes * DENO_MS_PER_MB));
+}
+
 /** Sends one display_data output; resolves once the kernel has it. */
 type Send = (data: Record<string, unknown>) => Promise<void>;
 
@@ -81,7 +97,7 @@ type Send = (data: Record<string, unknown>) => Promise<void>;
  */
 function kernelSender(fn: string): Send {
   const deno = denoJupyter();
-  if (deno) return (data) => deno.display(data, { raw: true });
+  if (deno) return (data) => denoDisplay(deno, data);
   let jupyter: TslabJupyterModule;
   try {
     jupyter = requirePackage<TslabJupyterModule>('tslab', `${fn}()`, 'tslab/dist/jupyter');
