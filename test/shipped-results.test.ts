@@ -31,6 +31,7 @@ const REPLAYED: Record<string, number> = {
   'sop-mnist-seeds-ema': 0,
   'gating-mnist': 3,
   'toy-arm': 279,
+  'vae-fashion-linear-frontier': 2,
 };
 
 const MAX_BYTES = 1024 * 1024;

@@ -57,5 +57,37 @@ const heun = reinmaxAt(1);
 if (!heun || !(heun.maxAbsZ! < zBound(1e-3, 3))) fail(`reinmax at τ = 1 is not exact: max |z| ${heun?.maxAbsZ}`);
 const gumbel = pathwise.find((p) => p.label === "gumbel-st")!.stats.totalVariance;
 if (!(Math.abs(heun!.totalVariance / gumbel - 1) < 0.25)) fail(`reinmax's variance ${heun!.totalVariance} is not close to gumbel-st's ${gumbel}`);
+// Section 6: the race, as the text reads it (the table's last-5 means over seeds, the verdicts).
+const raceRow = (name: string) => raceTable.find((r) => r.estimator === name)!;
+const ownOverLoo = (name: string) => raceRow(name)["own / LOO's"] as number;
+if (!(ownOverLoo("rodeo") > 0.455 && ownOverLoo("rodeo") < 0.465)) fail(`RODEO keeps ${ownOverLoo("rodeo")} of LOO's variance, the text says 0.46`);
+if (!(ownOverLoo("arms") > 0.725 && ownOverLoo("arms") < 0.735)) fail(`ARMS keeps ${ownOverLoo("arms")}, the text says 0.73`);
+for (const name of ["disarm", "double-cv"])
+  if (!(ownOverLoo(name) > 0.76 && ownOverLoo(name) < 0.775)) fail(`${name} keeps ${ownOverLoo(name)}, the text says about 0.77`);
+const raceVerdict = (start: string) => raceFindings.find((f) => f.claim.startsWith(start))!;
+for (const start of ["RODEO's encoder-gradient variance below REINFORCE LOO's", "RODEO's encoder-gradient variance below DisARM's", "Double CV's encoder-gradient variance below REINFORCE LOO's"])
+  if (raceVerdict(start).finding !== "reproduced") fail(`${start}: ${raceVerdict(start).finding}, the text says reproduced`);
+const dcvDisarm = raceVerdict("Double CV's encoder-gradient variance below DisARM's");
+if (!(dcvDisarm.finding === "within noise" && dcvDisarm.positive === 3 && dcvDisarm.n === 3)) fail(`double CV against DisARM: ${dcvDisarm.finding}, ${dcvDisarm.positive} of ${dcvDisarm.n} seeds above`);
+// ARMS and DisARM at the ARMS runs' parameters: "a few per cent".
+const armsRow = lastFive("encoderVariance:disarm", "arms").mean! / lastFive("encoderVariance", "arms").mean!;
+if (!(Math.abs(armsRow - 1) < 0.05)) fail(`DisARM / ARMS at ARMS's parameters is ${armsRow}, the text says a few per cent apart`);
+// ELBOs within 1.5 nats but VIMCO's; RODEO above DisARM at every seed by 0.4–1.0; VIMCO lowest in both.
+const elbos = raceTable.filter((r) => r.estimator !== "vimco").map((r) => r["ELBO, last 5"] as number);
+if (!(Math.max(...elbos) - Math.min(...elbos) < 1.5)) fail(`the ELBOs span ${Math.max(...elbos) - Math.min(...elbos)} nats`);
+const elboBySeed = (name: string) =>
+  new Map(tailMeans(race.history.filter((r) => r.estimators === name), { metric: "elbo", by: ["seed"] }).map((t) => [t.group.seed, t.value!]));
+const [rodeoSeeds, disarmSeeds] = [elboBySeed("rodeo"), elboBySeed("disarm")];
+for (const [s, v] of rodeoSeeds) {
+  const gap = v - disarmSeeds.get(s)!;
+  if (!(gap > 0.35 && gap < 1.05)) fail(`seed ${s}: RODEO − DisARM = ${gap} nats, the text says 0.4–1.0`);
+}
+for (const column of ["ELBO, last 5", "test bound"]) {
+  const lowest = raceTable.reduce((a, b) => ((a[column] as number) < (b[column] as number) ? a : b));
+  if (lowest.estimator !== "vimco") fail(`the lowest ${column} is ${lowest.estimator}'s, the text says VIMCO's`);
+}
+const runSeconds = (name: string) => race.results.filter((r) => r.estimators === name).reduce((sum, r) => sum + (r.seconds as number), 0);
+const costRatio = runSeconds("rodeo") / runSeconds("disarm");
+if (!(costRatio > 4 && costRatio < 6)) fail(`RODEO's runs took ${costRatio} times DisARM's, the text says about 5`);
 if (tf.memory().numTensors !== TENSORS_AT_START + 1) fail(`tensors: ${TENSORS_AT_START + 1} expected (the logits), ${tf.memory().numTensors} now`);
 console.log("all checks passed");
