@@ -5,8 +5,8 @@
  * runs can be compared with a tolerance on the numbers and exactly on everything else.
  */
 import * as fs from 'node:fs';
+import { PLOTLY_MIME_TYPE } from '../src';
 
-const PLOTLY_MIME_TYPE = 'application/vnd.plotly.v1+json';
 const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
 
 export interface Reading {

@@ -11,11 +11,12 @@
  * ```
  */
 import { ArgumentError } from '../errors';
+import { matchedColumn } from '../experiments/tasks/matched-variance';
 import { tailMeans } from '../metrics/claim-tests';
 import type { ResultRow, ShippedResults } from './load-results';
 
-/** The history column of `other`'s encoder-gradient variance at each run's own parameters. */
-export const matchedVarianceColumn = (other: string): string => `encoderVariance:${other}`;
+/** The history column of `other`'s encoder-gradient variance at each run's own parameters (what --variance-of writes). */
+export const matchedVarianceColumn: (other: string) => string = matchedColumn;
 
 /** The rows of `estimator`'s runs; an error naming what is missing when there are none or the column is absent. */
 function runsOf(history: readonly ResultRow[], estimator: string, other: string): ResultRow[] {
